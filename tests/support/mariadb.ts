@@ -1,0 +1,230 @@
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { createConnection } from "mysql2/promise";
+import { findMariaDbBinaries, type MariaDbBinaries } from "./mariadb-binaries.js";
+
+/**
+ * A throwaway MariaDB server for one test run: a fresh data directory under the system temp
+ * dir, a free port on 127.0.0.1, root without a password, and everything removed on stop()
+ * or when the process exits.
+ */
+export interface MariaDbServer {
+  /** mysql://root@127.0.0.1:<port>, no database selected. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+const PORT_ATTEMPTS = 3;
+
+const run = promisify(execFile);
+const isRoot = process.getuid?.() === 0;
+
+class PortTakenError extends Error {}
+
+export async function startMariaDb(): Promise<MariaDbServer> {
+  const binaries = findMariaDbBinaries();
+  const dir = await mkdtemp(join(tmpdir(), "deskql-mariadb-"));
+  try {
+    await installDataDir(binaries, dir);
+    // The free port is found by binding and releasing it, so another process can take it
+    // before mariadbd binds; that race is rare enough that a retry covers it.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await launch(binaries, dir, await findFreePort());
+      } catch (error) {
+        if (!(error instanceof PortTakenError) || attempt === PORT_ATTEMPTS) throw error;
+      }
+    }
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function installDataDir(binaries: MariaDbBinaries, dir: string): Promise<void> {
+  const dataDir = join(dir, "data");
+  await mkdir(dataDir);
+  const args = [
+    "--no-defaults", // must come first; a developer's ~/.my.cnf must not change the test server
+    `--basedir=${binaries.baseDir}`,
+    `--datadir=${dataDir}`,
+    "--auth-root-authentication-method=normal",
+    "--skip-test-db",
+    // Without it the script resolves the hostname, which fails in many containers.
+    "--skip-name-resolve",
+    ...(isRoot ? ["--user=root"] : []),
+  ];
+  try {
+    await run(binaries.installDb, args, { maxBuffer: 16 * 1024 * 1024 });
+  } catch (error) {
+    const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${binaries.installDb} failed:\n${stderr}\n${stdout}`.trim(), { cause: error });
+  }
+}
+
+async function launch(binaries: MariaDbBinaries, dir: string, port: number): Promise<MariaDbServer> {
+  const socketPath = join(dir, "mysqld.sock");
+  const logPath = join(dir, "mariadbd.log");
+  const args = [
+    "--no-defaults",
+    `--datadir=${join(dir, "data")}`,
+    `--socket=${socketPath}`,
+    `--pid-file=${join(dir, "mysqld.pid")}`,
+    `--port=${port}`,
+    "--bind-address=127.0.0.1",
+    "--skip-networking=0",
+    // No reverse DNS per connection; accounts are matched by IP (root@127.0.0.1 below).
+    "--skip-name-resolve",
+    "--innodb-buffer-pool-size=256M",
+    // Durability is worthless for data deleted at the end of the run; fsyncs are slow.
+    "--innodb-flush-log-at-trx-commit=0",
+    "--innodb-doublewrite=0",
+    "--skip-log-bin",
+    "--character-set-server=utf8mb4",
+    "--collation-server=utf8mb4_unicode_ci",
+    // Two workers, each with an ORM pool per test file, plus the admin connections.
+    "--max-connections=500",
+    ...(isRoot ? ["--user=root"] : []),
+  ];
+  const logFd = openSync(logPath, "w");
+  const child = spawn(binaries.server, args, { stdio: ["ignore", logFd, logFd] });
+  closeSync(logFd);
+
+  // A binary that cannot be spawned at all emits "error" and may never emit "exit".
+  const exited = new Promise<number | null>((resolve) => {
+    child.once("exit", (code) => resolve(code));
+    child.once("error", () => resolve(null));
+  });
+  const removeExitHooks = killOnProcessExit(child, dir);
+  const url = `mysql://root@127.0.0.1:${port}`;
+
+  try {
+    await waitUntilReady(socketPath, exited, logPath);
+    await allowRootFromLoopback(socketPath);
+    await checkTcpLogin(url);
+  } catch (error) {
+    removeExitHooks();
+    await terminate(child, exited);
+    throw error;
+  }
+
+  return {
+    url,
+    async stop() {
+      removeExitHooks();
+      await terminate(child, exited);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitUntilReady(
+  socketPath: string,
+  exited: Promise<number | null>,
+  logPath: string,
+): Promise<void> {
+  let exitCode: number | null | undefined;
+  void exited.then((code) => (exitCode = code));
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    if (exitCode !== undefined) {
+      const log = readLog(logPath);
+      const message = `mariadbd exited with code ${exitCode} before accepting connections. Its log:\n${log}`;
+      throw /Address already in use|Bind on TCP\/IP port/i.test(log)
+        ? new PortTakenError(message)
+        : new Error(message);
+    }
+    try {
+      const connection = await createConnection({ socketPath, user: "root" });
+      await connection.end();
+      return;
+    } catch {
+      // Not listening yet.
+    }
+    if (Date.now() > deadline) {
+      throw new Error(
+        `mariadbd did not accept connections within ${READY_TIMEOUT_MS / 1000}s. Its log:\n${readLog(logPath)}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/**
+ * mariadb-install-db creates root@localhost, which only matches socket connections once
+ * name resolution is off; the tests and the ORM connect over TCP to 127.0.0.1.
+ */
+async function allowRootFromLoopback(socketPath: string): Promise<void> {
+  const connection = await createConnection({ socketPath, user: "root" });
+  try {
+    await connection.query("CREATE USER IF NOT EXISTS 'root'@'127.0.0.1' IDENTIFIED BY ''");
+    await connection.query("GRANT ALL PRIVILEGES ON *.* TO 'root'@'127.0.0.1' WITH GRANT OPTION");
+  } finally {
+    await connection.end();
+  }
+}
+
+async function checkTcpLogin(url: string): Promise<void> {
+  const connection = await createConnection(url);
+  await connection.end();
+}
+
+async function terminate(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * A run that ends without stop() (a crash, Ctrl-C, process.exit) must not leave a server
+ * behind. Vitest turns SIGINT/SIGTERM into process.exit(), so "exit" covers it; the signal
+ * hooks are for scripts that have no handler of their own. Returns a function that unhooks.
+ */
+function killOnProcessExit(child: ChildProcess, dir: string): () => void {
+  const cleanUp = () => {
+    child.kill("SIGKILL");
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+  const onSignal = (signal: NodeJS.Signals) => {
+    cleanUp();
+    // Registered with once(), so zero listeners means nobody else handles it: re-raise to
+    // get the default behaviour (terminate) instead of swallowing the signal.
+    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+  };
+  process.once("exit", cleanUp);
+  for (const signal of signals) process.once(signal, onSignal);
+  return () => {
+    process.off("exit", cleanUp);
+    for (const signal of signals) process.off(signal, onSignal);
+  };
+}
+
+function findFreePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function readLog(logPath: string): string {
+  try {
+    return readFileSync(logPath, "utf8").trim() || "(empty)";
+  } catch {
+    return "(no log written)";
+  }
+}

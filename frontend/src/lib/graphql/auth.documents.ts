@@ -1,0 +1,68 @@
+import { graphql } from "./graphql.ts";
+
+export const SessionUserFields = graphql(`
+  fragment SessionUserFields on User {
+    id
+    email
+    displayName
+    role
+  }
+`);
+
+export const LoginMutation = graphql(
+  `
+    mutation Login($input: LoginInput!) {
+      login(input: $input) {
+        accessToken
+        expiresIn
+        user {
+          ...SessionUserFields
+        }
+      }
+    }
+  `,
+  [SessionUserFields],
+);
+
+export const RegisterMutation = graphql(
+  `
+    mutation Register($input: RegisterInput!) {
+      register(input: $input) {
+        accessToken
+        expiresIn
+        user {
+          ...SessionUserFields
+        }
+      }
+    }
+  `,
+  [SessionUserFields],
+);
+
+export const LogoutMutation = graphql(`
+  mutation Logout {
+    logout
+  }
+`);
+
+export const ChangePasswordMutation = graphql(`
+  mutation ChangePassword($currentPassword: String!, $newPassword: String!) {
+    changePassword(currentPassword: $currentPassword, newPassword: $newPassword)
+  }
+`);
+
+export const MeQuery = graphql(`
+  query Me {
+    me {
+      id
+      email
+      displayName
+      role
+      emailVerified
+      lastLoginAt
+      lockedUntil
+      deactivatedAt
+      createdAt
+    }
+  }
+`);

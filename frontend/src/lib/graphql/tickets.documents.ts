@@ -1,0 +1,234 @@
+import { graphql } from "./graphql.ts";
+
+export const PageInfoFields = graphql(`
+  fragment PageInfoFields on PageInfo {
+    hasNextPage
+    hasPreviousPage
+    startCursor
+    endCursor
+  }
+`);
+
+export const TicketListFields = graphql(`
+  fragment TicketListFields on Ticket {
+    id
+    reference
+    subject
+    status
+    priority
+    category
+    slaBreached
+    createdAt
+    updatedAt
+    requester {
+      id
+      displayName
+    }
+    assignee {
+      id
+      displayName
+    }
+  }
+`);
+
+export const TicketsQuery = graphql(
+  `
+    query Tickets(
+      $first: Int
+      $after: String
+      $last: Int
+      $before: String
+      $filter: TicketFilter
+      $orderBy: TicketOrder
+    ) {
+      tickets(first: $first, after: $after, last: $last, before: $before, filter: $filter, orderBy: $orderBy) {
+        totalCount
+        pageInfo {
+          ...PageInfoFields
+        }
+        edges {
+          cursor
+          node {
+            ...TicketListFields
+          }
+        }
+      }
+    }
+  `,
+  [PageInfoFields, TicketListFields],
+);
+
+export const CommentFields = graphql(`
+  fragment CommentFields on Comment {
+    id
+    body
+    internal
+    createdAt
+    editedAt
+    author {
+      id
+      displayName
+      role
+    }
+  }
+`);
+
+export const TicketDetailFields = graphql(`
+  fragment TicketDetailFields on Ticket {
+    id
+    reference
+    subject
+    description
+    status
+    priority
+    category
+    slaBreached
+    firstResponseAt
+    resolvedAt
+    closedAt
+    createdAt
+    updatedAt
+    version
+    viewerCanEdit
+    viewerCanComment
+    allowedTransitions
+    timeToFirstResponse
+    timeOpen
+    requester {
+      id
+      displayName
+      email
+    }
+    assignee {
+      id
+      displayName
+    }
+    linkedIssues {
+      id
+      key
+      title
+      status
+    }
+  }
+`);
+
+export const TicketQuery = graphql(
+  `
+    query Ticket($id: ID!, $commentsFirst: Int!, $commentsAfter: String) {
+      ticket(id: $id) {
+        ...TicketDetailFields
+        comments(first: $commentsFirst, after: $commentsAfter) {
+          totalCount
+          pageInfo {
+            ...PageInfoFields
+          }
+          edges {
+            cursor
+            node {
+              ...CommentFields
+            }
+          }
+        }
+        history {
+          id
+          field
+          from
+          to
+          createdAt
+          actor {
+            id
+            displayName
+          }
+        }
+      }
+    }
+  `,
+  [TicketDetailFields, CommentFields, PageInfoFields],
+);
+
+export const TicketCommentsQuery = graphql(
+  `
+    query TicketComments($id: ID!, $first: Int!, $after: String) {
+      ticket(id: $id) {
+        id
+        comments(first: $first, after: $after) {
+          totalCount
+          pageInfo {
+            ...PageInfoFields
+          }
+          edges {
+            cursor
+            node {
+              ...CommentFields
+            }
+          }
+        }
+      }
+    }
+  `,
+  [CommentFields, PageInfoFields],
+);
+
+export const CreateTicketMutation = graphql(`
+  mutation CreateTicket($input: CreateTicketInput!) {
+    createTicket(input: $input) {
+      id
+      reference
+    }
+  }
+`);
+
+export const UpdateTicketMutation = graphql(
+  `
+    mutation UpdateTicket($id: ID!, $input: UpdateTicketInput!, $expectedVersion: Int!) {
+      updateTicket(id: $id, input: $input, expectedVersion: $expectedVersion) {
+        ...TicketDetailFields
+      }
+    }
+  `,
+  [TicketDetailFields],
+);
+
+export const AssignTicketMutation = graphql(
+  `
+    mutation AssignTicket($id: ID!, $assigneeId: ID) {
+      assignTicket(id: $id, assigneeId: $assigneeId) {
+        ...TicketDetailFields
+      }
+    }
+  `,
+  [TicketDetailFields],
+);
+
+export const TransitionTicketMutation = graphql(
+  `
+    mutation TransitionTicket($id: ID!, $to: TicketStatus!, $expectedVersion: Int) {
+      transitionTicket(id: $id, to: $to, expectedVersion: $expectedVersion) {
+        ...TicketDetailFields
+      }
+    }
+  `,
+  [TicketDetailFields],
+);
+
+export const LinkTicketToIssueMutation = graphql(
+  `
+    mutation LinkTicketToIssue($ticketId: ID!, $issueId: ID!) {
+      linkTicketToIssue(ticketId: $ticketId, issueId: $issueId) {
+        ...TicketDetailFields
+      }
+    }
+  `,
+  [TicketDetailFields],
+);
+
+export const AddCommentMutation = graphql(
+  `
+    mutation AddComment($input: AddCommentInput!) {
+      addComment(input: $input) {
+        ...CommentFields
+      }
+    }
+  `,
+  [CommentFields],
+);

@@ -1,0 +1,182 @@
+import { resolve } from "node:path";
+import { z } from "zod";
+
+/**
+ * The one place that reads the environment. Every setting is validated here and the rest of
+ * the code receives a typed, frozen `AppConfig`; `.env.example` documents each variable.
+ */
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const csv = z
+  .string()
+  .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  HOST: z.string().min(1).default("localhost"),
+  PORT: int(0, 65535).default(4000),
+  PUBLIC_URL: z.url().optional(),
+  TRUST_PROXY: bool.default(false),
+
+  TLS_CERT_FILE: z.string().default("ssl/cert.pem"),
+  TLS_KEY_FILE: z.string().default("ssl/key.pem"),
+  ALLOW_SELF_SIGNED_TLS: bool.default(false),
+
+  DATA_DIR: z.string().default("data"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(mysql|mariadb):\/\//, "DATABASE_URL must start with mysql:// or mariadb://")
+    .optional(),
+  DATABASE_POOL_MAX: int(1, 200).default(10),
+  DATABASE_DEBUG: bool.default(false),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://").optional(),
+
+  JWT_ISSUER: z.string().min(1).default("https://localhost:4000"),
+  JWT_AUDIENCE: z.string().min(1).default("deskql-api"),
+  JWT_KEYS_DIR: z.string().optional(),
+  ALLOW_GENERATED_KEYS: bool.default(false),
+  ACCESS_TOKEN_TTL_SECONDS: int(60, 3600).default(900),
+  REFRESH_TOKEN_TTL_DAYS: int(1, 365).default(30),
+  SESSION_IDLE_MINUTES: int(1, 60 * 24 * 30).default(60),
+
+  ADMIN_EMAIL: z.email().optional(),
+  ADMIN_PASSWORD: z.string().min(1).optional(),
+
+  PASSWORD_MIN_LENGTH: int(8, 128).default(12),
+  PASSWORD_MAX_LENGTH: int(64, 1024).default(256),
+  PASSWORD_REQUIRE_COMPOSITION: bool.default(false),
+  ARGON2_MEMORY_KIB: int(19_456, 1_048_576).default(19_456),
+  ARGON2_TIME_COST: int(2, 20).default(2),
+  ARGON2_PARALLELISM: int(1, 16).default(1),
+  PASSWORD_HASH_CONCURRENCY: int(1, 64).default(2),
+
+  LOGIN_MAX_FAILURES: int(1, 100).default(5),
+  LOCKOUT_MINUTES: int(1, 24 * 60).default(30),
+  RATE_LIMIT_LOGIN_PER_MINUTE: int(1, 10_000).default(5),
+  RATE_LIMIT_REGISTER_PER_MINUTE: int(1, 10_000).default(3),
+
+  CORS_ORIGINS: csv.default([]),
+  BODY_LIMIT_BYTES: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
+  REQUEST_TIMEOUT_MS: int(1000, 600_000).default(30_000),
+  SHUTDOWN_GRACE_MS: int(0, 120_000).default(10_000),
+
+  QUERY_MAX_DEPTH: int(2, 50).default(10),
+  QUERY_MAX_ALIASES: int(1, 500).default(15),
+  QUERY_MAX_TOKENS: int(100, 100_000).default(3000),
+  QUERY_MAX_COST: int(100, 1_000_000).default(50_000),
+  QUERY_MAX_DIRECTIVES: int(1, 500).default(50),
+
+  SLA_FIRST_RESPONSE_MINUTES: z
+    .string()
+    .default("LOW=1440,NORMAL=480,HIGH=120,URGENT=30")
+    .transform(parsePriorityMinutes),
+  SLA_RESOLUTION_MINUTES: z
+    .string()
+    .default("LOW=10080,NORMAL=4320,HIGH=1440,URGENT=240")
+    .transform(parsePriorityMinutes),
+
+  CLIENT_DIR: z.string().default("frontend/dist"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+function parsePriorityMinutes(value: string, ctx: z.RefinementCtx) {
+  const out: Record<string, number> = {};
+  for (const part of value.split(",")) {
+    const [key, minutes] = part.split("=").map((s) => s.trim());
+    const n = Number(minutes);
+    if (!["LOW", "NORMAL", "HIGH", "URGENT"].includes(key ?? "") || !Number.isInteger(n) || n <= 0) {
+      ctx.addIssue({ code: "custom", message: `expected PRIORITY=minutes pairs, got "${part}"` });
+      return z.NEVER;
+    }
+    out[key!] = n;
+  }
+  return out as Record<"LOW" | "NORMAL" | "HIGH" | "URGENT", number>;
+}
+
+export type AppConfig = ReturnType<typeof loadConfig>;
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Reads and validates settings; throws ConfigError listing every problem at once. */
+export function loadConfig(env: Record<string, string | undefined> = process.env) {
+  // Empty strings mean "unset": `.env` files commonly carry `KEY=`.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "env"}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.DATA_DIR);
+  const production = e.NODE_ENV === "production";
+
+  const problems: string[] = [];
+  if (e.PASSWORD_MIN_LENGTH > e.PASSWORD_MAX_LENGTH) problems.push("PASSWORD_MIN_LENGTH must not exceed PASSWORD_MAX_LENGTH");
+  if (production && !e.DATABASE_URL) problems.push("DATABASE_URL is required in production (the embedded database is for development)");
+  if (problems.length) throw new ConfigError(problems);
+
+  return Object.freeze({
+    env: e.NODE_ENV,
+    production,
+    host: e.HOST,
+    port: e.PORT,
+    publicUrl: e.PUBLIC_URL ?? `https://localhost:${e.PORT}`,
+    trustProxy: e.TRUST_PROXY,
+    tls: {
+      certFile: resolve(e.TLS_CERT_FILE),
+      keyFile: resolve(e.TLS_KEY_FILE),
+      // Self-signed certificates are a development convenience; production must opt in.
+      allowSelfSigned: !production || e.ALLOW_SELF_SIGNED_TLS,
+    },
+    dataDir,
+    database: e.DATABASE_URL
+      ? { kind: "mysql" as const, url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, debug: e.DATABASE_DEBUG }
+      : { kind: "sqlite" as const, file: resolve(dataDir, "deskql.sqlite"), poolMax: 1, debug: e.DATABASE_DEBUG },
+    redisUrl: e.REDIS_URL,
+    jwt: {
+      issuer: e.JWT_ISSUER,
+      audience: e.JWT_AUDIENCE,
+      keysDir: resolve(e.JWT_KEYS_DIR ?? resolve(dataDir, "keys")),
+      // Generated signing keys are a development convenience; production must provide or opt in.
+      allowGeneratedKeys: !production || e.ALLOW_GENERATED_KEYS,
+      accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
+      sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    },
+    admin: { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD },
+    passwords: {
+      minLength: e.PASSWORD_MIN_LENGTH,
+      maxLength: e.PASSWORD_MAX_LENGTH,
+      requireComposition: e.PASSWORD_REQUIRE_COMPOSITION,
+      argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
+      hashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
+    },
+    lockout: { maxFailures: e.LOGIN_MAX_FAILURES, minutes: e.LOCKOUT_MINUTES },
+    rateLimits: { loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE, registerPerMinute: e.RATE_LIMIT_REGISTER_PER_MINUTE },
+    http: {
+      corsOrigins: e.CORS_ORIGINS,
+      bodyLimitBytes: e.BODY_LIMIT_BYTES,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_MS,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    },
+    queryLimits: {
+      maxDepth: e.QUERY_MAX_DEPTH,
+      maxAliases: e.QUERY_MAX_ALIASES,
+      maxTokens: e.QUERY_MAX_TOKENS,
+      maxCost: e.QUERY_MAX_COST,
+      maxDirectives: e.QUERY_MAX_DIRECTIVES,
+    },
+    sla: { firstResponseMinutes: e.SLA_FIRST_RESPONSE_MINUTES, resolutionMinutes: e.SLA_RESOLUTION_MINUTES },
+    clientDir: resolve(e.CLIENT_DIR),
+    logLevel: e.LOG_LEVEL,
+  });
+}

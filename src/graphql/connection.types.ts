@@ -1,0 +1,77 @@
+import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
+import { Max, Min } from "class-validator";
+
+@ObjectType({ description: "Where a page sits in its list (Relay cursor connections)." })
+export class PageInfo {
+  @Field(() => Boolean, { description: "Whether more items follow the last one of this page." })
+  hasNextPage!: boolean;
+
+  @Field(() => Boolean, { description: "Whether more items precede the first one of this page." })
+  hasPreviousPage!: boolean;
+
+  @Field(() => String, { nullable: true, description: "Cursor of the first item of this page." })
+  startCursor!: string | null;
+
+  @Field(() => String, { nullable: true, description: "Cursor of the last item of this page." })
+  endCursor!: string | null;
+}
+
+@ArgsType()
+export class PageArgs {
+  @Field(() => Int, { nullable: true, description: "Return the first N items after `after` (1-100; default 20)." })
+  @Min(1)
+  @Max(100)
+  first?: number;
+
+  @Field(() => String, { nullable: true, description: "Opaque cursor: return items after this one." })
+  after?: string;
+
+  @Field(() => Int, { nullable: true, description: "Return the last N items before `before` (1-100)." })
+  @Min(1)
+  @Max(100)
+  last?: number;
+
+  @Field(() => String, { nullable: true, description: "Opaque cursor: return items before this one." })
+  before?: string;
+}
+
+export interface Edge<T> {
+  cursor: string;
+  node: T;
+}
+
+export interface Connection<T> {
+  edges: Edge<T>[];
+  nodes: T[];
+  pageInfo: PageInfo;
+  /** A getter: the count query runs only when a client asks for it. */
+  readonly totalCount: Promise<number>;
+}
+
+/** Declares `<Name>Edge` and `<Name>Connection` object types for a node type. */
+export function connectionType<T extends object>(Node: ClassType<T>, name: string, what: string): ClassType<Connection<T>> {
+  @ObjectType(`${name}Edge`, { description: `One ${what} in a page, with its cursor.` })
+  class EdgeType {
+    @Field(() => String, { description: "Opaque cursor of this item, for `after`/`before`." })
+    cursor!: string;
+
+    @Field(() => Node, { description: `The ${what}.` })
+    node!: T;
+  }
+
+  @ObjectType(`${name}Connection`, { description: `A page of ${what}s (Relay cursor connection).` })
+  class ConnectionType {
+    @Field(() => [EdgeType], { description: "The items of this page with their cursors." })
+    edges!: EdgeType[];
+
+    @Field(() => [Node], { description: "The items of this page, without cursors." })
+    nodes!: T[];
+
+    @Field(() => PageInfo, { description: "Where this page sits in the list." })
+    pageInfo!: PageInfo;
+
+    @Field(() => Int, { description: "How many items match the filter, across all pages." })
+    totalCount!: Promise<number>;
+  }
+  return ConnectionType as unknown as ClassType<Connection<T>>;
+}

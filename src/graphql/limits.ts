@@ -1,0 +1,56 @@
+import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
+import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
+import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
+import { GraphQLError, parse, type DocumentNode, type GraphQLSchema, type ValidationRule } from "graphql";
+// The CJS build on purpose: the ESM build imports "graphql/index.mjs", a second copy of graphql
+// beside the CommonJS one every other package loads ("Cannot use GraphQLObjectType from another realm").
+import queryComplexity, { type ComplexityEstimator } from "graphql-query-complexity/cjs";
+
+const { getComplexity, simpleEstimator } = queryComplexity;
+import type { AppConfig } from "../config.js";
+
+/**
+ * Static limits checked during validation, with graphql-armor's rules. Defaults (config.ts):
+ * depth 10 and 15 aliases (graphql-armor's suggestions), 50 directives, 3,000 tokens.
+ */
+export function queryLimitRules(limits: AppConfig["queryLimits"]): ValidationRule[] {
+  const common = { propagateOnRejection: true, exposeLimits: true } as const;
+  return [
+    maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...common }),
+    maxAliasesRule({ n: limits.maxAliases, allowList: [], ...common }),
+    maxDirectivesRule({ n: limits.maxDirectives, ...common }),
+  ] as ValidationRule[];
+}
+
+/** Rejects a document with more lexical tokens than allowed, before anything else looks at it. */
+export function assertTokenLimit(source: string, maxTokens: number): void {
+  try {
+    parse(source, { maxTokens, noLocation: true });
+  } catch (error) {
+    if (error instanceof GraphQLError && /token limit/i.test(error.message)) {
+      throw new GraphQLError(`The query has more than ${maxTokens} tokens.`, { extensions: { code: "QUERY_TOO_LARGE", maxTokens } });
+    }
+    // Syntax errors are reported by the normal parse that follows.
+  }
+}
+
+/**
+ * GitHub-style cost: every object or scalar field costs 1, and a list field multiplies the cost
+ * of its selection by the page it asks for (`first`/`last`, default 20). So `first: 100` nested
+ * in `first: 100` costs 10,000 times its leaves, and cannot hide behind a small document.
+ */
+const pagedListEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
+  const page = typeof args.first === "number" ? args.first : typeof args.last === "number" ? args.last : undefined;
+  if (page === undefined) return undefined; // not a paged list: let the next estimator decide
+  return 1 + Math.max(1, page) * childComplexity;
+};
+
+export function estimateCost(schema: GraphQLSchema, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown>): number {
+  return getComplexity({
+    schema,
+    query: document,
+    operationName,
+    variables,
+    estimators: [pagedListEstimator, simpleEstimator({ defaultComplexity: 1 })],
+  });
+}

@@ -1,0 +1,97 @@
+import type { EntityManager, EntityName, FilterQuery, FindOptions } from "@mikro-orm/core";
+import { BadUserInputError } from "./errors.js";
+import type { Connection, PageArgs } from "./connection.types.js";
+
+export type SortDirection = "ASC" | "DESC";
+
+export interface SortKey {
+  /** Entity property to order by; ties are broken by `id` (UUIDv7, so by creation). */
+  field: string;
+  direction: SortDirection;
+}
+
+type CursorValue = string | number | null;
+
+const DEFAULT_PAGE = 20;
+
+/** Cursors are opaque to clients but self-contained: the sort key's value and the id. */
+export function encodeCursor(sort: SortKey, value: unknown, id: string): string {
+  const v: CursorValue = value instanceof Date ? value.toISOString() : (value as CursorValue);
+  return Buffer.from(JSON.stringify([sort.field, v, id])).toString("base64url");
+}
+
+function decodeCursor(cursor: string, sort: SortKey, argName: string, isDate: boolean): { value: unknown; id: string } {
+  try {
+    const [field, v, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, CursorValue, string];
+    if (field !== sort.field || typeof id !== "string") throw new Error("cursor of another ordering");
+    return { value: isDate && typeof v === "string" ? new Date(v) : v, id };
+  } catch {
+    throw new BadUserInputError(`"${argName}" is not a valid cursor for this list and ordering.`, argName);
+  }
+}
+
+/** Validates the Relay arguments: a page is taken from one end, 1-100 items. */
+export function pageWindow(args: PageArgs): { size: number; backward: boolean } {
+  if (args.first != null && args.last != null) throw new BadUserInputError('Pass either "first" or "last", not both.', "first");
+  for (const name of ["first", "last"] as const) {
+    const n = args[name];
+    if (n != null && (!Number.isInteger(n) || n < 1 || n > 100)) throw new BadUserInputError(`"${name}" must be between 1 and 100.`, name);
+  }
+  if (args.last != null) return { size: args.last, backward: true };
+  return { size: args.first ?? DEFAULT_PAGE, backward: false };
+}
+
+function keysetCondition(sort: SortKey, cursor: { value: unknown; id: string }, forward: boolean): Record<string, unknown> {
+  // "After" in the list's own order: greater for ASC, smaller for DESC; reversed when paging backward.
+  const op = (sort.direction === "ASC") === forward ? "$gt" : "$lt";
+  if (sort.field === "id") return { id: { [op]: cursor.id } };
+  return { $or: [{ [sort.field]: { [op]: cursor.value } }, { [sort.field]: cursor.value, id: { [op]: cursor.id } }] };
+}
+
+/**
+ * Keyset pagination over any entity: stable while rows are inserted (no offsets), one query for
+ * the page (+1 row to learn whether more follow) and a count only when `totalCount` is read.
+ */
+export async function paginate<T extends { id: string }>(
+  em: EntityManager,
+  entity: EntityName<T>,
+  where: FilterQuery<T>,
+  sort: SortKey,
+  args: PageArgs,
+  options: Pick<FindOptions<T>, "populate"> & { dateField?: boolean } = {},
+): Promise<Connection<T>> {
+  const { size, backward } = pageWindow(args);
+  const isDate = options.dateField ?? /At$/.test(sort.field);
+  const conditions: Record<string, unknown>[] = [where as Record<string, unknown>];
+  if (args.after) conditions.push(keysetCondition(sort, decodeCursor(args.after, sort, "after", isDate), true));
+  if (args.before) conditions.push(keysetCondition(sort, decodeCursor(args.before, sort, "before", isDate), false));
+
+  const flip = (d: SortDirection): SortDirection => (d === "ASC" ? "DESC" : "ASC");
+  const direction = backward ? flip(sort.direction) : sort.direction;
+  const orderBy = sort.field === "id" ? { id: direction } : { [sort.field]: direction, id: direction };
+
+  const rows = await em.find(entity, { $and: conditions } as FilterQuery<T>, {
+    orderBy: orderBy as FindOptions<T>["orderBy"],
+    limit: size + 1,
+    populate: options.populate,
+  });
+  const more = rows.length > size;
+  const page = more ? rows.slice(0, size) : rows;
+  if (backward) page.reverse();
+
+  const edges = page.map((node) => ({ node, cursor: encodeCursor(sort, (node as Record<string, unknown>)[sort.field], node.id) }));
+  let total: Promise<number> | undefined;
+  return {
+    edges,
+    nodes: page,
+    pageInfo: {
+      hasNextPage: backward ? Boolean(args.before) : more,
+      hasPreviousPage: backward ? more : Boolean(args.after),
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    get totalCount() {
+      return (total ??= em.count(entity, where));
+    },
+  };
+}

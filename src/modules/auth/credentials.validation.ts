@@ -1,0 +1,19 @@
+import { BadUserInputError } from "../../graphql/errors.js";
+
+// RFC 5321 caps an address at 254 octets; a practical pattern, not the full RFC grammar.
+const EMAIL = /^[^\s@"<>()[\]\\,;:]+@[^\s@"<>()[\]\\,;:]+\.[^\s@"<>()[\]\\,;:]{2,}$/;
+
+/** Trims and lower-cases an email, or rejects it naming `field`. */
+export function normaliseEmail(raw: string, field: string): string {
+  const email = raw.trim().toLowerCase();
+  if (email.length > 254 || !EMAIL.test(email)) throw new BadUserInputError("Enter a valid email address.", field);
+  return email;
+}
+
+export function normaliseDisplayName(raw: string, field: string): string {
+  const name = raw.trim().replace(/\s+/g, " ");
+  if (name.length < 1 || name.length > 100) throw new BadUserInputError("The display name must be 1 to 100 characters long.", field);
+  // Control characters would let a name spoof log lines or UI.
+  if (/[\p{Cc}\p{Cf}]/u.test(name)) throw new BadUserInputError("The display name contains invisible control characters.", field);
+  return name;
+}

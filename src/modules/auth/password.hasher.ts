@@ -1,0 +1,49 @@
+import argon2 from "argon2";
+import pLimit from "p-limit";
+import type { AppConfig } from "../../config.js";
+
+/**
+ * argon2id at (at least) OWASP's minimum: m=19 MiB, t=2, p=1. Hashing runs on libuv's thread
+ * pool; a concurrency cap keeps login floods from starving GraphQL of the second core.
+ */
+export class PasswordHasher {
+  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly options: argon2.HashOptions & { type: typeof argon2.argon2id; raw?: false };
+  /** Verified against for unknown emails so that they cost the same time as wrong passwords. */
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(config: AppConfig["passwords"]) {
+    this.limit = pLimit(config.hashConcurrency);
+    this.options = { type: argon2.argon2id, ...config.argon2 };
+  }
+
+  hash(password: string): Promise<string> {
+    return this.limit(() => argon2.hash(password, { ...this.options, raw: false }));
+  }
+
+  verify(hash: string, password: string): Promise<boolean> {
+    return this.limit(async () => {
+      try {
+        return await argon2.verify(hash, password);
+      } catch {
+        return false; // a malformed stored hash never authenticates
+      }
+    });
+  }
+
+  /** Spends the same work as a real verification and always fails. */
+  async verifyAgainstDummy(password: string): Promise<false> {
+    this.dummyHash ??= this.hash("dummy password that no account has");
+    await this.verify(await this.dummyHash, password);
+    return false;
+  }
+
+  /** True when the stored hash was made with weaker parameters than the configured ones. */
+  needsRehash(hash: string): boolean {
+    try {
+      return argon2.needsRehash(hash, this.options);
+    } catch {
+      return true;
+    }
+  }
+}

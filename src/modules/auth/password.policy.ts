@@ -1,0 +1,47 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { AppConfig } from "../../config.js";
+import { BadUserInputError } from "../../graphql/errors.js";
+
+let commonPasswords: Set<string> | undefined;
+
+/** Loaded once, lazily: ~118k entries is a few MB that a process that never checks need not hold. */
+function isCommonPassword(password: string): boolean {
+  commonPasswords ??= new Set(
+    readFileSync(fileURLToPath(new URL("./common-passwords.txt", import.meta.url)), "utf8")
+      .split("\n")
+      .filter((line) => line && !line.startsWith("#")),
+  );
+  return commonPasswords.has(password.toLowerCase());
+}
+
+export type PasswordPolicy = AppConfig["passwords"];
+
+/**
+ * NIST SP 800-63B: length over composition, a blocklist of known passwords, no truncation.
+ * Composition rules stay available for organisations whose policy still requires them.
+ * Returns the problems in words a person can act on; empty when the password is acceptable.
+ */
+export function passwordProblems(password: string, email: string, policy: PasswordPolicy): string[] {
+  const problems: string[] = [];
+  const length = [...password].length; // count code points, not UTF-16 units
+  if (length < policy.minLength) problems.push(`must be at least ${policy.minLength} characters long`);
+  if (length > policy.maxLength) problems.push(`must be at most ${policy.maxLength} characters long`);
+  if (length <= policy.maxLength && isCommonPassword(password)) problems.push("is too common: choose one that is not on lists of leaked passwords");
+  const localPart = email.split("@")[0]?.toLowerCase() ?? "";
+  if (localPart.length >= 3 && password.toLowerCase().includes(localPart)) problems.push("must not contain your email address");
+  if (policy.requireComposition) {
+    if (!/[a-z]/.test(password)) problems.push("must contain a lower-case letter");
+    if (!/[A-Z]/.test(password)) problems.push("must contain an upper-case letter");
+    if (!/[0-9]/.test(password)) problems.push("must contain a digit");
+    if (!/[^A-Za-z0-9]/.test(password)) problems.push("must contain a special character");
+  }
+  return problems;
+}
+
+export function assertPasswordAcceptable(password: string, email: string, policy: PasswordPolicy, field: string): void {
+  const problems = passwordProblems(password, email, policy);
+  if (problems.length) {
+    throw new BadUserInputError(`The password ${problems.join("; ")}.`, field, { problems });
+  }
+}

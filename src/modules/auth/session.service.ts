@@ -1,0 +1,130 @@
+import type { EntityManager } from "@mikro-orm/core";
+import type { AppConfig } from "../../config.js";
+import type { RequestMeta } from "../../graphql/context.js";
+import { UnauthenticatedError } from "../../graphql/errors.js";
+import { recordAudit } from "../audit/audit.service.js";
+import { AuditAction } from "../audit/audit.actions.js";
+import { User } from "../users/user.entity.js";
+import type { AccessTokens } from "./access-token.js";
+import { hashOpaqueToken, newOpaqueToken } from "./opaque-token.js";
+import { RefreshToken } from "./refresh-token.entity.js";
+import { Session } from "./session.entity.js";
+import type { ViewerCache } from "./viewer-cache.js";
+
+export const REFRESH_TOKEN_PREFIX = "hd_rt_";
+
+export interface IssuedTokens {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  user: User;
+  session: Session;
+}
+
+export type RevokeReason = "logout" | "refresh_token_reuse" | "password_changed" | "deactivated" | "revoked" | "password_reset";
+
+/**
+ * Sessions and their refresh-token families: creation at sign-in, rotation on every refresh,
+ * reuse detection, and revocation that stops the session's access tokens at once.
+ */
+export class SessionService {
+  constructor(
+    private readonly config: AppConfig["jwt"],
+    private readonly accessTokens: AccessTokens,
+    private readonly viewers: ViewerCache,
+  ) {}
+
+  /** Opens a session for `user` on `em` (flushed by the caller's transaction) and signs its tokens. */
+  async open(em: EntityManager, user: User, request: RequestMeta, now = new Date()): Promise<IssuedTokens> {
+    const session = em.create(Session, {
+      user,
+      ip: request.ip,
+      userAgent: request.userAgent?.slice(0, 512) ?? null,
+      lastActiveAt: now,
+      expiresAt: new Date(now.getTime() + this.config.refreshTokenTtlDays * 86_400_000),
+    });
+    const refreshToken = this.newRefreshToken(em, session, session.expiresAt);
+    return { ...(await this.sign(user, session)), refreshToken, user, session };
+  }
+
+  /**
+   * Exchanges a refresh token for a new pair. A token that was already exchanged means it
+   * leaked (or a client replayed it): the whole family is revoked and the event audited.
+   */
+  async refresh(em: EntityManager, presented: string, request: RequestMeta, now = new Date()): Promise<IssuedTokens> {
+    const invalid = (reason: string) => new UnauthenticatedError(`The refresh token is not valid: ${reason}. Sign in again.`, { reason });
+    if (!presented.startsWith(REFRESH_TOKEN_PREFIX) || presented.length > 200) throw invalid("malformed");
+    const stored = await em.findOne(RefreshToken, { tokenHash: hashOpaqueToken(presented) }, { populate: ["session", "session.user"] });
+    if (!stored) throw invalid("unknown");
+    const session = stored.session.getEntity();
+    const user = session.user.getEntity();
+
+    if (stored.rotatedAt) {
+      if (!session.revokedAt) {
+        await em.transactional(async (tx) => {
+          await this.revokeWhere(tx, { id: session.id }, "refresh_token_reuse", now);
+          recordAudit(tx, request, {
+            action: AuditAction.REFRESH_TOKEN_REUSED,
+            actorId: user.id,
+            targetType: "Session",
+            targetId: session.id,
+            details: { rotatedAt: stored.rotatedAt!.toISOString() },
+          });
+        });
+      }
+      throw invalid("already used; the session was ended to protect the account");
+    }
+    if (session.revokedAt) throw invalid("the session was ended");
+    if (user.deactivatedAt) throw invalid("the account is deactivated");
+    if (session.expiresAt <= now || stored.expiresAt <= now) throw invalid("the session reached its maximum lifetime");
+    const idleLimit = session.lastActiveAt.getTime() + this.config.sessionIdleMinutes * 60_000;
+    if (idleLimit <= now.getTime()) throw invalid("the session was idle for too long");
+
+    return em.transactional(async (tx) => {
+      // Compare-and-set: of two concurrent refreshes with one token, exactly one updates the row.
+      const won = await tx.nativeUpdate(RefreshToken, { id: stored.id, rotatedAt: null }, { rotatedAt: now });
+      if (won !== 1) throw invalid("already used");
+      const liveSession = tx.getReference(Session, session.id);
+      await tx.nativeUpdate(Session, { id: session.id }, { lastActiveAt: now });
+      const refreshToken = this.newRefreshToken(tx, liveSession, session.expiresAt);
+      return { ...(await this.sign(user, session)), refreshToken, user, session };
+    });
+  }
+
+  /** Revokes the session a refresh token belongs to. Unknown tokens are ignored (logout is idempotent). */
+  async revokeByRefreshToken(em: EntityManager, presented: string, now = new Date()): Promise<Session | null> {
+    const stored = await em.findOne(RefreshToken, { tokenHash: hashOpaqueToken(presented) }, { populate: ["session"] });
+    if (!stored) return null;
+    await this.revokeWhere(em, { id: stored.session.id }, "logout", now);
+    return stored.session.getEntity();
+  }
+
+  async revokeSession(em: EntityManager, sessionId: string, reason: RevokeReason, now = new Date()): Promise<void> {
+    await this.revokeWhere(em, { id: sessionId }, reason, now);
+  }
+
+  /** Ends every live session of a user, optionally keeping one (the caller's own). */
+  async revokeAllForUser(em: EntityManager, userId: string, reason: RevokeReason, exceptSessionId?: string, now = new Date()): Promise<void> {
+    const where = exceptSessionId ? { user: userId, id: { $ne: exceptSessionId } } : { user: userId };
+    await this.revokeWhere(em, where, reason, now);
+    this.viewers.forgetUser(userId);
+  }
+
+  private async revokeWhere(em: EntityManager, where: object, reason: RevokeReason, now: Date): Promise<void> {
+    const ids = (await em.find(Session, { ...where, revokedAt: null }, { fields: ["id"] })).map((s) => s.id);
+    if (!ids.length) return;
+    await em.nativeUpdate(Session, { id: { $in: ids } }, { revokedAt: now, revokedReason: reason });
+    ids.forEach((id) => this.viewers.forgetSession(id));
+  }
+
+  /** A family member lives no longer than its session. */
+  private newRefreshToken(em: EntityManager, session: Session, expiresAt: Date): string {
+    const token = newOpaqueToken(REFRESH_TOKEN_PREFIX);
+    em.create(RefreshToken, { session, tokenHash: hashOpaqueToken(token), expiresAt });
+    return token;
+  }
+
+  private async sign(user: User, session: Session): Promise<{ accessToken: string; expiresIn: number }> {
+    return { accessToken: await this.accessTokens.sign(user.id, session.id, user.role), expiresIn: this.accessTokens.ttlSeconds };
+  }
+}

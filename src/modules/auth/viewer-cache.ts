@@ -1,0 +1,48 @@
+import { LRUCache } from "lru-cache";
+import type { EntityManager } from "@mikro-orm/core";
+import { Role } from "../users/user.role.js";
+
+export interface SessionState {
+  active: boolean;
+  role: Role;
+  userId: string;
+}
+
+/**
+ * Whether a session may still act, and the user's current role. A verified JWT alone is not
+ * enough: logout, revocation, deactivation and role changes must bite at once, not at expiry.
+ * Results are cached briefly; this process drops its entries the moment it changes them.
+ * (With several instances, another instance's change is seen within CACHE_MS.)
+ */
+const CACHE_MS = 5_000;
+
+export class ViewerCache {
+  private readonly cache = new LRUCache<string, SessionState>({ max: 50_000, ttl: CACHE_MS });
+
+  async sessionState(em: EntityManager, sessionId: string, now = new Date()): Promise<SessionState | null> {
+    const cached = this.cache.get(sessionId);
+    if (cached) return cached;
+    const rows = await em.getConnection().execute<{ user_id: string; role: Role; revoked_at: unknown; expires_at: unknown; deactivated_at: unknown }[]>(
+      "select s.user_id, u.role, s.revoked_at, s.expires_at, u.deactivated_at from sessions s join users u on u.id = s.user_id where s.id = ?",
+      [sessionId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const expiresAt = new Date(row.expires_at as string);
+    const state: SessionState = {
+      userId: row.user_id,
+      role: row.role,
+      active: row.revoked_at == null && row.deactivated_at == null && expiresAt > now,
+    };
+    this.cache.set(sessionId, state);
+    return state;
+  }
+
+  forgetSession(sessionId: string): void {
+    this.cache.delete(sessionId);
+  }
+
+  forgetUser(userId: string): void {
+    for (const [sid, state] of this.cache.entries()) if (state.userId === userId) this.cache.delete(sid);
+  }
+}

@@ -1,0 +1,24 @@
+import { or, rule } from "graphql-shield";
+import type { Context } from "../../graphql/context.js";
+import { allow, isAdmin, isStaff } from "../../graphql/rules.js";
+import type { User } from "./user.entity.js";
+
+/** The user object is the viewer's own account (or the one a sign-in in this request returns). */
+const isSelf = rule({ cache: "strict" })((user: User, _args, ctx: Context) => (ctx.viewer?.userId ?? ctx.signedInUserId) === user.id);
+
+export const userRules = {
+  Query: { me: allow, users: isAdmin, user: isAdmin },
+  Mutation: { setUserRole: isAdmin, unlockUser: isAdmin, deactivateUser: isAdmin },
+  User: {
+    "*": allow, // id, name, role and timestamps: anyone who can reach a user (e.g. as a ticket's agent) sees them
+    email: or(isSelf, isStaff), // customers never see other people's emails
+    lastLoginAt: or(isSelf, isAdmin),
+    lockedUntil: or(isSelf, isAdmin),
+    locked: or(isSelf, isAdmin),
+    failedLoginCount: isAdmin,
+    deactivatedAt: or(isSelf, isStaff),
+  },
+  UserConnection: { "*": allow },
+  UserEdge: { "*": allow },
+  PageInfo: { "*": allow },
+};

@@ -1,0 +1,79 @@
+import cookie from "@fastify/cookie";
+import compress from "@fastify/compress";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import type { GraphQLSchema } from "graphql";
+import type { Logger } from "pino";
+import { v7 as uuidv7 } from "uuid";
+import type { Services } from "../services.js";
+import { registerGraphql } from "./graphql-route.js";
+import { registerHealthRoutes, type Lifecycle } from "./health.js";
+import { registerRefreshRoutes } from "./refresh-cookie.js";
+import { registerSecurity } from "./security.js";
+import { currentStatementCount, withStatementCount } from "./statement-counter.js";
+import { registerStaticClient } from "./static-client.js";
+
+export interface AppOptions {
+  services: Services;
+  schema: GraphQLSchema;
+  logger: Logger;
+  tls: { key: Buffer; cert: Buffer };
+  lifecycle: Lifecycle;
+}
+
+/** The HTTPS application: security, GraphQL, auth cookie routes, health, the web client. */
+export async function buildApp({ services, schema, logger, tls, lifecycle }: AppOptions): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    https: { key: tls.key, cert: tls.cert, minVersion: "TLSv1.2" },
+    loggerInstance: logger as FastifyBaseLogger,
+    disableRequestLogging: true, // one line per request, written below, with what we care about
+    genReqId: () => uuidv7(),
+    trustProxy: config.trustProxy,
+    bodyLimit: config.http.bodyLimitBytes,
+    requestTimeout: config.http.requestTimeoutMs,
+    connectionTimeout: config.http.requestTimeoutMs,
+    keepAliveTimeout: 5_000,
+    return503OnClosing: true,
+    forceCloseConnections: "idle",
+  });
+
+  // Every request counts its SQL statements (see statement-counter.ts).
+  app.addHook("onRequest", (_request, reply, done) => {
+    reply.header("x-request-id", String(_request.id));
+    withStatementCount(done);
+  });
+  app.addHook("onResponse", async (request, reply) => {
+    const body = request.body as { operationName?: unknown } | undefined;
+    request.log.info(
+      {
+        requestId: request.id,
+        method: request.method,
+        url: request.url.split("?")[0],
+        operation: typeof body?.operationName === "string" ? body.operationName.slice(0, 100) : undefined,
+        status: reply.statusCode,
+        durationMs: Math.round(reply.elapsedTime * 10) / 10,
+        sqlStatements: currentStatementCount(),
+      },
+      "request",
+    );
+  });
+
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) request.log.error({ err: error, requestId: request.id }, "unhandled error");
+    const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status === 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST";
+    const message =
+      status === 413 ? `The request body exceeds ${config.http.bodyLimitBytes} bytes.` : status === 500 ? "Internal server error. The incident was logged." : error.message;
+    // GraphQL-shaped, so GraphQL clients can show it like any other error.
+    return reply.code(status).send({ errors: [{ message, extensions: { code } }] });
+  });
+
+  await registerSecurity(app, config);
+  await app.register(compress, { global: true, threshold: 1024, encodings: ["br", "gzip", "deflate"] });
+  await app.register(cookie);
+  registerHealthRoutes(app, services, lifecycle);
+  registerRefreshRoutes(app, services);
+  await registerGraphql(app, services, schema, logger);
+  await registerStaticClient(app, config.clientDir);
+  return app;
+}

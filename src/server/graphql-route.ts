@@ -1,0 +1,58 @@
+import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
+import { fastifyApolloDrainPlugin, fastifyApolloHandler } from "@as-integrations/fastify";
+import type { FastifyInstance } from "fastify";
+import type { GraphQLSchema } from "graphql";
+import type { Logger } from "pino";
+import { protectionPlugin } from "../graphql/apollo-plugins.js";
+import { createContext, type Context } from "../graphql/context.js";
+import { createErrorFormatter } from "../graphql/error-formatting.js";
+import { queryLimitRules } from "../graphql/limits.js";
+import type { Services } from "../services.js";
+import { httpBinding } from "./refresh-cookie.js";
+import { requestMeta } from "./request-meta.js";
+import { authenticate } from "./viewer.js";
+
+/**
+ * POST /graphql (and GET for Sandbox). CSRF prevention stays on (Apollo's default: a simple
+ * request needs a non-simple content type or `apollo-require-preflight`), batching stays off.
+ */
+export async function registerGraphql(app: FastifyInstance, services: Services, schema: GraphQLSchema, logger: Logger): Promise<ApolloServer<Context>> {
+  const { config } = services;
+  const apollo = new ApolloServer<Context>({
+    schema,
+    csrfPrevention: true,
+    allowBatchedHttpRequests: false,
+    // Introspection is gated per caller in protectionPlugin (admins keep it in production).
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    validationRules: queryLimitRules(config.queryLimits),
+    formatError: createErrorFormatter(logger),
+    logger: { debug: () => {}, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      protectionPlugin(config),
+      // Sandbox for admins' browsers; it loads from Apollo's CDN, which the CSP allows on this route only.
+      ApolloServerPluginLandingPageLocalDefault({ embed: { endpointIsEditable: false }, includeCookies: false, footer: false }),
+    ],
+  });
+  await apollo.start();
+
+  const handler = fastifyApolloHandler(apollo, {
+    context: async (request, reply) => {
+      const em = services.orm.em.fork();
+      const auth = await authenticate(services, em, request.headers.authorization);
+      const context = createContext({
+        request: requestMeta(request),
+        viewer: auth.viewer,
+        authProblem: auth.problem,
+        em,
+        services,
+        http: httpBinding(request, reply),
+      });
+      return context;
+    },
+  });
+  app.route({ method: ["GET", "POST", "OPTIONS"], url: "/graphql", handler });
+  return apollo;
+}

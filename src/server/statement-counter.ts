@@ -1,0 +1,29 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { Orm } from "../db/orm.js";
+
+interface RequestStats {
+  statements: number;
+}
+
+const storage = new AsyncLocalStorage<RequestStats>();
+
+/**
+ * Counts the SQL statements each request sends, for the request log, the benchmark and the
+ * tests that prove a page costs a fixed number of queries whatever its size.
+ */
+export function countStatements(orm: Orm): void {
+  const knex = (orm.em.getConnection() as unknown as { getKnex(): { on(event: string, fn: () => void): void } }).getKnex();
+  knex.on("query", () => {
+    const stats = storage.getStore();
+    if (stats) stats.statements++;
+  });
+}
+
+/** Runs `fn` (and everything it schedules) with a fresh statement count. */
+export function withStatementCount<T>(fn: () => T): T {
+  return storage.run({ statements: 0 }, fn);
+}
+
+export function currentStatementCount(): number | undefined {
+  return storage.getStore()?.statements;
+}

@@ -1,0 +1,44 @@
+import type { AppConfig } from "./config.js";
+import type { Orm } from "./db/orm.js";
+import { AccessTokens } from "./modules/auth/access-token.js";
+import { AuthService } from "./modules/auth/auth.service.js";
+import { PasswordHasher } from "./modules/auth/password.hasher.js";
+import { RateLimits } from "./modules/auth/rate-limits.js";
+import { SessionService } from "./modules/auth/session.service.js";
+import type { SigningKeys } from "./modules/auth/signing-keys.js";
+import { ViewerCache } from "./modules/auth/viewer-cache.js";
+import { UserService } from "./modules/users/user.service.js";
+
+/** The process-wide services, wired once at start; request state travels in the Context. */
+export interface Services {
+  config: AppConfig;
+  orm: Orm;
+  keys: SigningKeys;
+  accessTokens: AccessTokens;
+  hasher: PasswordHasher;
+  rateLimits: RateLimits;
+  viewers: ViewerCache;
+  sessions: SessionService;
+  auth: AuthService;
+  users: UserService;
+}
+
+export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys): Services {
+  const accessTokens = new AccessTokens(keys, config.jwt);
+  const hasher = new PasswordHasher(config.passwords);
+  const rateLimits = new RateLimits(config);
+  const viewers = new ViewerCache();
+  const sessions = new SessionService(config.jwt, accessTokens, viewers);
+  return {
+    config,
+    orm,
+    keys,
+    accessTokens,
+    hasher,
+    rateLimits,
+    viewers,
+    sessions,
+    auth: new AuthService(config, hasher, sessions, rateLimits),
+    users: new UserService(sessions, viewers),
+  };
+}

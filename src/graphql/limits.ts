@@ -4,9 +4,10 @@ import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
 import { GraphQLError, parse, type DocumentNode, type GraphQLSchema, type ValidationRule } from "graphql";
 // The CJS build on purpose: the ESM build imports "graphql/index.mjs", a second copy of graphql
 // beside the CommonJS one every other package loads ("Cannot use GraphQLObjectType from another realm").
-import queryComplexity, { type ComplexityEstimator } from "graphql-query-complexity/cjs";
+import { createRequire } from "node:module";
+import type { ComplexityEstimator } from "graphql-query-complexity";
 
-const { getComplexity, simpleEstimator } = queryComplexity;
+const { getComplexity, simpleEstimator } = createRequire(import.meta.url)("graphql-query-complexity") as typeof import("graphql-query-complexity");
 import type { AppConfig } from "../config.js";
 
 /**

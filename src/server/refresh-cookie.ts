@@ -41,8 +41,7 @@ export function registerRefreshRoutes(app: FastifyInstance, services: Services):
     const em = services.orm.em.fork();
     try {
       const tokens = await services.sessions.refresh(em, token, requestMeta(request));
-      httpBinding(request, reply).useRefreshCookie(tokens.refreshToken, tokens.session.expiresAt) ||
-        reply.setCookie(REFRESH_COOKIE, tokens.refreshToken, { httpOnly: true, secure: true, sameSite: "strict", path: COOKIE_PATH, expires: tokens.session.expiresAt });
+      reply.setCookie(REFRESH_COOKIE, tokens.refreshToken, { httpOnly: true, secure: true, sameSite: "strict", path: COOKIE_PATH, expires: tokens.session.expiresAt });
       const { id, email, displayName, role } = tokens.user;
       return { accessToken: tokens.accessToken, expiresIn: tokens.expiresIn, user: { id, email, displayName, role } };
     } catch (error) {

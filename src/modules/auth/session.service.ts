@@ -4,7 +4,7 @@ import type { RequestMeta } from "../../graphql/context.js";
 import { UnauthenticatedError } from "../../graphql/errors.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { AuditAction } from "../audit/audit.actions.js";
-import { User } from "../users/user.entity.js";
+import { type User } from "../users/user.entity.js";
 import type { AccessTokens } from "./access-token.js";
 import { hashOpaqueToken, newOpaqueToken } from "./opaque-token.js";
 import { RefreshToken } from "./refresh-token.entity.js";

@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
 import type { EntityManager } from "@mikro-orm/core";
-import { Role } from "../users/user.role.js";
+import { type Role } from "../users/user.role.js";
 
 export interface SessionState {
   active: boolean;

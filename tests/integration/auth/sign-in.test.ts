@@ -1,0 +1,48 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_PASSWORD, startTestServer, type TestServer } from "../../support/server.js";
+
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(() => t?.close());
+
+describe("registration and sign-in", () => {
+  it("registers a customer, who can read their own account", async () => {
+    const res = await t.gql(REGISTER, { i: { email: "  New.Person@Example.TEST ", password: DEFAULT_PASSWORD, displayName: "New Person" } });
+    expect(res.errors).toBeUndefined();
+    const payload = res.data!.register;
+    expect(payload.user).toMatchObject({ email: "new.person@example.test", role: "CUSTOMER", displayName: "New Person" });
+    expect(payload.expiresIn).toBe(900);
+    expect(payload.refreshToken).toMatch(/^hd_rt_[A-Za-z0-9_-]{43}$/);
+    const me = await t.gql(`{ me { email role } }`, {}, payload.accessToken);
+    expect(me.data!.me).toEqual({ email: "new.person@example.test", role: "CUSTOMER" });
+  });
+
+  it("treats emails case-insensitively and refuses a second account for the same address", async () => {
+    const res = await t.gql(REGISTER, { i: { email: "NEW.person@example.test", password: DEFAULT_PASSWORD, displayName: "Dup" } });
+    expect(res.errors?.[0]?.extensions?.code).toBe("CONFLICT");
+  });
+
+  it("signs in with any casing of the email", async () => {
+    const res = await t.gql(LOGIN, { i: { email: "New.Person@example.test", password: DEFAULT_PASSWORD } });
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.login.user.email).toBe("new.person@example.test");
+  });
+
+  it("answers a wrong password and an unknown email with the same error", async () => {
+    const wrong = await t.gql(LOGIN, { i: { email: "new.person@example.test", password: "not the password at all" } });
+    const unknown = await t.gql(LOGIN, { i: { email: "nobody@example.test", password: "not the password at all" } });
+    expect(wrong.errors?.[0]?.extensions).toEqual({ code: "UNAUTHENTICATED" });
+    expect(unknown.errors?.[0]).toEqual(wrong.errors?.[0]);
+  });
+
+  it("returns null for me without a token and UNAUTHENTICATED for a forged one", async () => {
+    expect((await t.gql(`{ me { id } }`)).data!.me).toBeNull();
+    const forged = await t.gql(`{ users(first: 1) { totalCount } }`, {}, "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.");
+    expect(forged.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+});
+
+const REGISTER = `mutation($i: RegisterInput!) { register(input: $i) { accessToken refreshToken expiresIn user { id email role displayName } } }`;
+const LOGIN = `mutation($i: LoginInput!) { login(input: $i) { accessToken refreshToken user { id email } } }`;

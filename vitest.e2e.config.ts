@@ -1,0 +1,21 @@
+import { defineConfig } from "vitest/config";
+import base from "./vitest.config.js";
+
+/**
+ * Browser end-to-end tests: the built client served by the real server over HTTPS, driven in
+ * Debian's Chromium through playwright-core. Run by `npm run test:client` after the client build.
+ * (Spread, not mergeConfig: mergeConfig would concatenate base's include/exclude lists.)
+ */
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    include: ["tests/e2e/**/*.e2e.ts"],
+    exclude: ["node_modules/**", "frontend/**"],
+    // One browser at a time: two cores are shared by Chromium, Node and MariaDB.
+    fileParallelism: false,
+    maxWorkers: 1,
+    testTimeout: 60_000,
+    passWithNoTests: true,
+  },
+});

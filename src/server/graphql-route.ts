@@ -1,4 +1,5 @@
 import { ApolloServer } from "@apollo/server";
+import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { fastifyApolloDrainPlugin, fastifyApolloHandler } from "@as-integrations/fastify";
 import type { FastifyInstance } from "fastify";
@@ -31,6 +32,9 @@ export async function registerGraphql(app: FastifyInstance, services: Services, 
     logger: { debug: () => {}, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
     plugins: [
       fastifyApolloDrainPlugin(app),
+      // The cache-control plugin hooks every field's resolution to compute HTTP cache hints we
+      // never send (responses are per-user); off, it costs nothing.
+      ApolloServerPluginCacheControlDisabled(),
       protectionPlugin(config),
       // Sandbox for admins' browsers; it loads from Apollo's CDN, which the CSP allows on this route only.
       ApolloServerPluginLandingPageLocalDefault({ embed: { endpointIsEditable: false }, includeCookies: false, footer: false }),

@@ -1,0 +1,57 @@
+import type { AuditAction } from "../../lib/format/labels.ts";
+
+/** Every audit action the schema defines, for the filter; a type error here after codegen means one was added. */
+function allActions<const L extends readonly AuditAction[]>(
+  list: L & ([AuditAction] extends [L[number]] ? unknown : { missing: Exclude<AuditAction, L[number]> }),
+): L {
+  return list;
+}
+
+export const AUDIT_ACTIONS = allActions([
+  "USER_REGISTERED",
+  "USER_CREATED",
+  "LOGIN_SUCCEEDED",
+  "LOGIN_FAILED",
+  "ACCOUNT_LOCKED",
+  "REFRESH_TOKEN_REUSED",
+  "LOGGED_OUT",
+  "PASSWORD_CHANGED",
+  "ROLE_CHANGED",
+  "USER_UNLOCKED",
+  "USER_DEACTIVATED",
+  "RATE_LIMITED",
+  "TICKET_CREATED",
+  "TICKET_UPDATED",
+  "TICKET_ASSIGNED",
+  "TICKET_TRANSITIONED",
+  "COMMENT_ADDED",
+  "ISSUE_CREATED",
+  "ISSUE_TRANSITIONED",
+  "ISSUE_ASSIGNED",
+  "TICKET_LINKED",
+]);
+
+/**
+ * An event's free-form details as label/value text pairs: nested values are flattened to
+ * "a.b" keys so the page shows readable lines rather than JSON.
+ */
+export function detailEntries(details: Record<string, unknown> | null | undefined): [string, string][] {
+  const out: [string, string][] = [];
+  const walk = (value: unknown, path: string) => {
+    if (value === null || value === undefined) return;
+    if (Array.isArray(value)) {
+      out.push([path, value.map((v) => (typeof v === "object" && v !== null ? "…" : String(v))).join(", ")]);
+    } else if (typeof value === "object") {
+      for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
+    } else {
+      out.push([path, String(value)]);
+    }
+  };
+  walk(details ?? {}, "");
+  return out.slice(0, 20).map(([k, v]) => [humanKey(k), v.length > 200 ? `${v.slice(0, 200)}…` : v]);
+}
+
+function humanKey(key: string): string {
+  const spaced = key.replace(/([a-z])([A-Z])/g, "$1 $2").replace(/[_.]/g, " ").toLowerCase();
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}

@@ -32,8 +32,10 @@ export function ormOptions(config: AppConfig, overrides: Partial<Options> = {}):
       // An explicit list, not a folder glob: the same classes load under Vitest, the CLI and dist/.
       migrationsList: migrationsFor(dialect),
       tableName: "mikro_orm_migrations",
-      transactional: true,
-      allOrNothing: true,
+      // MySQL commits implicitly around DDL, so a transaction there only hides that; SQLite's DDL is transactional.
+      transactional: dialect === "sqlite",
+      allOrNothing: dialect === "sqlite",
+      silent: true,
       snapshot: false,
       emit: "ts",
       fileName: (timestamp: string, name?: string) => `Migration${timestamp}${name ? `_${name}` : ""}`,

@@ -1,0 +1,100 @@
+import DataLoader from "dataloader";
+import type { EntityManager } from "@mikro-orm/core";
+import type { LoaderFactory } from "../../graphql/loaders.js";
+import { Comment } from "./comment.entity.js";
+
+/** Which comments a reader may see: staff see internal notes, customers only public comments. */
+export type CommentVisibility = "all" | "public";
+
+export const visibilityFor = (staff: boolean): CommentVisibility => (staff ? "all" : "public");
+
+/**
+ * The first `limit` comments of each subject in one statement, whatever the number of subjects:
+ * ROW_NUMBER() per subject (MariaDB 10.2+ and SQLite 3.25+ both have window functions), deleted
+ * comments never included. `order` "DESC" gives the latest ones, newest first.
+ */
+async function firstCommentsPerSubject(
+  em: EntityManager,
+  subjectIds: readonly string[],
+  visibility: CommentVisibility,
+  order: "ASC" | "DESC",
+  limit: number | null,
+): Promise<Map<string, Comment[]>> {
+  const bySubject = new Map<string, Comment[]>(subjectIds.map((id) => [id, []]));
+  if (!subjectIds.length) return bySubject;
+  const marks = subjectIds.map(() => "?").join(", ");
+  const internal = visibility === "public" ? " and c.`internal` = 0" : "";
+  const params: unknown[] = [...subjectIds];
+  let sql: string;
+  if (limit === null) {
+    sql = `select c.* from \`comments\` c where c.\`subject_id\` in (${marks}) and c.\`deleted_at\` is null${internal} order by c.\`subject_id\`, c.\`created_at\` ${order}, c.\`id\` ${order}`;
+  } else {
+    sql =
+      `select * from (select c.*, row_number() over (partition by c.\`subject_id\` order by c.\`created_at\` ${order}, c.\`id\` ${order}) as \`row_in_subject\`` +
+      ` from \`comments\` c where c.\`subject_id\` in (${marks}) and c.\`deleted_at\` is null${internal}) ranked` +
+      ` where \`row_in_subject\` <= ? order by \`subject_id\`, \`row_in_subject\``;
+    params.push(limit);
+  }
+  const rows = (await em.getConnection().execute(sql, params)) as Record<string, unknown>[];
+  for (const row of rows) {
+    delete row.row_in_subject;
+    const comment = em.map(Comment, row);
+    bySubject.get(comment.subjectId)?.push(comment);
+  }
+  return bySubject;
+}
+
+function memoized<K, V>(make: (key: K) => V): (key: K) => V {
+  const cache = new Map<K, V>();
+  return (key) => {
+    let value = cache.get(key);
+    if (value === undefined) cache.set(key, (value = make(key)));
+    return value;
+  };
+}
+
+const allBySubject = memoized(
+  (visibility: CommentVisibility): LoaderFactory<DataLoader<string, Comment[]>> =>
+    (em) =>
+      new DataLoader(async (ids) => {
+        const map = await firstCommentsPerSubject(em, ids, visibility, "ASC", null);
+        return ids.map((id) => map.get(id) ?? []);
+      }),
+);
+
+/**
+ * Every listed (not deleted) comment of a ticket or issue, oldest first, batched per request.
+ * `visibility` "all" includes internal notes: only for staff readers.
+ */
+export const commentsBySubject = (visibility: CommentVisibility): LoaderFactory<DataLoader<string, Comment[]>> => allBySubject(visibility);
+
+const windowBySubject = memoized((key: string): LoaderFactory<DataLoader<string, Comment[]>> => {
+  const [visibility, order, limit] = key.split(":") as [CommentVisibility, "ASC" | "DESC", string];
+  return (em) =>
+    new DataLoader(async (ids) => {
+      const map = await firstCommentsPerSubject(em, ids, visibility, order, Number(limit));
+      return ids.map((id) => map.get(id) ?? []);
+    });
+});
+
+/**
+ * The first `limit` comments of each subject in `order` (DESC: the latest), one statement per
+ * batch. One factory (hence one loader per request) per combination of arguments.
+ */
+export const commentWindowBySubject = (visibility: CommentVisibility, order: "ASC" | "DESC", limit: number): LoaderFactory<DataLoader<string, Comment[]>> =>
+  windowBySubject(`${visibility}:${order}:${limit}`);
+
+const countsBySubject = memoized(
+  (visibility: CommentVisibility): LoaderFactory<DataLoader<string, number>> =>
+    (em) =>
+      new DataLoader<string, number>(async (ids) => {
+        const internal = visibility === "public" ? " and `internal` = 0" : "";
+        const sql = `select \`subject_id\` as subject_id, count(*) as n from \`comments\` where \`subject_id\` in (${ids.map(() => "?").join(", ")}) and \`deleted_at\` is null${internal} group by \`subject_id\``;
+        const rows = (await em.getConnection().execute(sql, [...ids])) as { subject_id: string; n: number | string }[];
+        const counts = new Map(rows.map((r) => [r.subject_id, Number(r.n)]));
+        return ids.map((id) => counts.get(id) ?? 0);
+      }),
+);
+
+/** How many listed comments each subject has, one grouped statement per batch. */
+export const commentCountBySubject = (visibility: CommentVisibility): LoaderFactory<DataLoader<string, number>> => countsBySubject(visibility);

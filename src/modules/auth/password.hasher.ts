@@ -3,6 +3,15 @@ import pLimit from "p-limit";
 import type { AppConfig } from "../../config.js";
 
 /**
+ * node-argon2 (0.40+) writes the parameters as `m=..,p=..,t=..`; the reference encoding, and the
+ * verifiers built on libargon2 (PHP, argon2-cffi, libsodium), require `m=..,t=..,p=..`. Stored
+ * hashes use the reference order so they stay portable; node-argon2 reads either.
+ */
+export function canonicalPhc(hash: string): string {
+  return hash.replace(/^(\$argon2id?\$v=\d+\$)m=(\d+),p=(\d+),t=(\d+)\$/, "$1m=$2,t=$4,p=$3$");
+}
+
+/**
  * argon2id at (at least) OWASP's minimum: m=19 MiB, t=2, p=1. Hashing runs on libuv's thread
  * pool; a concurrency cap keeps login floods from starving GraphQL of the second core.
  */
@@ -17,8 +26,8 @@ export class PasswordHasher {
     this.options = { type: argon2.argon2id, ...config.argon2 };
   }
 
-  hash(password: string): Promise<string> {
-    return this.limit(() => argon2.hash(password, { ...this.options, raw: false }));
+  async hash(password: string): Promise<string> {
+    return canonicalPhc(await this.limit(() => argon2.hash(password, { ...this.options, raw: false })));
   }
 
   verify(hash: string, password: string): Promise<boolean> {
@@ -45,5 +54,4 @@ export class PasswordHasher {
     } catch {
       return true;
     }
-  }
 }

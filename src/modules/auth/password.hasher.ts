@@ -47,11 +47,18 @@ export class PasswordHasher {
     return false;
   }
 
-  /** True when the stored hash was made with weaker parameters than the configured ones. */
+  /**
+   * True when the stored hash is weaker than the configured parameters (another algorithm or
+   * version, less memory or fewer passes). A stronger hash is kept: argon2.needsRehash() also
+   * answers true for those, so during a rolling upgrade old and new instances would rewrite
+   * each other's hashes down and up at every sign-in.
+   */
   needsRehash(hash: string): boolean {
-    try {
-      return argon2.needsRehash(hash, this.options);
-    } catch {
-      return true;
-    }
+    const match = /^\$argon2id\$v=(\d+)\$([^$]+)\$/.exec(hash);
+    if (!match) return true;
+    const params = Object.fromEntries(match[2]!.split(",").map((kv) => kv.split("=") as [string, string]));
+    const [m, t] = [Number(params.m), Number(params.t)];
+    if (!Number.isInteger(m) || !Number.isInteger(t)) return true;
+    return Number(match[1]) < 0x13 || m < this.options.memoryCost! || t < this.options.timeCost!;
+  }
 }

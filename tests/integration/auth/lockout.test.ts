@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_PASSWORD, startTestServer, type TestServer } from "../../support/server.js";
+
+/**
+ * Five consecutive failures lock an account for 30 minutes. Unknown emails lock the same way
+ * and every failure looks alike, so neither the answers nor their timing reveal who has an account.
+ */
+let t: TestServer;
+beforeAll(async () => {
+  t = await startTestServer();
+});
+afterAll(() => t?.close());
+
+const WRONG = "definitely the wrong passphrase";
+const login = (email: string, password: string) => t.gql(LOGIN, { i: { email, password } });
+const codeOf = (res: Awaited<ReturnType<typeof login>>) => res.errors?.[0]?.extensions?.code;
+/** The error as a caller sees it, with the lockout time taken out. */
+const shape = (res: Awaited<ReturnType<typeof login>>) =>
+  JSON.stringify(res).replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/g, "<time>");
+
+describe("account lockout", () => {
+  it("locks the account after five failed logins, for 30 minutes, even for the right password", async () => {
+    const user = await t.createUser();
+    for (let i = 1; i <= 4; i++) expect(codeOf(await login(user.email, WRONG)), `attempt ${i}`).toBe("UNAUTHENTICATED");
+    const fifth = await login(user.email, WRONG);
+    expect(codeOf(fifth)).toBe("ACCOUNT_LOCKED");
+    const lockedUntil = Date.parse(fifth.errors![0]!.extensions!.lockedUntil);
+    expect(lockedUntil - Date.now()).toBeGreaterThan(29 * 60_000);
+    expect(lockedUntil - Date.now()).toBeLessThanOrEqual(30 * 60_000);
+
+    const right = await login(user.email, DEFAULT_PASSWORD);
+    expect(codeOf(right)).toBe("ACCOUNT_LOCKED");
+    expect(right.errors![0]!.extensions!.lockedUntil).toBe(fifth.errors![0]!.extensions!.lockedUntil);
+    expect(right.data).toBeNull();
+
+    const audit = await t.gql(AUDIT, { f: { targetId: user.id } }, await t.adminToken());
+    const actions = (audit.data!.auditEvents.nodes as { action: string }[]).map((e) => e.action);
+    expect(actions.filter((a) => a === "LOGIN_FAILED")).toHaveLength(5);
+    expect(actions).toContain("ACCOUNT_LOCKED");
+  });
+
+  it("resets the count on a successful login", async () => {
+    const user = await t.createUser();
+    for (let i = 0; i < 4; i++) await login(user.email, WRONG);
+    expect((await login(user.email, DEFAULT_PASSWORD)).errors).toBeUndefined();
+    for (let i = 0; i < 4; i++) expect(codeOf(await login(user.email, WRONG))).toBe("UNAUTHENTICATED");
+    expect((await login(user.email, DEFAULT_PASSWORD)).errors).toBeUndefined();
+  });
+
+  it("counts parallel failures too: five wrong guesses at once lock the account", async () => {
+    const user = await t.createUser();
+    await Promise.all(Array.from({ length: 5 }, () => login(user.email, WRONG)));
+    expect(codeOf(await login(user.email, DEFAULT_PASSWORD))).toBe("ACCOUNT_LOCKED");
+  });
+
+  it("locks unknown emails exactly like real accounts, so lockout reveals nothing", async () => {
+    const real = await t.createUser();
+    const ghost = `nobody.${Date.now()}@example.test`;
+    for (let i = 1; i <= 6; i++) {
+      const [a, b] = [await login(real.email, WRONG), await login(ghost, WRONG)];
+      expect(codeOf(b), `attempt ${i}`).toBe(i < 5 ? "UNAUTHENTICATED" : "ACCOUNT_LOCKED");
+      expect(shape(b), `attempt ${i}`).toBe(shape(a));
+    }
+  });
+
+  it("treats the email case-insensitively when counting unknown-email failures", async () => {
+    const ghost = `Ghost.${Date.now()}@Example.test`;
+    for (let i = 0; i < 5; i++) await login(i % 2 ? ghost.toUpperCase() : ghost.toLowerCase(), WRONG);
+    expect(codeOf(await login(ghost, WRONG))).toBe("ACCOUNT_LOCKED");
+  });
+
+  it("takes about as long for an unknown email as for a wrong password", async () => {
+    // Loose on purpose (median within 3x): both paths run one full argon2 verification.
+    const real = await t.createUser();
+    const ghost = `timing.${Date.now()}@example.test`;
+    const known: number[] = [];
+    const unknown: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      known.push(await elapsed(() => login(real.email, WRONG)));
+      unknown.push(await elapsed(() => login(ghost, WRONG)));
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const ratio = median(unknown) / median(known);
+    expect(ratio).toBeGreaterThan(1 / 3);
+    expect(ratio).toBeLessThan(3);
+    // And neither is suspiciously fast: a skipped hash would be a few milliseconds.
+    expect(median(unknown)).toBeGreaterThan(15);
+  });
+
+  it("lets an admin unlock a locked account", async () => {
+    const user = await t.createUser();
+    for (let i = 0; i < 5; i++) await login(user.email, WRONG);
+    const admin = await t.adminToken();
+    const listed = await t.gql(USERS, { f: { locked: true, search: user.email } }, admin);
+    expect(listed.data!.users.nodes).toEqual([{ id: user.id, locked: true, failedLoginCount: 0 }]);
+    const res = await t.gql(`mutation($id: ID!) { unlockUser(userId: $id) { id locked lockedUntil } }`, { id: user.id }, admin);
+    expect(res.data!.unlockUser).toEqual({ id: user.id, locked: false, lockedUntil: null });
+    expect((await login(user.email, DEFAULT_PASSWORD)).errors).toBeUndefined();
+  });
+});
+
+async function elapsed(fn: () => Promise<unknown>): Promise<number> {
+  const start = performance.now();
+  await fn();
+  return performance.now() - start;
+}
+
+const LOGIN = `mutation($i: LoginInput!) { login(input: $i) { accessToken user { id } } }`;
+const AUDIT = `query($f: AuditEventFilter) { auditEvents(first: 50, filter: $f) { nodes { action } } }`;
+const USERS = `query($f: UserFilter) { users(first: 10, filter: $f) { nodes { id locked failedLoginCount } } }`;

@@ -20,16 +20,10 @@ export const AUDIT_ACTIONS = allActions([
   "USER_UNLOCKED",
   "USER_DEACTIVATED",
   "RATE_LIMITED",
-  "TICKET_CREATED",
-  "TICKET_UPDATED",
-  "TICKET_ASSIGNED",
-  "TICKET_TRANSITIONED",
-  "COMMENT_ADDED",
-  "ISSUE_CREATED",
-  "ISSUE_TRANSITIONED",
-  "ISSUE_ASSIGNED",
-  "TICKET_LINKED",
 ]);
+
+/** Kinds of object the server records as audit targets (AuditEvent.targetType). */
+export const TARGET_TYPES = ["User", "Session", "Ticket", "Comment", "Issue", "Project"] as const;
 
 /**
  * An event's free-form details as label/value text pairs: nested values are flattened to

@@ -19,7 +19,7 @@ export interface QueryState<D extends AnyDocument> {
  * Loads a document whenever the variables returned by `variables` change (they are read
  * reactively). Call during component initialisation. Returning `null` skips the request.
  */
-export function query<D extends AnyDocument>(document: D, variables: () => VariablesOf<D> | null): QueryState<D> {
+export function query<D extends AnyDocument>(document: D, variables: () => VariablesOf<NoInfer<D>> | null): QueryState<D> {
   let data = $state.raw<ResultOf<D> | undefined>(undefined);
   let error = $state.raw<unknown>(null);
   let loading = $state(true);

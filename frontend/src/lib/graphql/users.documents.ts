@@ -8,6 +8,7 @@ export const AdminUserFields = graphql(`
     role
     emailVerified
     lastLoginAt
+    locked
     lockedUntil
     deactivatedAt
     createdAt

@@ -8,6 +8,10 @@ import { SessionService } from "./modules/auth/session.service.js";
 import type { SigningKeys } from "./modules/auth/signing-keys.js";
 import { ViewerCache } from "./modules/auth/viewer-cache.js";
 import { UserService } from "./modules/users/user.service.js";
+import { IssueTransitionService } from "./modules/issues/issue-transition.service.js";
+import { IssueService } from "./modules/issues/issue.service.js";
+import { LinkService } from "./modules/links/link.service.js";
+import { ProjectService } from "./modules/projects/project.service.js";
 
 /** The process-wide services, wired once at start; request state travels in the Context. */
 export interface Services {
@@ -21,6 +25,10 @@ export interface Services {
   sessions: SessionService;
   auth: AuthService;
   users: UserService;
+  projects: ProjectService;
+  issues: IssueService;
+  issueTransitions: IssueTransitionService;
+  links: LinkService;
 }
 
 export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys): Services {
@@ -28,6 +36,7 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys): 
   const hasher = new PasswordHasher(config.passwords);
   const rateLimits = new RateLimits(config);
   const viewers = new ViewerCache();
+  const issues = new IssueService();
   const sessions = new SessionService(config.jwt, accessTokens, viewers);
   return {
     config,
@@ -40,5 +49,9 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys): 
     sessions,
     auth: new AuthService(config, hasher, sessions, rateLimits),
     users: new UserService(sessions, viewers),
+    projects: new ProjectService(),
+    issues,
+    issueTransitions: new IssueTransitionService(issues),
+    links: new LinkService(),
   };
 }

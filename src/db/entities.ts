@@ -2,9 +2,12 @@ import { AuditEvent } from "../modules/audit/audit-event.entity.js";
 import { RefreshToken } from "../modules/auth/refresh-token.entity.js";
 import { Session } from "../modules/auth/session.entity.js";
 import { User } from "../modules/users/user.entity.js";
+import { Issue } from "../modules/issues/issue.entity.js";
+import { TicketIssueLink } from "../modules/links/ticket-issue-link.entity.js";
+import { Project } from "../modules/projects/project.entity.js";
 import { Comment } from "../modules/comments/comment.entity.js";
 import { Counter } from "../modules/tickets/counter.entity.js";
 import { Ticket } from "../modules/tickets/ticket.entity.js";
 
 /** The explicit entity list: no folder scanning, so the build and the tests see the same model. */
-export const entities = [User, Session, RefreshToken, AuditEvent, Counter, Ticket, Comment];
+export const entities = [User, Session, RefreshToken, AuditEvent, Counter, Ticket, Comment, Project, Issue, TicketIssueLink];

@@ -7,11 +7,19 @@ import { authRules } from "../modules/auth/auth.rules.js";
 import { AuthResolver } from "../modules/auth/auth.resolver.js";
 import { userRules } from "../modules/users/user.rules.js";
 import { UserResolver } from "../modules/users/user.resolver.js";
+import { IssueFieldsResolver } from "../modules/issues/issue-fields.resolver.js";
+import { IssueResolver } from "../modules/issues/issue.resolver.js";
+import { issueRules } from "../modules/issues/issue.rules.js";
+import { ProjectIssuesResolver } from "../modules/issues/project-issues.resolver.js";
+import { IssueLinksResolver, LinkResolver, TicketLinksResolver } from "../modules/links/link.resolver.js";
+import { linkRules } from "../modules/links/link.rules.js";
+import { ProjectResolver } from "../modules/projects/project.resolver.js";
+import { projectRules } from "../modules/projects/project.rules.js";
 import { applyPermissions, mergeRuleTrees } from "./shield.js";
 
 /** Every module's resolvers and permission rules; a module is wired by adding it here. */
-export const resolvers = [AuthResolver, UserResolver, AuditResolver] as const;
-export const ruleTree = mergeRuleTrees(authRules, userRules, auditRules);
+export const resolvers = [AuthResolver, UserResolver, AuditResolver, ProjectResolver, IssueResolver, IssueFieldsResolver, ProjectIssuesResolver, LinkResolver, TicketLinksResolver, IssueLinksResolver] as const;
+export const ruleTree = mergeRuleTrees(authRules, userRules, auditRules, projectRules, issueRules, linkRules);
 
 /** The schema as published (sorted, so `schema.graphql` diffs are stable), before permissions. */
 export async function buildBareSchema(): Promise<GraphQLSchema> {

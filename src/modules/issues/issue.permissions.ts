@@ -1,0 +1,9 @@
+import type { Viewer } from "../../graphql/context.js";
+import type { Project } from "../projects/project.entity.js";
+import { Role } from "../users/user.role.js";
+import type { Issue } from "./issue.entity.js";
+
+/** Who may sign work off (IN_REVIEW, DONE): the assignee, the project's lead, or an admin. */
+export function mayApprove(viewer: Viewer, issue: Issue, project: Project | null): boolean {
+  return viewer.role === Role.ADMIN || issue.assignee?.id === viewer.userId || (project?.lead?.id ?? null) === viewer.userId;
+}

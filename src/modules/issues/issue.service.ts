@@ -1,0 +1,158 @@
+import type { EntityManager } from "@mikro-orm/core";
+import type { RequestMeta, Viewer } from "../../graphql/context.js";
+import type { PageArgs } from "../../graphql/connection.types.js";
+import { BadUserInputError, NotFoundError } from "../../graphql/errors.js";
+import { paginate, type SortKey } from "../../graphql/pagination.js";
+import { AuditAction } from "../audit/audit.actions.js";
+import { recordAudit } from "../audit/audit.service.js";
+import { Project } from "../projects/project.entity.js";
+import { requireStaffMember } from "../projects/staff-member.js";
+import { User } from "../users/user.entity.js";
+import { Issue } from "./issue.entity.js";
+import { IssuePriority } from "./issue.enums.js";
+import { issueWhere } from "./issue.filter.js";
+import { assertValidParent } from "./issue.hierarchy.js";
+import { isClosedStatus, WORKING_STATUSES } from "./issue.states.js";
+import { IssueOrderField, type CreateIssueInput, type IssueFilter, type IssueOrder, type UpdateIssueInput } from "./issue.types.js";
+import { validIssueDescription, validIssueTitle } from "./issue.validation.js";
+import { archivedProject, takeIssueNumber } from "./issue-number.js";
+import { SortDirection } from "./sort-direction.js";
+import { assertVersion, conflictOnRace, FOR_UPDATE } from "./write-conflicts.js";
+
+const ORDER_FIELDS: Record<IssueOrderField, string> = {
+  [IssueOrderField.CREATED_AT]: "createdAt",
+  [IssueOrderField.UPDATED_AT]: "updatedAt",
+  [IssueOrderField.PRIORITY]: "priorityRank",
+};
+
+type Changes = Record<string, { from: unknown; to: unknown }>;
+
+/** Issues: lookup, lists, creation and edits. Status changes live in issue-transition.service.ts. */
+export class IssueService {
+  /** One issue by exactly one of id or key; null when there is none. */
+  async find(em: EntityManager, by: { id?: string | null; key?: string | null }): Promise<Issue | null> {
+    if ((by.id == null) === (by.key == null)) throw new BadUserInputError('Pass exactly one of "id" and "key".', by.id == null ? "id" : "key");
+    return by.id != null ? em.findOne(Issue, { id: by.id }) : em.findOne(Issue, { key: by.key!.trim().toUpperCase() });
+  }
+
+  /** A page of issues matching `filter` (and, for `Project.issues`, within `projectId`). */
+  list(em: EntityManager, viewer: Viewer, filter: IssueFilter | undefined, order: IssueOrder | undefined, page: PageArgs, projectId?: string) {
+    const where = issueWhere(filter, viewer);
+    const scoped = projectId ? { $and: [where, { project: projectId }] } : where;
+    const sort: SortKey = { field: ORDER_FIELDS[order?.field ?? IssueOrderField.CREATED_AT], direction: order?.direction ?? SortDirection.DESC };
+    return paginate(em, Issue, scoped, sort, page);
+  }
+
+  async create(em: EntityManager, request: RequestMeta, actor: Viewer, input: CreateIssueInput): Promise<Issue> {
+    const title = validIssueTitle(input.title, "input.title");
+    const description = validIssueDescription(input.description, "input.description");
+    const priority = input.priority ?? IssuePriority.NORMAL;
+    return conflictOnRace("issue", () =>
+      em.transactional(async (tx) => {
+        const project = await tx.findOne(Project, { id: input.projectId });
+        if (!project) throw new BadUserInputError(`No project has the id "${input.projectId}".`, "input.projectId");
+        if (project.archived) throw archivedProject(project.key);
+        let parent: Issue | null = null;
+        if (input.parentId != null) {
+          // Locked: a concurrent "parent -> DONE" waits, then sees this open sub-issue.
+          parent = await tx.findOne(Issue, { id: input.parentId }, FOR_UPDATE);
+          if (!parent) throw new BadUserInputError(`No issue has the id "${input.parentId}".`, "input.parentId");
+          await assertValidParent(tx, parent, { issue: null, projectId: project.id, open: true }, "input.parentId");
+        }
+        const assignee = input.assigneeId != null ? await requireStaffMember(tx, input.assigneeId, "input.assigneeId", "assignees") : null;
+        const { number, key } = await takeIssueNumber(tx, project.id);
+        const issue = tx.create(Issue, {
+          project,
+          number,
+          key,
+          title,
+          description,
+          reporter: tx.getReference(User, actor.userId),
+          assignee,
+          parent,
+        });
+        issue.setPriority(priority);
+        recordAudit(tx, request, {
+          action: AuditAction.ISSUE_CREATED,
+          actorId: actor.userId,
+          targetType: "Issue",
+          targetId: issue.id,
+          details: { key, projectId: project.id, title, priority, parentId: parent?.id ?? null, assigneeId: assignee?.id ?? null },
+        });
+        await tx.flush();
+        return issue;
+      }),
+    );
+  }
+
+  async update(em: EntityManager, request: RequestMeta, actor: Viewer, id: string, input: UpdateIssueInput, expectedVersion?: number | null): Promise<Issue> {
+    return conflictOnRace("issue", () =>
+      em.transactional(async (tx) => {
+        const issue = await this.lockForWrite(tx, id);
+        assertVersion("issue", issue.version, expectedVersion);
+        const changes: Changes = {};
+        if (input.title != null) {
+          const title = validIssueTitle(input.title, "input.title");
+          if (title !== issue.title) changes.title = { from: issue.title, to: (issue.title = title) };
+        }
+        if (input.description != null) {
+          const description = validIssueDescription(input.description, "input.description");
+          // The old text can be long; the audit trail notes that it changed, the issue holds the rest.
+          if (description !== issue.description) changes.description = { from: issue.description.length, to: (issue.description = description).length };
+        }
+        if (input.priority != null && input.priority !== issue.priority) {
+          changes.priority = { from: issue.priority, to: input.priority };
+          issue.setPriority(input.priority);
+        }
+        if (input.parentId !== undefined && input.parentId !== (issue.parent?.id ?? null)) {
+          let parent: Issue | null = null;
+          if (input.parentId !== null) {
+            parent = await tx.findOne(Issue, { id: input.parentId }, FOR_UPDATE);
+            if (!parent) throw new BadUserInputError(`No issue has the id "${input.parentId}".`, "input.parentId");
+            await assertValidParent(tx, parent, { issue, projectId: issue.project.id, open: !isClosedStatus(issue.status) }, "input.parentId");
+          }
+          changes.parentId = { from: issue.parent?.id ?? null, to: parent?.id ?? null };
+          issue.parent = parent ? tx.getReference(Issue, parent.id, { wrapped: true }) : null;
+        }
+        if (Object.keys(changes).length) {
+          recordAudit(tx, request, { action: AuditAction.ISSUE_UPDATED, actorId: actor.userId, targetType: "Issue", targetId: issue.id, details: { key: issue.key, changes } });
+          await tx.flush();
+        }
+        return issue;
+      }),
+    );
+  }
+
+  /** Sets or clears the assignee; the same assignee again changes nothing. */
+  async assign(em: EntityManager, request: RequestMeta, actor: Viewer, id: string, assigneeId: string | null, expectedVersion?: number | null): Promise<Issue> {
+    return conflictOnRace("issue", () =>
+      em.transactional(async (tx) => {
+        const issue = await this.lockForWrite(tx, id);
+        assertVersion("issue", issue.version, expectedVersion);
+        const before = issue.assignee?.id ?? null;
+        if (assigneeId === before) return issue;
+        if (assigneeId === null && WORKING_STATUSES.includes(issue.status)) {
+          throw new BadUserInputError(`An issue in ${issue.status} needs an assignee; assign someone else instead of nobody.`, "assigneeId");
+        }
+        const assignee = assigneeId === null ? null : await requireStaffMember(tx, assigneeId, "assigneeId", "assignees");
+        issue.assignee = assignee ? tx.getReference(User, assignee.id, { wrapped: true }) : null;
+        recordAudit(tx, request, {
+          action: AuditAction.ISSUE_ASSIGNED,
+          actorId: actor.userId,
+          targetType: "Issue",
+          targetId: issue.id,
+          details: { key: issue.key, from: before, to: assigneeId },
+        });
+        await tx.flush();
+        return issue;
+      }),
+    );
+  }
+
+  /** The issue to change, read under its row lock so concurrent writers queue up. */
+  async lockForWrite(tx: EntityManager, id: string): Promise<Issue> {
+    const issue = await tx.findOne(Issue, { id }, FOR_UPDATE);
+    if (!issue) throw new NotFoundError("Issue", id);
+    return issue;
+  }
+}

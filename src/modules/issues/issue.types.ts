@@ -1,0 +1,110 @@
+import { Field, ID, InputType, registerEnumType } from "type-graphql";
+import { connectionType } from "../../graphql/connection.types.js";
+import { Issue } from "./issue.entity.js";
+import { IssuePriority, IssueStatus } from "./issue.enums.js";
+import { SortDirection } from "./sort-direction.js";
+
+export const IssueConnection = connectionType(Issue, "Issue", "issue");
+
+@InputType({ description: "A new issue; it starts in TODO." })
+export class CreateIssueInput {
+  @Field(() => ID, { description: "The project it belongs to (not archived)." })
+  projectId!: string;
+
+  @Field(() => String, { description: "One-line summary (1-200 characters)." })
+  title!: string;
+
+  @Field(() => String, { nullable: true, description: "What needs doing, as Markdown (up to 20,000 characters)." })
+  description?: string | null;
+
+  @Field(() => IssuePriority, { nullable: true, description: "Defaults to NORMAL." })
+  priority?: IssuePriority | null;
+
+  @Field(() => ID, { nullable: true, description: "Makes it a sub-issue of this open issue of the same project." })
+  parentId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Who works on it: an agent or admin." })
+  assigneeId?: string | null;
+}
+
+@InputType({ description: "Changes to an issue; omitted fields stay as they are. Assignee and status have their own mutations." })
+export class UpdateIssueInput {
+  @Field(() => String, { nullable: true, description: "New summary (1-200 characters)." })
+  title?: string | null;
+
+  @Field(() => String, { nullable: true, description: "New description as Markdown (up to 20,000 characters); an empty string clears it." })
+  description?: string | null;
+
+  @Field(() => IssuePriority, { nullable: true, description: "New priority." })
+  priority?: IssuePriority | null;
+
+  @Field(() => ID, { nullable: true, description: "New parent issue (same project, no cycles, limited depth); null makes it top-level." })
+  parentId?: string | null;
+}
+
+@InputType({ description: "Narrows issues by assignee: set exactly one field." })
+export class IssueAssigneeFilter {
+  @Field(() => ID, { nullable: true, description: "Only issues assigned to this user." })
+  userId?: string;
+
+  @Field(() => Boolean, { nullable: true, description: "true: only issues nobody is assigned to." })
+  unassigned?: boolean;
+
+  @Field(() => Boolean, { nullable: true, description: "true: only issues assigned to the viewer." })
+  me?: boolean;
+}
+
+@InputType({ description: "Narrows an issue list; all given conditions must hold." })
+export class IssueFilter {
+  @Field(() => ID, { nullable: true, description: "Only issues of this project." })
+  projectId?: string;
+
+  @Field(() => [IssueStatus], { nullable: true, description: "Only issues in one of these statuses." })
+  status?: IssueStatus[];
+
+  @Field(() => [IssuePriority], { nullable: true, description: "Only issues with one of these priorities." })
+  priority?: IssuePriority[];
+
+  @Field(() => IssueAssigneeFilter, { nullable: true, description: "Only issues with this assignee (or none)." })
+  assignee?: IssueAssigneeFilter;
+
+  @Field(() => ID, { nullable: true, description: "Only the sub-issues of this issue." })
+  parentId?: string;
+
+  @Field(() => Date, { nullable: true, description: "Only issues created after this time." })
+  createdAfter?: Date;
+
+  @Field(() => Date, { nullable: true, description: "Only issues created before this time." })
+  createdBefore?: Date;
+
+  @Field(() => Date, { nullable: true, description: "Only issues changed after this time." })
+  updatedAfter?: Date;
+
+  @Field(() => String, { nullable: true, description: "Matches any part of the title (case-insensitive), or the exact key such as OPS-12." })
+  search?: string;
+}
+
+export enum IssueOrderField {
+  CREATED_AT = "CREATED_AT",
+  UPDATED_AT = "UPDATED_AT",
+  PRIORITY = "PRIORITY",
+}
+
+registerEnumType(IssueOrderField, {
+  name: "IssueOrderField",
+  description: "What an issue list is sorted by; ties go by creation.",
+  valuesConfig: {
+    CREATED_AT: { description: "When the issue was created." },
+    UPDATED_AT: { description: "When the issue last changed." },
+    PRIORITY: { description: "Priority, LOW < NORMAL < HIGH < URGENT." },
+  },
+});
+
+@InputType({ description: "How to sort issues." })
+export class IssueOrder {
+  @Field(() => IssueOrderField, { description: "The sort key." })
+  field!: IssueOrderField;
+
+  @Field(() => SortDirection, { description: "Ascending or descending." })
+  direction!: SortDirection;
+}

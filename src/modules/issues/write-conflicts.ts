@@ -1,0 +1,43 @@
+import {
+  DeadlockException,
+  LockMode,
+  LockWaitTimeoutException,
+  OptimisticLockError,
+  UniqueConstraintViolationException,
+} from "@mikro-orm/core";
+import { ConflictError } from "../../graphql/errors.js";
+
+/**
+ * Runs a write transaction and turns the races the database catches into CONFLICT: a stale
+ * version at flush, a deadlock between two writers, a lock wait that timed out, or a unique key
+ * taken in between. The transaction has rolled back by then, so nothing was written.
+ */
+export async function conflictOnRace<T>(what: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof OptimisticLockError || error instanceof DeadlockException || error instanceof LockWaitTimeoutException) {
+      throw new ConflictError(`The ${what} was changed by someone else at the same time; reload it and try again.`);
+    }
+    if (error instanceof UniqueConstraintViolationException) {
+      throw new ConflictError(`The ${what} collided with a concurrent change; reload it and try again.`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Reads a row to change with SELECT ... FOR UPDATE, so writers of the same row queue up and
+ * each one decides on what the previous one committed. SQLite has no row locks (its writers
+ * are serialized anyway) and the SQL compiler drops the clause there.
+ */
+export const FOR_UPDATE = { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } as const;
+
+/** The `expectedVersion` check every versioned mutation starts with. */
+export function assertVersion(what: string, actual: number, expected: number | null | undefined): void {
+  if (expected != null && expected !== actual) {
+    throw new ConflictError(`The ${what} changed since you loaded it (version ${actual}, you sent ${expected}); reload it and try again.`, {
+      currentVersion: actual,
+    });
+  }
+}

@@ -1,0 +1,16 @@
+import type { EntityManager } from "@mikro-orm/core";
+import { BadUserInputError } from "../../graphql/errors.js";
+import { User } from "../users/user.entity.js";
+import { isStaff } from "../users/user.role.js";
+
+/**
+ * The user an input names as a project lead or issue assignee: it must exist, work the desk
+ * (agent or admin) and be active. Answers BAD_USER_INPUT on `field` otherwise.
+ */
+export async function requireStaffMember(em: EntityManager, userId: string, field: string, as: string): Promise<User> {
+  const user = await em.findOne(User, { id: userId });
+  if (!user) throw new BadUserInputError(`No user has the id "${userId}".`, field);
+  if (!isStaff(user.role)) throw new BadUserInputError(`Only agents and admins can be ${as}; ${user.displayName} is a customer.`, field);
+  if (user.deactivatedAt) throw new BadUserInputError(`${user.displayName} is deactivated and cannot be ${as}.`, field);
+  return user;
+}

@@ -16,6 +16,17 @@ const csv = z
   .string()
   .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean));
 
+// Browsers send Origin as scheme://host[:port]: an entry with a path, a trailing slash or "*"
+// would silently never match, so it is refused rather than ignored.
+const isOrigin = (value: string) => {
+  try {
+    return /^https?:$/.test(new URL(value).protocol) && new URL(value).origin === value;
+  } catch {
+    return false;
+  }
+};
+const origins = csv.pipe(z.array(z.string().refine(isOrigin, "must be origins like https://desk.example.com (scheme://host[:port], no path)")));
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().min(1).default("localhost"),
@@ -60,7 +71,7 @@ const envSchema = z.object({
   RATE_LIMIT_LOGIN_PER_MINUTE: int(1, 10_000).default(5),
   RATE_LIMIT_REGISTER_PER_MINUTE: int(1, 10_000).default(3),
 
-  CORS_ORIGINS: csv.default([]),
+  CORS_ORIGINS: origins.default([]),
   BODY_LIMIT_BYTES: int(1024, 50 * 1024 * 1024).default(1024 * 1024),
   REQUEST_TIMEOUT_MS: int(1000, 600_000).default(30_000),
   SHUTDOWN_GRACE_MS: int(0, 120_000).default(10_000),

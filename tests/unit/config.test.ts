@@ -1,0 +1,107 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "../../src/config.js";
+
+const problemsOf = (env: Record<string, string>): string[] => {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error("expected a ConfigError");
+};
+
+describe("loadConfig", () => {
+  it("starts from development defaults with an empty environment", () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      env: "development",
+      production: false,
+      host: "localhost",
+      port: 4000,
+      database: { kind: "sqlite" },
+      tls: { allowSelfSigned: true },
+      jwt: { issuer: "https://localhost:4000", audience: "deskql-api", allowGeneratedKeys: true, accessTokenTtlSeconds: 900 },
+      passwords: { minLength: 12, maxLength: 256, requireComposition: false, argon2: { memoryCost: 19_456, timeCost: 2, parallelism: 1 } },
+      lockout: { maxFailures: 5, minutes: 30 },
+      rateLimits: { loginPerMinute: 5, registerPerMinute: 3 },
+      http: { corsOrigins: [], bodyLimitBytes: 1_048_576, requestTimeoutMs: 30_000 },
+    });
+    expect(config.redisUrl).toBeUndefined();
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it("documents a default for every query limit", () => {
+    expect(loadConfig({}).queryLimits).toEqual({ maxDepth: 10, maxAliases: 15, maxTokens: 3000, maxCost: 50_000, maxDirectives: 50 });
+  });
+
+  it("treats empty values as unset, as .env files write them", () => {
+    expect(loadConfig({ PORT: "", DATABASE_URL: "", CORS_ORIGINS: "" })).toMatchObject({ port: 4000, database: { kind: "sqlite" }, http: { corsOrigins: [] } });
+  });
+
+  it("reads MySQL, Redis, CORS and boolean settings", () => {
+    const config = loadConfig({
+      DATABASE_URL: "mysql://desk:pw@db:3306/deskql",
+      REDIS_URL: "redis://cache:6379",
+      CORS_ORIGINS: "https://a.example.test, https://b.example.test:8443",
+      TRUST_PROXY: "yes",
+      PASSWORD_REQUIRE_COMPOSITION: "1",
+    });
+    expect(config.database).toMatchObject({ kind: "mysql", url: "mysql://desk:pw@db:3306/deskql" });
+    expect(config.redisUrl).toBe("redis://cache:6379");
+    expect(config.http.corsOrigins).toEqual(["https://a.example.test", "https://b.example.test:8443"]);
+    expect(config.trustProxy).toBe(true);
+    expect(config.passwords.requireComposition).toBe(true);
+  });
+
+  it.each([
+    ["PORT", "abc"],
+    ["PORT", "70000"],
+    ["PORT", "-1"],
+    ["NODE_ENV", "staging"],
+    ["DATABASE_URL", "postgres://db/deskql"],
+    ["REDIS_URL", "http://cache:6379"],
+    ["PUBLIC_URL", "not a url"],
+    ["TRUST_PROXY", "maybe"],
+    ["BODY_LIMIT_BYTES", "10"],
+    ["REQUEST_TIMEOUT_MS", "5"],
+    ["ARGON2_MEMORY_KIB", "4096"],
+    ["ARGON2_TIME_COST", "1"],
+    ["ACCESS_TOKEN_TTL_SECONDS", "86400"],
+    ["LOG_LEVEL", "loud"],
+    ["ADMIN_EMAIL", "not-an-email"],
+    ["SLA_FIRST_RESPONSE_MINUTES", "LOW=ten"],
+    ["QUERY_MAX_DEPTH", "1000"],
+    ["CORS_ORIGINS", "https://desk.example.test/app"],
+    ["CORS_ORIGINS", "*"],
+  ])("rejects %s=%s with a message naming the setting", (name, value) => {
+    const problems = problemsOf({ [name]: value });
+    expect(problems.length).toBeGreaterThanOrEqual(1);
+    expect(problems.join("\n")).toContain(name);
+  });
+
+  it("lists every problem at once", () => {
+    const problems = problemsOf({ PORT: "abc", LOG_LEVEL: "loud", DATABASE_URL: "sqlite://x" });
+    expect(problems).toHaveLength(3);
+    expect(new ConfigError(problems).message).toMatch(/^Invalid configuration:\n {2}- /);
+  });
+
+  it("refuses a minimum password length above the maximum", () => {
+    expect(problemsOf({ PASSWORD_MIN_LENGTH: "100", PASSWORD_MAX_LENGTH: "64" }).join()).toMatch(/PASSWORD_MIN_LENGTH/);
+  });
+
+  describe("in production", () => {
+    it("refuses the embedded database", () => {
+      expect(problemsOf({ NODE_ENV: "production" }).join()).toMatch(/DATABASE_URL is required in production/);
+    });
+
+    it("turns off generated keys and self-signed certificates unless explicitly allowed", () => {
+      const strict = loadConfig({ NODE_ENV: "production", DATABASE_URL: "mysql://db/deskql" });
+      expect(strict.tls.allowSelfSigned).toBe(false);
+      expect(strict.jwt.allowGeneratedKeys).toBe(false);
+      const relaxed = loadConfig({ NODE_ENV: "production", DATABASE_URL: "mysql://db/deskql", ALLOW_SELF_SIGNED_TLS: "true", ALLOW_GENERATED_KEYS: "true" });
+      expect(relaxed.tls.allowSelfSigned).toBe(true);
+      expect(relaxed.jwt.allowGeneratedKeys).toBe(true);
+    });
+  });
+});

@@ -1,7 +1,7 @@
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
-import { GraphQLError, parse, type DocumentNode, type GraphQLSchema, type ValidationRule } from "graphql";
+import { GraphQLError, parse, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from "graphql";
 // The CJS build on purpose: the ESM build imports "graphql/index.mjs", a second copy of graphql
 // beside the CommonJS one every other package loads ("Cannot use GraphQLObjectType from another realm").
 import { createRequire } from "node:module";
@@ -15,7 +15,13 @@ import type { AppConfig } from "../config.js";
  * depth 10 and 15 aliases (graphql-armor's suggestions), 50 directives, 3,000 tokens.
  */
 export function queryLimitRules(limits: AppConfig["queryLimits"]): ValidationRule[] {
-  const common = { propagateOnRejection: true, exposeLimits: true } as const;
+  // Reported, not thrown: graphql-armor's default (propagateOnRejection) throws out of the
+  // validation visitor, which Apollo answers with a 500 instead of a validation error.
+  const common = {
+    propagateOnRejection: false,
+    onReject: [(context: ValidationContext, error: GraphQLError) => context.reportError(error)],
+    exposeLimits: true,
+  } as const;
   return [
     maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...common }),
     maxAliasesRule({ n: limits.maxAliases, allowList: [], ...common }),

@@ -81,6 +81,7 @@ const envSchema = z.object({
   QUERY_MAX_TOKENS: int(100, 100_000).default(3000),
   QUERY_MAX_COST: int(100, 1_000_000).default(50_000),
   QUERY_MAX_DIRECTIVES: int(1, 500).default(50),
+  EXPOSE_SQL_STATEMENT_COUNT: bool.optional(),
 
   SLA_FIRST_RESPONSE_MINUTES: z
     .string()
@@ -187,6 +188,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxDirectives: e.QUERY_MAX_DIRECTIVES,
     },
     sla: { firstResponseMinutes: e.SLA_FIRST_RESPONSE_MINUTES, resolutionMinutes: e.SLA_RESOLUTION_MINUTES },
+    // Each response's SQL statement count as an x-sql-statements header: on under NODE_ENV=test, opt-in elsewhere.
+    exposeStatementCount: e.EXPOSE_SQL_STATEMENT_COUNT ?? e.NODE_ENV === "test",
     clientDir: resolve(e.CLIENT_DIR),
     logLevel: e.LOG_LEVEL,
   });

@@ -8,6 +8,8 @@ import { SessionService } from "./modules/auth/session.service.js";
 import type { SigningKeys } from "./modules/auth/signing-keys.js";
 import { ViewerCache } from "./modules/auth/viewer-cache.js";
 import { UserService } from "./modules/users/user.service.js";
+import { CommentService } from "./modules/comments/comment.service.js";
+import { TicketService } from "./modules/tickets/ticket.service.js";
 import { IssueTransitionService } from "./modules/issues/issue-transition.service.js";
 import { IssueService } from "./modules/issues/issue.service.js";
 import { LinkService } from "./modules/links/link.service.js";
@@ -25,6 +27,8 @@ export interface Services {
   sessions: SessionService;
   auth: AuthService;
   users: UserService;
+  tickets: TicketService;
+  comments: CommentService;
   projects: ProjectService;
   issues: IssueService;
   issueTransitions: IssueTransitionService;
@@ -38,6 +42,7 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys): 
   const viewers = new ViewerCache();
   const issues = new IssueService();
   const sessions = new SessionService(config.jwt, accessTokens, viewers);
+  const tickets = new TicketService(config.sla);
   return {
     config,
     orm,
@@ -49,6 +54,8 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys): 
     sessions,
     auth: new AuthService(config, hasher, sessions, rateLimits),
     users: new UserService(sessions, viewers),
+    tickets,
+    comments: new CommentService(tickets),
     projects: new ProjectService(),
     issues,
     issueTransitions: new IssueTransitionService(issues),

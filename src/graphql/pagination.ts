@@ -51,18 +51,21 @@ function keysetCondition(sort: SortKey, cursor: { value: unknown; id: string }, 
 /**
  * Keyset pagination over any entity: stable while rows are inserted (no offsets), one query for
  * the page (+1 row to learn whether more follow) and a count only when `totalCount` is read.
+ * `where` may be a function building the filter afresh for each query: MikroORM consumes `raw()`
+ * fragments when it compiles one, so a filter holding them cannot serve the page and the count.
  */
 export async function paginate<T extends { id: string }>(
   em: EntityManager,
   entity: EntityName<T>,
-  where: FilterQuery<T>,
+  where: FilterQuery<T> | (() => FilterQuery<T>),
   sort: SortKey,
   args: PageArgs,
   options: Pick<FindOptions<T>, "populate"> & { dateField?: boolean } = {},
 ): Promise<Connection<T>> {
   const { size, backward } = pageWindow(args);
   const isDate = options.dateField ?? /At$/.test(sort.field);
-  const conditions: Record<string, unknown>[] = [where as Record<string, unknown>];
+  const filter = (): FilterQuery<T> => (typeof where === "function" ? where() : where);
+  const conditions: Record<string, unknown>[] = [filter() as Record<string, unknown>];
   if (args.after) conditions.push(keysetCondition(sort, decodeCursor(args.after, sort, "after", isDate), true));
   if (args.before) conditions.push(keysetCondition(sort, decodeCursor(args.before, sort, "before", isDate), false));
 
@@ -91,7 +94,7 @@ export async function paginate<T extends { id: string }>(
       endCursor: edges.at(-1)?.cursor ?? null,
     },
     get totalCount() {
-      return (total ??= em.count(entity, where));
+      return (total ??= em.count(entity, filter()));
     },
   };
 }

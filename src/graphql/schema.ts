@@ -7,6 +7,13 @@ import { authRules } from "../modules/auth/auth.rules.js";
 import { AuthResolver } from "../modules/auth/auth.resolver.js";
 import { userRules } from "../modules/users/user.rules.js";
 import { UserResolver } from "../modules/users/user.resolver.js";
+import { CommentResolver } from "../modules/comments/comment.resolver.js";
+import { commentRules } from "../modules/comments/comment.rules.js";
+import { TicketCommentsResolver } from "../modules/comments/ticket-comments.resolver.js";
+import { TicketFieldsResolver } from "../modules/tickets/ticket-fields.resolver.js";
+import { TicketHistoryResolver } from "../modules/tickets/ticket-history.resolver.js";
+import { TicketResolver } from "../modules/tickets/ticket.resolver.js";
+import { ticketRules } from "../modules/tickets/ticket.rules.js";
 import { IssueFieldsResolver } from "../modules/issues/issue-fields.resolver.js";
 import { IssueResolver } from "../modules/issues/issue.resolver.js";
 import { issueRules } from "../modules/issues/issue.rules.js";
@@ -18,8 +25,8 @@ import { projectRules } from "../modules/projects/project.rules.js";
 import { applyPermissions, mergeRuleTrees } from "./shield.js";
 
 /** Every module's resolvers and permission rules; a module is wired by adding it here. */
-export const resolvers = [AuthResolver, UserResolver, AuditResolver, ProjectResolver, IssueResolver, IssueFieldsResolver, ProjectIssuesResolver, LinkResolver, TicketLinksResolver, IssueLinksResolver] as const;
-export const ruleTree = mergeRuleTrees(authRules, userRules, auditRules, projectRules, issueRules, linkRules);
+export const resolvers = [AuthResolver, UserResolver, AuditResolver, TicketResolver, TicketFieldsResolver, TicketHistoryResolver, TicketCommentsResolver, CommentResolver, ProjectResolver, IssueResolver, IssueFieldsResolver, ProjectIssuesResolver, LinkResolver, TicketLinksResolver, IssueLinksResolver] as const;
+export const ruleTree = mergeRuleTrees(authRules, userRules, auditRules, ticketRules, commentRules, projectRules, issueRules, linkRules);
 
 /** The schema as published (sorted, so `schema.graphql` diffs are stable), before permissions. */
 export async function buildBareSchema(): Promise<GraphQLSchema> {

@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import { v7 as uuidv7 } from "uuid";
+import { registerTicketExport } from "../modules/tickets/ticket.export.js";
 import type { Services } from "../services.js";
 import { registerGraphql } from "./graphql-route.js";
 import { registerHealthRoutes, type Lifecycle } from "./health.js";
@@ -58,6 +59,13 @@ export async function buildApp({ services, schema, logger, tls, lifecycle }: App
       "request",
     );
   });
+  // Tests compare these counts across page sizes (EXPOSE_SQL_STATEMENT_COUNT; on by default under NODE_ENV=test).
+  if (config.exposeStatementCount) {
+    app.addHook("onSend", async (_request, reply, payload) => {
+      reply.header("x-sql-statements", String(currentStatementCount() ?? 0));
+      return payload;
+    });
+  }
 
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
@@ -75,6 +83,7 @@ export async function buildApp({ services, schema, logger, tls, lifecycle }: App
   registerHealthRoutes(app, services, lifecycle);
   registerRefreshRoutes(app, services);
   await registerGraphql(app, services, schema, logger);
+  registerTicketExport(app, services);
   await registerStaticClient(app, config.clientDir);
   return app;
 }

@@ -1,5 +1,5 @@
 import { Entity, Enum, Index, ManyToOne, Property, type Ref } from "@mikro-orm/core";
-import { Field, Int, ObjectType } from "type-graphql";
+import { Field, ID, Int, ObjectType } from "type-graphql";
 import { BaseEntity } from "../../db/base.entity.js";
 import { User } from "../users/user.entity.js";
 import { CommentSubjectType } from "./comment.enums.js";
@@ -26,7 +26,7 @@ export class Comment extends BaseEntity<"internal" | "editedAt" | "deletedAt" | 
   @Enum({ items: () => CommentSubjectType, nativeEnumName: "comment_subject_type" })
   subjectType!: CommentSubjectType;
 
-  @Field(() => String, { description: "Id of the ticket or issue the comment belongs to." })
+  @Field(() => ID, { description: "Id of the ticket or issue the comment belongs to." })
   @Property({ type: "uuid", length: 36 })
   subjectId!: string;
 

@@ -1,0 +1,48 @@
+import type { EntityManager } from "@mikro-orm/core";
+import type { Connection, PageArgs } from "../../graphql/connection.types.js";
+import type { Loaders } from "../../graphql/loaders.js";
+import { encodeCursor, pageWindow, paginate, type SortKey } from "../../graphql/pagination.js";
+import { Comment } from "./comment.entity.js";
+import { commentCountBySubject, commentWindowBySubject, type CommentVisibility } from "./comment.loaders.js";
+
+const CHRONOLOGICAL: SortKey = { field: "createdAt", direction: "ASC" };
+
+/**
+ * A page of one subject's comments, oldest first. A first page (no cursor), the common case when
+ * a list shows many tickets, comes from a batched window loader, so a page of tickets with their
+ * comments costs one statement; paging on from a cursor queries that one subject.
+ */
+export async function commentPage(em: EntityManager, loaders: Loaders, subjectId: string, visibility: CommentVisibility, args: PageArgs): Promise<Connection<Comment>> {
+  const { size, backward } = pageWindow(args);
+  const count = () => loaders.get(commentCountBySubject(visibility)).load(subjectId);
+  if (args.after || args.before) {
+    const where = { subjectId, deletedAt: null, ...(visibility === "public" ? { internal: false } : {}) };
+    const page = await paginate(em, Comment, where, CHRONOLOGICAL, args);
+    let total: Promise<number> | undefined;
+    return {
+      ...page,
+      get totalCount() {
+        return (total ??= count());
+      },
+    };
+  }
+  const rows = await loaders.get(commentWindowBySubject(visibility, backward ? "DESC" : "ASC", size + 1)).load(subjectId);
+  const more = rows.length > size;
+  const nodes = rows.slice(0, size);
+  if (backward) nodes.reverse();
+  const edges = nodes.map((node) => ({ node, cursor: encodeCursor(CHRONOLOGICAL, node.createdAt, node.id) }));
+  let total: Promise<number> | undefined;
+  return {
+    edges,
+    nodes,
+    pageInfo: {
+      hasNextPage: backward ? false : more,
+      hasPreviousPage: backward ? more : false,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges.at(-1)?.cursor ?? null,
+    },
+    get totalCount() {
+      return (total ??= count());
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
+import type { Context } from "../../graphql/context.js";
+import { User } from "../users/user.entity.js";
+import { usersById } from "../users/user.loaders.js";
+import { isStaff } from "../users/user.role.js";
+import { canComment, canEdit, transitionsFor } from "./ticket.access.js";
+import { Ticket } from "./ticket.entity.js";
+import { TicketStatus } from "./ticket.enums.js";
+import { ticketHistory } from "./ticket.history.js";
+import { isBreached, timeOpen, timeToFirstResponse } from "./ticket.sla.js";
+import { TicketHistoryEntry } from "./ticket.types.js";
+
+/** The relations, SLA figures and viewer hints of a ticket; relations go through per-request loaders. */
+@Resolver(() => Ticket)
+export class TicketFieldsResolver {
+  @FieldResolver(() => String, { description: "Human reference shown to customers, e.g. #1042." })
+  reference(@Root() ticket: Ticket): string {
+    return `#${ticket.number}`;
+  }
+
+  @FieldResolver(() => User, { description: "The customer the ticket is for." })
+  async requester(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<User> {
+    return (await ctx.loaders.get(usersById).load(ticket.requester.id))!;
+  }
+
+  @FieldResolver(() => User, { nullable: true, description: "The agent working on it; null while unassigned." })
+  assignee(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<User | null> | null {
+    return ticket.assignee ? ctx.loaders.get(usersById).load(ticket.assignee.id) : null;
+  }
+
+  @FieldResolver(() => [TicketHistoryEntry], {
+    description: "The ticket's timeline from the audit trail, oldest first: creation, edits, assignments, status changes and (agents and admins) issue links.",
+  })
+  history(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<TicketHistoryEntry[]> {
+    return ctx.loaders.get(ticketHistory(isStaff(ctx.viewer?.role))).load(ticket.id);
+  }
+
+  @FieldResolver(() => Int, { nullable: true, description: "Working seconds (time waiting on the customer excluded) until the first public agent response; null before it." })
+  timeToFirstResponse(@Root() ticket: Ticket): number | null {
+    return timeToFirstResponse(ticket);
+  }
+
+  @FieldResolver(() => Int, { description: "Working seconds from creation until resolved or closed, or until now; time waiting on the customer is excluded." })
+  timeOpen(@Root() ticket: Ticket, @Ctx() ctx: Context): number {
+    return timeOpen(ticket, ctx.services.tickets.now());
+  }
+
+  @FieldResolver(() => Boolean, { description: "Whether the first-response or the resolution target of the ticket's priority was missed." })
+  slaBreached(@Root() ticket: Ticket, @Ctx() ctx: Context): boolean {
+    return isBreached(ticket, ctx.services.tickets.now());
+  }
+
+  @FieldResolver(() => Boolean, { description: "Whether the viewer may change the ticket with `updateTicket` now." })
+  viewerCanEdit(@Root() ticket: Ticket, @Ctx() ctx: Context): boolean {
+    return ctx.viewer ? canEdit(ticket, ctx.viewer) : false;
+  }
+
+  @FieldResolver(() => Boolean, { description: "Whether the viewer may comment on the ticket now." })
+  viewerCanComment(@Root() ticket: Ticket, @Ctx() ctx: Context): boolean {
+    return ctx.viewer ? canComment(ticket, ctx.viewer) : false;
+  }
+
+  @FieldResolver(() => [TicketStatus], { description: "The statuses the viewer may move the ticket to now, by the same rules `transitionTicket` applies." })
+  allowedTransitions(@Root() ticket: Ticket, @Ctx() ctx: Context): readonly TicketStatus[] {
+    return ctx.viewer ? transitionsFor(ticket, ctx.viewer) : [];
+  }
+}

@@ -1,0 +1,131 @@
+import { raw, type FilterQuery } from "@mikro-orm/core";
+import type { Viewer } from "../../graphql/context.js";
+import { BadUserInputError, ForbiddenError } from "../../graphql/errors.js";
+import type { SortKey } from "../../graphql/pagination.js";
+import { isStaff } from "../users/user.role.js";
+import type { Ticket } from "./ticket.entity.js";
+import { LIKE_ESCAPE, likePattern, planSearch, SEARCH_MAX } from "./ticket.search.js";
+import { TicketOrderField, type TicketFilter, type TicketOrder } from "./ticket.types.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface TicketQueryScope {
+  viewer: Viewer;
+  now: Date;
+  /** MySQL/MariaDB: search through the FULLTEXT indexes; SQLite: LIKE. */
+  fulltext: boolean;
+}
+
+const ORDER_FIELDS: Record<TicketOrderField, string> = {
+  [TicketOrderField.CREATED_AT]: "createdAt",
+  [TicketOrderField.UPDATED_AT]: "updatedAt",
+  [TicketOrderField.PRIORITY]: "priorityRank",
+};
+
+/** The keyset sort for an `orderBy`; newest first by default. */
+export function ticketSort(order: TicketOrder | undefined | null): SortKey {
+  return { field: ORDER_FIELDS[order?.field ?? TicketOrderField.CREATED_AT], direction: order?.direction ?? "DESC" };
+}
+
+/** Input problems a database would not catch, each named by its field (`filter.<name>`). */
+export function assertTicketFilter(filter: TicketFilter | undefined | null, viewer: Viewer, prefix = "filter"): void {
+  if (!filter) return;
+  const a = filter.assignee;
+  if (a) {
+    const set = [a.userId != null, a.unassigned != null, a.me != null].filter(Boolean).length;
+    if (set !== 1) throw new BadUserInputError("Set exactly one of assignee.userId, assignee.unassigned and assignee.me.", `${prefix}.assignee`);
+    if (a.me === false) throw new BadUserInputError("assignee.me only accepts true.", `${prefix}.assignee.me`);
+  }
+  for (const name of ["requesterId", "projectId"] as const) {
+    const id = filter[name];
+    if (id != null && !UUID.test(id)) throw new BadUserInputError(`"${name}" is not a valid id.`, `${prefix}.${name}`);
+  }
+  if (a?.userId != null && !UUID.test(a.userId)) throw new BadUserInputError('"assignee.userId" is not a valid id.', `${prefix}.assignee.userId`);
+  if (filter.search != null && filter.search.length > SEARCH_MAX) {
+    throw new BadUserInputError(`The search text must be at most ${SEARCH_MAX} characters.`, `${prefix}.search`);
+  }
+  if (filter.createdAfter && filter.createdBefore && filter.createdAfter > filter.createdBefore) {
+    throw new BadUserInputError("createdAfter must not be later than createdBefore.", `${prefix}.createdAfter`);
+  }
+  if (filter.projectId != null && !isStaff(viewer.role)) throw new ForbiddenError("Only agents and admins can filter tickets by project.");
+}
+
+/**
+ * `slaBreached` in SQL, mirroring ticket.sla.ts isBreached(): the clock's hand is `now` while it
+ * runs and the start of the pause while it stands still. Written so it is never NULL, which lets
+ * `false` be its plain negation.
+ */
+function slaBreachedWhere(now: Date): FilterQuery<Ticket> {
+  return {
+    $or: [
+      { firstResponseAt: null, clockPausedSince: null, firstResponseDueAt: { $lt: now } },
+      { firstResponseAt: null, [raw((t) => `(${t}.clock_paused_since is not null and ${t}.first_response_due_at < ${t}.clock_paused_since)`)]: [] },
+      { firstResponseLate: true },
+      { clockPausedSince: null, resolutionDueAt: { $lt: now } },
+      { [raw((t) => `(${t}.clock_paused_since is not null and ${t}.resolution_due_at < ${t}.clock_paused_since)`)]: [] },
+    ],
+  } as FilterQuery<Ticket>;
+}
+
+/**
+ * Tickets whose subject, description or a comment the viewer may read matches. Customers never
+ * match through internal notes, deleted comments never match.
+ */
+function searchWhere(text: string, scope: TicketQueryScope): FilterQuery<Ticket> | null {
+  const plan = planSearch(text);
+  if (!plan.words.length) return null;
+  const visible = `c.deleted_at is null${isStaff(scope.viewer.role) ? "" : " and c.internal = 0"}`;
+  if (scope.fulltext && plan.fulltext) {
+    // A UNION of two index lookups: OR-ing MATCH with a subquery would scan every ticket.
+    return {
+      [raw(
+        (t) =>
+          `${t}.id in (select ft.id from tickets ft where match(ft.subject, ft.description) against (? in boolean mode)` +
+          ` union select c.subject_id from comments c where match(c.body) against (? in boolean mode) and ${visible} and c.subject_type = 'TICKET')`,
+        [plan.fulltext, plan.fulltext],
+      )]: [],
+    } as FilterQuery<Ticket>;
+  }
+  return {
+    $and: plan.words.map((word) => {
+      const pattern = likePattern(word);
+      return {
+        [raw(
+          (t) =>
+            `(${t}.subject like ? escape '${LIKE_ESCAPE}' or ${t}.description like ? escape '${LIKE_ESCAPE}'` +
+            ` or ${t}.id in (select c.subject_id from comments c where c.body like ? escape '${LIKE_ESCAPE}' and ${visible} and c.subject_type = 'TICKET'))`,
+          [pattern, pattern, pattern],
+        )]: [],
+      };
+    }),
+  } as FilterQuery<Ticket>;
+}
+
+/**
+ * The tickets a list shows: what the filter asks, within what the viewer may see (customers:
+ * their own). A function, because MikroORM consumes raw fragments when it compiles a query and
+ * the page and its count each need their own copy.
+ */
+export function ticketWhere(filter: TicketFilter | undefined | null, scope: TicketQueryScope): () => FilterQuery<Ticket> {
+  return () => {
+    const where: FilterQuery<Ticket>[] = [];
+    if (!isStaff(scope.viewer.role)) where.push({ requester: scope.viewer.userId });
+    if (!filter) return where.length ? { $and: where } : {};
+    if (filter.status?.length) where.push({ status: { $in: filter.status } });
+    if (filter.priority?.length) where.push({ priority: { $in: filter.priority } });
+    const a = filter.assignee;
+    if (a?.userId) where.push({ assignee: a.userId });
+    if (a?.unassigned === true) where.push({ assignee: null });
+    if (a?.unassigned === false) where.push({ assignee: { $ne: null } });
+    if (a?.me) where.push({ assignee: scope.viewer.userId });
+    if (filter.requesterId) where.push({ requester: filter.requesterId });
+    if (filter.createdAfter) where.push({ createdAt: { $gte: filter.createdAfter } });
+    if (filter.createdBefore) where.push({ createdAt: { $lt: filter.createdBefore } });
+    if (filter.updatedAfter) where.push({ updatedAt: { $gte: filter.updatedAfter } });
+    if (filter.slaBreached === true) where.push(slaBreachedWhere(scope.now));
+    if (filter.slaBreached === false) where.push({ $not: slaBreachedWhere(scope.now) } as FilterQuery<Ticket>);
+    const search = filter.search?.trim() ? searchWhere(filter.search, scope) : null;
+    if (search) where.push(search);
+    return where.length ? { $and: where } : {};
+  };
+}

@@ -1,0 +1,53 @@
+import DataLoader from "dataloader";
+import type { EntityManager } from "@mikro-orm/core";
+import type { LoaderFactory } from "../../graphql/loaders.js";
+import { AuditEvent } from "../audit/audit-event.entity.js";
+import { AuditAction } from "../audit/audit.actions.js";
+import type { TicketHistoryEntry } from "./ticket.types.js";
+
+/**
+ * A ticket's timeline is its slice of the audit trail (events targeting the ticket: creation,
+ * edits, assignments, status changes, issue links), so it can never disagree with the trail.
+ * Customers see the changes to the ticket itself, not the desk's links to internal issues.
+ */
+const CUSTOMER_ACTIONS: readonly AuditAction[] = [
+  AuditAction.TICKET_CREATED,
+  AuditAction.TICKET_UPDATED,
+  AuditAction.TICKET_ASSIGNED,
+  AuditAction.TICKET_TRANSITIONED,
+];
+
+const text = (value: unknown): string | null => (typeof value === "string" ? value : null);
+
+export function toHistoryEntry(event: AuditEvent): TicketHistoryEntry {
+  const details = event.details ?? null;
+  return {
+    id: event.id,
+    action: event.action,
+    actorId: event.actor?.id ?? null,
+    from: text(details?.from),
+    to: text(details?.to),
+    details,
+    at: event.createdAt,
+  };
+}
+
+const factory =
+  (staff: boolean): LoaderFactory<DataLoader<string, TicketHistoryEntry[]>> =>
+  (em: EntityManager) =>
+    new DataLoader(async (ticketIds) => {
+      const events = await em.find(
+        AuditEvent,
+        { targetType: "Ticket", targetId: { $in: [...ticketIds] }, ...(staff ? {} : { action: { $in: [...CUSTOMER_ACTIONS] } }) },
+        { orderBy: { createdAt: "ASC", id: "ASC" } },
+      );
+      const byTicket = new Map<string, TicketHistoryEntry[]>(ticketIds.map((id) => [id, []]));
+      for (const event of events) byTicket.get(event.targetId!)?.push(toHistoryEntry(event));
+      return ticketIds.map((id) => byTicket.get(id) ?? []);
+    });
+
+const staffHistory = factory(true);
+const customerHistory = factory(false);
+
+/** Each ticket's timeline, oldest first, one query per batch; `staff` includes issue links. */
+export const ticketHistory = (staff: boolean) => (staff ? staffHistory : customerHistory);

@@ -1,0 +1,94 @@
+import { TicketStatus, type TicketPriority } from "./ticket.enums.js";
+
+/**
+ * The SLA clock, pure arithmetic over a ticket's persisted columns so it can be tested with any
+ * "now". The clock runs while the desk owes the customer something (OPEN, IN_PROGRESS) and
+ * stands still while the ticket waits on the customer or is resolved/closed. Each completed
+ * pause is added to `pausedSeconds` and pushes both deadlines back by the same amount, so
+ * deadline = createdAt + target + pausedSeconds at all times, and "breached" is a comparison of
+ * stored columns that SQL can filter on (see ticket.filters.ts, which mirrors isBreached()).
+ */
+
+/** Targets in minutes per priority, from config.sla. */
+export interface SlaTargets {
+  firstResponseMinutes: Record<TicketPriority, number>;
+  resolutionMinutes: Record<TicketPriority, number>;
+}
+
+/** The ticket columns the clock reads and writes. */
+export interface SlaClock {
+  createdAt: Date;
+  priority: TicketPriority;
+  clockPausedSince: Date | null;
+  pausedSeconds: number;
+  firstResponseAt: Date | null;
+  firstResponseSeconds: number | null;
+  firstResponseLate: boolean;
+  firstResponseDueAt: Date;
+  resolutionDueAt: Date;
+}
+
+/** Statuses in which the clock stands still. */
+export const CLOCK_PAUSED: ReadonlySet<TicketStatus> = new Set([TicketStatus.WAITING_ON_CUSTOMER, TicketStatus.RESOLVED, TicketStatus.CLOSED]);
+
+const seconds = (ms: number) => Math.max(0, Math.floor(ms / 1000));
+const addSeconds = (date: Date, s: number) => new Date(date.getTime() + s * 1000);
+
+/** Both deadlines for a ticket created at `createdAt` whose clock has stood still `pausedSeconds`. */
+export function deadlines(createdAt: Date, priority: TicketPriority, pausedSeconds: number, targets: SlaTargets) {
+  return {
+    firstResponseDueAt: addSeconds(createdAt, targets.firstResponseMinutes[priority] * 60 + pausedSeconds),
+    resolutionDueAt: addSeconds(createdAt, targets.resolutionMinutes[priority] * 60 + pausedSeconds),
+  };
+}
+
+/** Seconds the clock has run from creation until `at`: wall time minus every pause, the current one included. */
+export function workingSeconds(clock: SlaClock, at: Date): number {
+  const running = seconds(at.getTime() - clock.createdAt.getTime()) - clock.pausedSeconds;
+  const currentPause = clock.clockPausedSince ? seconds(at.getTime() - clock.clockPausedSince.getTime()) : 0;
+  return Math.max(0, running - currentPause);
+}
+
+/** `timeOpen`: working seconds from creation until now, or until the clock stopped (resolved/closed). */
+export const timeOpen = (clock: SlaClock, now: Date): number => workingSeconds(clock, now);
+
+/** `timeToFirstResponse`: working seconds until the first public agent response; null before it. */
+export const timeToFirstResponse = (clock: SlaClock): number | null => clock.firstResponseSeconds;
+
+/** Where the clock's hand stands: `now` while it runs, the start of the pause while it stands still. */
+const hand = (clock: SlaClock, now: Date): Date => clock.clockPausedSince ?? now;
+
+/**
+ * Whether a target was missed: no first response by its deadline (judged once when the response
+ * comes, else against the hand), or not resolved by the resolution deadline.
+ */
+export function isBreached(clock: SlaClock, now: Date): boolean {
+  const at = hand(clock, now);
+  const firstResponseMissed = clock.firstResponseAt ? clock.firstResponseLate : clock.firstResponseDueAt < at;
+  return firstResponseMissed || clock.resolutionDueAt < at;
+}
+
+/** Sets the deadlines of a new ticket, or recomputes them after a priority change. */
+export function scheduleDeadlines(clock: SlaClock, targets: SlaTargets): void {
+  Object.assign(clock, deadlines(clock.createdAt, clock.priority, clock.pausedSeconds, targets));
+}
+
+/** Moves the clock for a status change at `at`: pauses on entering a paused status, resumes on leaving. */
+export function applyStatusChange(clock: SlaClock, from: TicketStatus, to: TicketStatus, at: Date, targets: SlaTargets): void {
+  const wasPaused = CLOCK_PAUSED.has(from) && clock.clockPausedSince !== null;
+  const pauses = CLOCK_PAUSED.has(to);
+  if (!wasPaused && pauses) clock.clockPausedSince = at;
+  if (wasPaused && !pauses) {
+    clock.pausedSeconds += seconds(at.getTime() - clock.clockPausedSince!.getTime());
+    clock.clockPausedSince = null;
+    scheduleDeadlines(clock, targets);
+  }
+}
+
+/** Records the first public agent response at `at` and judges it against its deadline, once. */
+export function recordFirstResponse(clock: SlaClock, at: Date): void {
+  if (clock.firstResponseAt) return;
+  clock.firstResponseAt = at;
+  clock.firstResponseSeconds = workingSeconds(clock, at);
+  clock.firstResponseLate = clock.firstResponseDueAt < hand(clock, at);
+}

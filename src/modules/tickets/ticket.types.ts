@@ -1,0 +1,136 @@
+import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { GraphQLJSONObject } from "graphql-scalars";
+import { connectionType } from "../../graphql/connection.types.js";
+import { AuditAction } from "../audit/audit.actions.js";
+import { SortDirection } from "../issues/sort-direction.js";
+import { Ticket } from "./ticket.entity.js";
+import { TicketPriority, TicketStatus } from "./ticket.enums.js";
+
+export const TicketConnection = connectionType(Ticket, "Ticket", "ticket");
+
+@InputType({ description: "A new ticket." })
+export class CreateTicketInput {
+  @Field(() => String, { description: "One-line summary (1-200 characters)." })
+  subject!: string;
+
+  @Field(() => String, { description: "What is needed, as Markdown (up to 20,000 characters)." })
+  description!: string;
+
+  @Field(() => TicketPriority, { nullable: true, description: "How urgent it is; NORMAL when omitted." })
+  priority?: TicketPriority;
+
+  @Field(() => String, { nullable: true, description: "Free-form category (up to 50 characters)." })
+  category?: string | null;
+
+  @Field(() => ID, { nullable: true, description: "Agents and admins: the customer the ticket is opened for. Customers always open their own." })
+  requesterId?: string;
+}
+
+@InputType({ description: "Changes to a ticket; omitted fields stay as they are." })
+export class UpdateTicketInput {
+  @Field(() => String, { nullable: true, description: "New one-line summary (1-200 characters)." })
+  subject?: string;
+
+  @Field(() => String, { nullable: true, description: "New description, as Markdown (up to 20,000 characters)." })
+  description?: string;
+
+  @Field(() => TicketPriority, { nullable: true, description: "New priority (agents and admins only); moves the SLA deadlines." })
+  priority?: TicketPriority;
+
+  @Field(() => String, { nullable: true, description: "New category; null or empty clears it." })
+  category?: string | null;
+}
+
+@InputType({ description: "Narrows tickets by assignee; set exactly one field." })
+export class TicketAssigneeFilter {
+  @Field(() => ID, { nullable: true, description: "Only tickets assigned to this user." })
+  userId?: string;
+
+  @Field(() => Boolean, { nullable: true, description: "true: only unassigned tickets; false: only assigned ones." })
+  unassigned?: boolean;
+
+  @Field(() => Boolean, { nullable: true, description: "true: only tickets assigned to the viewer." })
+  me?: boolean;
+}
+
+@InputType({ description: "Narrows a ticket list; all given conditions must hold." })
+export class TicketFilter {
+  @Field(() => [TicketStatus], { nullable: true, description: "Only tickets in one of these statuses." })
+  status?: TicketStatus[];
+
+  @Field(() => [TicketPriority], { nullable: true, description: "Only tickets with one of these priorities." })
+  priority?: TicketPriority[];
+
+  @Field(() => TicketAssigneeFilter, { nullable: true, description: "Only tickets with this assignee (or none)." })
+  assignee?: TicketAssigneeFilter;
+
+  @Field(() => ID, { nullable: true, description: "Only tickets opened by (or for) this customer." })
+  requesterId?: string;
+
+  @Field(() => ID, { nullable: true, description: "Only tickets linked to an issue of this project (agents and admins)." })
+  projectId?: string;
+
+  @Field(() => Date, { nullable: true, description: "Only tickets created at or after this time." })
+  createdAfter?: Date;
+
+  @Field(() => Date, { nullable: true, description: "Only tickets created before this time." })
+  createdBefore?: Date;
+
+  @Field(() => Date, { nullable: true, description: "Only tickets changed at or after this time." })
+  updatedAfter?: Date;
+
+  @Field(() => Boolean, { nullable: true, description: "true: only tickets that missed an SLA target; false: only those on track." })
+  slaBreached?: boolean;
+
+  @Field(() => String, { nullable: true, description: "Words to find in the subject, the description or the comments you can see (up to 200 characters)." })
+  search?: string;
+}
+
+export enum TicketOrderField {
+  CREATED_AT = "CREATED_AT",
+  UPDATED_AT = "UPDATED_AT",
+  PRIORITY = "PRIORITY",
+}
+
+registerEnumType(TicketOrderField, {
+  name: "TicketOrderField",
+  description: "What a ticket list is sorted by; ties are broken by creation order.",
+  valuesConfig: {
+    CREATED_AT: { description: "When the ticket was opened." },
+    UPDATED_AT: { description: "When the ticket last changed." },
+    PRIORITY: { description: "Priority rank: LOW < NORMAL < HIGH < URGENT." },
+  },
+});
+
+@InputType({ description: "The order of a ticket list." })
+export class TicketOrder {
+  @Field(() => TicketOrderField, { description: "What to sort by." })
+  field!: TicketOrderField;
+
+  @Field(() => SortDirection, { description: "Ascending or descending." })
+  direction!: SortDirection;
+}
+
+@ObjectType({ description: "One entry of a ticket's timeline, drawn from the audit trail." })
+export class TicketHistoryEntry {
+  @Field(() => ID, { description: "Id of the underlying audit event." })
+  id!: string;
+
+  @Field(() => AuditAction, { description: "What happened." })
+  action!: AuditAction;
+
+  /** Resolved through the users loader. */
+  actorId!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The value before the change, for status changes and assignments (a status or a user id)." })
+  from!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The value after the change, for status changes and assignments (a status or a user id)." })
+  to!: string | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true, description: "Everything recorded about the change, e.g. which fields an edit touched." })
+  details!: Record<string, unknown> | null;
+
+  @Field(() => Date, { description: "When it happened." })
+  at!: Date;
+}

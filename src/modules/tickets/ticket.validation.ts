@@ -1,0 +1,26 @@
+import { BadUserInputError } from "../../graphql/errors.js";
+import { CATEGORY_MAX, DESCRIPTION_MAX, SUBJECT_MAX } from "./ticket.entity.js";
+
+/**
+ * Field checks for ticket inputs, each failure naming its field. Subject and category are
+ * trimmed (they are labels); the description is Markdown and is stored exactly as written.
+ */
+export function cleanSubject(value: string, field: string): string {
+  const subject = value.trim();
+  if (!subject) throw new BadUserInputError("The subject must not be empty.", field);
+  if (subject.length > SUBJECT_MAX) throw new BadUserInputError(`The subject must be at most ${SUBJECT_MAX} characters.`, field);
+  return subject;
+}
+
+export function checkDescription(value: string, field: string): string {
+  if (!value.trim()) throw new BadUserInputError("The description must not be empty.", field);
+  if (value.length > DESCRIPTION_MAX) throw new BadUserInputError(`The description must be at most ${DESCRIPTION_MAX} characters (it has ${value.length}).`, field);
+  return value;
+}
+
+/** Empty means "no category". */
+export function cleanCategory(value: string | null | undefined, field: string): string | null {
+  const category = value?.trim() ?? "";
+  if (category.length > CATEGORY_MAX) throw new BadUserInputError(`The category must be at most ${CATEGORY_MAX} characters.`, field);
+  return category || null;
+}

@@ -9,7 +9,13 @@ const root = new URL("..", import.meta.url).pathname;
 const tsconfig = "src/lib/graphql/tsconfig.json";
 const committed = join(root, "src/lib/graphql/generated/graphql-env.d.ts");
 const bin = join(root, "node_modules/.bin/gql.tada");
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
+const run = (cmd, args) => {
+  try {
+    execFileSync(cmd, args, { cwd: root, stdio: "inherit" });
+  } catch {
+    process.exit(1); // the command has printed why
+  }
+};
 
 if (existsSync(join(root, "schema.pending.graphql"))) {
   run(process.execPath, ["scripts/compose-draft-schema.mjs", "--check"]);

@@ -1,6 +1,7 @@
-// Builds schema.draft.graphql = ../schema.graphql + whatever of schema.pending.graphql the
-// server does not define yet, so documents are typed against the real API wherever it exists.
-// Temporary: remove with schema.pending.graphql once the server schema is complete.
+// Builds schema.draft.graphql from ../schema.graphql plus what schema.pending.graphql expects
+// and the server has not emitted yet, so documents are typed against the real API wherever it
+// exists. Enums and inputs the server defines win whole; its object types gain only the
+// missing fields. Temporary: remove with schema.pending.graphql once the server has it all.
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { Kind, parse, print } from "graphql";
 
@@ -9,7 +10,7 @@ const realPath = here("../schema.graphql");
 const pendingPath = here("schema.pending.graphql");
 
 if (!existsSync(pendingPath)) {
-  console.error("schema.pending.graphql is gone: point tsconfig.json's gql.tada plugin at ../schema.graphql instead.");
+  console.error("schema.pending.graphql is gone: point src/lib/graphql/tsconfig.json at ../schema.graphql instead.");
   process.exit(1);
 }
 
@@ -20,23 +21,21 @@ const pending = parse(readFileSync(pendingPath, "utf8"));
 const realTypes = new Map();
 for (const def of real.definitions) if ("name" in def && def.name) realTypes.set(def.name.value, def);
 
-const memberNames = (def) => new Set((def?.fields ?? def?.values ?? []).map((m) => m.name.value));
-const extensionKinds = new Set([Kind.OBJECT_TYPE_EXTENSION, Kind.ENUM_TYPE_EXTENSION, Kind.INPUT_OBJECT_TYPE_EXTENSION]);
-
 const kept = [];
-const dropped = [];
+const added = [];
 for (const def of pending.definitions) {
   const name = def.name.value;
-  if (extensionKinds.has(def.kind)) {
-    const have = memberNames(realTypes.get(name));
-    const key = def.fields ? "fields" : "values";
-    const missing = def[key].filter((m) => !have.has(m.name.value));
-    dropped.push(...def[key].filter((m) => have.has(m.name.value)).map((m) => `${name}.${m.name.value}`));
-    if (missing.length) kept.push({ ...def, [key]: missing });
-  } else if (realTypes.has(name)) {
-    dropped.push(name);
-  } else {
+  const existing = realTypes.get(name);
+  if (!existing) {
     kept.push(def);
+    added.push(name);
+  } else if (def.kind === Kind.OBJECT_TYPE_DEFINITION && existing.kind === Kind.OBJECT_TYPE_DEFINITION) {
+    const have = new Set(existing.fields.map((f) => f.name.value));
+    const missing = def.fields.filter((f) => !have.has(f.name.value));
+    if (missing.length) {
+      kept.push({ kind: Kind.OBJECT_TYPE_EXTENSION, name: def.name, interfaces: [], directives: [], fields: missing });
+      added.push(...missing.map((f) => `${name}.${f.name.value}`));
+    }
   }
 }
 
@@ -62,5 +61,5 @@ if (process.argv.includes("--check")) {
   console.log("schema.draft.graphql is up to date.");
 } else {
   writeFileSync(draftPath, out);
-  console.log(`schema.draft.graphql: ${kept.length} pending definitions kept; now served by the API: ${dropped.join(", ") || "none"}`);
+  console.log(`schema.draft.graphql: still assumed, not yet in ../schema.graphql: ${added.join(", ") || "nothing"}`);
 }

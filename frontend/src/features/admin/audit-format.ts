@@ -8,18 +8,46 @@ function allActions<const L extends readonly AuditAction[]>(
 }
 
 export const AUDIT_ACTIONS = allActions([
+  // Accounts and sessions
   "USER_REGISTERED",
   "USER_CREATED",
   "LOGIN_SUCCEEDED",
   "LOGIN_FAILED",
   "ACCOUNT_LOCKED",
+  "RATE_LIMITED",
   "REFRESH_TOKEN_REUSED",
   "LOGGED_OUT",
+  "SESSION_REVOKED",
   "PASSWORD_CHANGED",
+  "PASSWORD_RESET_REQUESTED",
+  "PASSWORD_RESET",
+  "SIGN_IN_LINK_REQUESTED",
+  "EMAIL_VERIFICATION_SENT",
+  "EMAIL_VERIFIED",
+  "API_TOKEN_CREATED",
+  "API_TOKEN_REVOKED",
+  // Administration
   "ROLE_CHANGED",
   "USER_UNLOCKED",
   "USER_DEACTIVATED",
-  "RATE_LIMITED",
+  // The desk
+  "TICKET_CREATED",
+  "TICKET_UPDATED",
+  "TICKET_ASSIGNED",
+  "TICKET_TRANSITIONED",
+  "TICKET_LINKED",
+  "TICKET_UNLINKED",
+  "COMMENT_ADDED",
+  "COMMENT_EDITED",
+  "COMMENT_DELETED",
+  "PROJECT_CREATED",
+  "PROJECT_UPDATED",
+  "PROJECT_ARCHIVED",
+  "PROJECT_UNARCHIVED",
+  "ISSUE_CREATED",
+  "ISSUE_UPDATED",
+  "ISSUE_ASSIGNED",
+  "ISSUE_TRANSITIONED",
 ]);
 
 /** Kinds of object the server records as audit targets (AuditEvent.targetType). */

@@ -1,8 +1,8 @@
 import { graphql } from "./graphql.ts";
 
 export const ProjectsQuery = graphql(`
-  query Projects($first: Int, $after: String) {
-    projects(first: $first, after: $after) {
+  query Projects($first: Int, $after: String, $filter: ProjectFilter) {
+    projects(first: $first, after: $after, filter: $filter) {
       totalCount
       pageInfo {
         hasNextPage
@@ -14,6 +14,12 @@ export const ProjectsQuery = graphql(`
           key
           name
           description
+          archived
+          openIssueCount
+          lead {
+            id
+            displayName
+          }
         }
       }
     }
@@ -27,6 +33,7 @@ export const IssueCardFields = graphql(`
     title
     status
     priority
+    version
     allowedTransitions
     assignee {
       id
@@ -47,6 +54,8 @@ export const ProjectBoardQuery = graphql(
         key
         name
         description
+        archived
+        viewerCanCreateIssues
         issues(first: $first, filter: $filter) {
           totalCount
           pageInfo {
@@ -75,6 +84,7 @@ export const IssueDetailFields = graphql(
         id
         key
         name
+        archived
       }
       reporter {
         id
@@ -142,8 +152,8 @@ export const CreateIssueMutation = graphql(
 
 export const TransitionIssueMutation = graphql(
   `
-    mutation TransitionIssue($id: ID!, $to: IssueStatus!, $reason: String) {
-      transitionIssue(id: $id, to: $to, reason: $reason) {
+    mutation TransitionIssue($id: ID!, $to: IssueStatus!, $reason: String, $expectedVersion: Int) {
+      transitionIssue(id: $id, to: $to, reason: $reason, expectedVersion: $expectedVersion) {
         ...IssueDetailFields
       }
     }
@@ -153,8 +163,8 @@ export const TransitionIssueMutation = graphql(
 
 export const AssignIssueMutation = graphql(
   `
-    mutation AssignIssue($id: ID!, $assigneeId: ID) {
-      assignIssue(id: $id, assigneeId: $assigneeId) {
+    mutation AssignIssue($id: ID!, $assigneeId: ID, $expectedVersion: Int) {
+      assignIssue(id: $id, assigneeId: $assigneeId, expectedVersion: $expectedVersion) {
         ...IssueDetailFields
       }
     }

@@ -131,10 +131,11 @@ export const TicketQuery = graphql(
         }
         history {
           id
-          field
+          action
           from
           to
-          createdAt
+          details
+          at
           actor {
             id
             displayName
@@ -180,7 +181,7 @@ export const CreateTicketMutation = graphql(`
 
 export const UpdateTicketMutation = graphql(
   `
-    mutation UpdateTicket($id: ID!, $input: UpdateTicketInput!, $expectedVersion: Int!) {
+    mutation UpdateTicket($id: ID!, $input: UpdateTicketInput!, $expectedVersion: Int) {
       updateTicket(id: $id, input: $input, expectedVersion: $expectedVersion) {
         ...TicketDetailFields
       }
@@ -191,8 +192,8 @@ export const UpdateTicketMutation = graphql(
 
 export const AssignTicketMutation = graphql(
   `
-    mutation AssignTicket($id: ID!, $assigneeId: ID) {
-      assignTicket(id: $id, assigneeId: $assigneeId) {
+    mutation AssignTicket($id: ID!, $assigneeId: ID, $expectedVersion: Int) {
+      assignTicket(id: $id, assigneeId: $assigneeId, expectedVersion: $expectedVersion) {
         ...TicketDetailFields
       }
     }
@@ -215,7 +216,24 @@ export const LinkTicketToIssueMutation = graphql(
   `
     mutation LinkTicketToIssue($ticketId: ID!, $issueId: ID!) {
       linkTicketToIssue(ticketId: $ticketId, issueId: $issueId) {
-        ...TicketDetailFields
+        changed
+        ticket {
+          ...TicketDetailFields
+        }
+      }
+    }
+  `,
+  [TicketDetailFields],
+);
+
+export const UnlinkTicketFromIssueMutation = graphql(
+  `
+    mutation UnlinkTicketFromIssue($ticketId: ID!, $issueId: ID!) {
+      unlinkTicketFromIssue(ticketId: $ticketId, issueId: $issueId) {
+        changed
+        ticket {
+          ...TicketDetailFields
+        }
       }
     }
   `,

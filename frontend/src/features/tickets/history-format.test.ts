@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { describeHistoryEntry } from "./history-format.ts";
+
+const alex = { displayName: "Alex Agent" };
+
+describe("describeHistoryEntry", () => {
+  it("describes status changes in words", () => {
+    expect(describeHistoryEntry({ action: "TICKET_TRANSITIONED", from: "OPEN", to: "WAITING_ON_CUSTOMER", actor: alex })).toBe(
+      "Alex Agent changed the status from Open to Waiting on customer",
+    );
+  });
+
+  it("names the new assignee when the page knows them", () => {
+    const names = new Map([["u-2", "Alex Agent"]]);
+    expect(describeHistoryEntry({ action: "TICKET_ASSIGNED", from: null, to: "u-2", actor: alex }, names)).toBe(
+      "Alex Agent assigned the ticket to Alex Agent",
+    );
+    expect(describeHistoryEntry({ action: "TICKET_ASSIGNED", from: "u-2", to: "u-9", actor: alex }, names)).toBe("Alex Agent reassigned the ticket");
+    expect(describeHistoryEntry({ action: "TICKET_ASSIGNED", from: "u-2", to: null, actor: alex })).toBe("Alex Agent unassigned the ticket");
+  });
+
+  it("lists the fields an edit touched", () => {
+    const details = { changes: { subject: { from: "a", to: "b" }, description: { from: "3 characters", to: "9 characters" } } };
+    expect(describeHistoryEntry({ action: "TICKET_UPDATED", details, actor: { displayName: "Casey" } })).toBe("Casey edited the subject and description");
+    expect(describeHistoryEntry({ action: "TICKET_UPDATED", details: { changes: { priority: { from: "LOW", to: "URGENT" } } }, actor: alex })).toBe(
+      "Alex Agent changed the priority from Low to Urgent",
+    );
+  });
+
+  it("mentions linked issues by key and falls back for unknown actions", () => {
+    expect(describeHistoryEntry({ action: "TICKET_LINKED", details: { issueKey: "OPS-7" }, actor: alex })).toBe("Alex Agent linked issue OPS-7");
+    expect(describeHistoryEntry({ action: "SOMETHING_NEW", actor: null })).toBe("The system: something new");
+  });
+});

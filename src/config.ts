@@ -94,6 +94,12 @@ const envSchema = z.object({
 
   CLIENT_DIR: z.string().default("frontend/dist"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+
+  // Benchmark switches (bench/README.md). The unguarded schema is refused in production; the
+  // other two only remove caches or add a fixed-body route, so the benchmark may use them there.
+  BENCH_UNGUARDED_SCHEMA: bool.default(false),
+  BENCH_DISABLE_CACHES: bool.default(false),
+  BENCH_FLOOR_ROUTE: bool.default(false),
 });
 
 function parsePriorityMinutes(value: string, ctx: z.RefinementCtx) {
@@ -134,6 +140,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems: string[] = [];
   if (e.PASSWORD_MIN_LENGTH > e.PASSWORD_MAX_LENGTH) problems.push("PASSWORD_MIN_LENGTH must not exceed PASSWORD_MAX_LENGTH");
   if (production && !e.DATABASE_URL) problems.push("DATABASE_URL is required in production (the embedded database is for development)");
+  // An unguarded schema answers every field to anyone: it exists to measure graphql-shield's cost, nothing else.
+  if (production && e.BENCH_UNGUARDED_SCHEMA) problems.push("BENCH_UNGUARDED_SCHEMA removes every permission check and is refused in production");
   if (problems.length) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -192,5 +200,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     exposeStatementCount: e.EXPOSE_SQL_STATEMENT_COUNT ?? e.NODE_ENV === "test",
     clientDir: resolve(e.CLIENT_DIR),
     logLevel: e.LOG_LEVEL,
+    /** Benchmark-only switches (bench/README.md), all off by default. */
+    bench: {
+      /** Build the schema without graphql-shield, to measure the permission layer; refused in production. */
+      unguardedSchema: e.BENCH_UNGUARDED_SCHEMA,
+      /** No verified-token, session, accepted-source or Apollo document caches. */
+      disableCaches: e.BENCH_DISABLE_CACHES,
+      /** POST /bench/floor answers a fixed body: the HTTPS transport floor (B0). */
+      floorRoute: e.BENCH_FLOOR_ROUTE,
+    },
   });
 }

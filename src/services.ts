@@ -36,10 +36,11 @@ export interface Services {
 }
 
 export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys): Services {
-  const accessTokens = new AccessTokens(keys, config.jwt);
+  const caches = !config.bench.disableCaches;
+  const accessTokens = new AccessTokens(keys, config.jwt, { cache: caches });
   const hasher = new PasswordHasher(config.passwords);
   const rateLimits = new RateLimits(config);
-  const viewers = new ViewerCache();
+  const viewers = new ViewerCache({ enabled: caches });
   const issues = new IssueService();
   const sessions = new SessionService(config.jwt, accessTokens, viewers);
   const tickets = new TicketService(config.sla);

@@ -6,6 +6,7 @@ import type { Logger } from "pino";
 import { v7 as uuidv7 } from "uuid";
 import { registerTicketExport } from "../modules/tickets/ticket.export.js";
 import type { Services } from "../services.js";
+import { registerBenchFloorRoute } from "./bench-floor.js";
 import { registerGraphql } from "./graphql-route.js";
 import { registerHealthRoutes, type Lifecycle } from "./health.js";
 import { registerRefreshRoutes } from "./refresh-cookie.js";
@@ -83,6 +84,7 @@ export async function buildApp({ services, schema, logger, tls, lifecycle }: App
   registerHealthRoutes(app, services, lifecycle);
   registerRefreshRoutes(app, services);
   await registerGraphql(app, services, schema, logger);
+  if (config.bench.floorRoute) registerBenchFloorRoute(app);
   registerTicketExport(app, services);
   await registerStaticClient(app, config.clientDir);
   return app;

@@ -24,6 +24,8 @@ export async function registerGraphql(app: FastifyInstance, services: Services, 
     schema,
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
+    // Parsed and validated documents are reused (Apollo's default LRU); off only in the benchmark's caches-off ablation.
+    ...(config.bench.disableCaches ? { documentStore: null } : {}),
     // Introspection is gated per caller in protectionPlugin (admins keep it in production).
     introspection: true,
     includeStacktraceInErrorResponses: false,

@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { AppConfig } from "../config.js";
 import { initOrm, type Orm } from "../db/orm.js";
-import { buildExecutableSchema } from "../graphql/schema.js";
+import { buildBareSchema, buildExecutableSchema } from "../graphql/schema.js";
 import { SigningKeys } from "../modules/auth/signing-keys.js";
 import { ensureFirstAdmin, type FirstAdmin } from "../modules/users/first-admin.js";
 import { createServices, type Services } from "../services.js";
@@ -35,7 +35,8 @@ export async function startServer(config: AppConfig, options: { logger?: Logger 
   const keys = await SigningKeys.open(config.jwt.keysDir, { allowGenerate: config.jwt.allowGeneratedKeys });
   const services = createServices(config, orm, keys);
   const firstAdmin = await ensureFirstAdmin(orm.em.fork(), config, services.hasher);
-  const schema = await buildExecutableSchema();
+  // Without permissions only for the benchmark's ablation; config.ts refuses it in production.
+  const schema = config.bench.unguardedSchema ? await buildBareSchema() : await buildExecutableSchema();
   const lifecycle: Lifecycle = { shuttingDown: false };
   const app = await buildApp({ services, schema, logger, tls, lifecycle });
   await app.listen({ host: config.host, port: config.port });

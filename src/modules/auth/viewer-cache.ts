@@ -18,9 +18,15 @@ const CACHE_MS = 5_000;
 
 export class ViewerCache {
   private readonly cache = new LRUCache<string, SessionState>({ max: 50_000, ttl: CACHE_MS });
+  /** False only in the benchmark's caches-off ablation: every request reads its session. */
+  private readonly enabled: boolean;
+
+  constructor(options: { enabled?: boolean } = {}) {
+    this.enabled = options.enabled ?? true;
+  }
 
   async sessionState(em: EntityManager, sessionId: string, now = new Date()): Promise<SessionState | null> {
-    const cached = this.cache.get(sessionId);
+    const cached = this.enabled ? this.cache.get(sessionId) : undefined;
     if (cached) return cached;
     const rows = await em.getConnection().execute<{ user_id: string; role: Role; revoked_at: unknown; expires_at: unknown; deactivated_at: unknown }[]>(
       "select s.user_id, u.role, s.revoked_at, s.expires_at, u.deactivated_at from sessions s join users u on u.id = s.user_id where s.id = ?",
@@ -34,7 +40,7 @@ export class ViewerCache {
       role: row.role,
       active: row.revoked_at == null && row.deactivated_at == null && expiresAt > now,
     };
-    this.cache.set(sessionId, state);
+    if (this.enabled) this.cache.set(sessionId, state);
     return state;
   }
 

@@ -1,0 +1,90 @@
+import autocannon, { type RequestSpec } from "autocannon";
+
+/** One request of a workload and what its response must contain. */
+export interface Planned<E = unknown> {
+  body: string;
+  expect: E;
+}
+
+/**
+ * What a scenario sends and how each response is judged. `check` returns null for a correct
+ * response, else a short reason; it runs on every response, so a fast error never counts as a
+ * result.
+ */
+export interface Workload<E = unknown> {
+  path: string;
+  headers: Record<string, string>;
+  /** A fixed request (cheapest for the load generator), or one built per request. */
+  request: Planned<E> | (() => Planned<E>);
+  check(status: number, body: string, expect: E): string | null;
+}
+
+export interface LoadResult {
+  /** Responses received, correct or not. */
+  responses: number;
+  seconds: number;
+  /** Correct responses per second. */
+  rps: number;
+  latencyMs: { p50: number; p90: number; p99: number; mean: number; max: number };
+  /** Responses that failed `check` (any non-2xx among them), connection errors and timeouts. */
+  failures: number;
+  failureReasons: Record<string, number>;
+}
+
+export interface LoadOptions {
+  connections: number;
+  seconds: number;
+  /** Requests per second across all connections (open loop); unset means as fast as possible. */
+  overallRate?: number;
+}
+
+/** Drives `workload` against https://localhost:`port` with autocannon and checks every response. */
+export async function runLoad<E>(port: number, workload: Workload<E>, options: LoadOptions): Promise<LoadResult> {
+  let failures = 0;
+  let correct = 0;
+  const failureReasons: Record<string, number> = {};
+  const onResponse = (status: number, body: string, context: Record<string, unknown>) => {
+    const fixed = typeof workload.request !== "function";
+    const expect = (fixed ? (workload.request as Planned<E>).expect : context.expect) as E;
+    const reason = workload.check(status, body, expect);
+    if (reason === null) {
+      correct++;
+      return;
+    }
+    failures++;
+    failureReasons[reason] = (failureReasons[reason] ?? 0) + 1;
+    if (failures <= 3) console.warn(`    ! ${reason}: ${body.slice(0, 300)}`);
+  };
+
+  const spec: RequestSpec = { method: "POST", path: workload.path, headers: workload.headers, onResponse };
+  if (typeof workload.request === "function") {
+    const plan = workload.request;
+    spec.setupRequest = (request, context) => {
+      const planned = plan();
+      context.expect = planned.expect;
+      return { ...request, body: planned.body };
+    };
+  } else {
+    spec.body = workload.request.body;
+  }
+
+  const result = await autocannon({
+    url: `https://localhost:${port}`,
+    connections: options.connections,
+    duration: options.seconds,
+    timeout: 30,
+    ...(options.overallRate ? { overallRate: Math.max(1, Math.round(options.overallRate)) } : {}),
+    requests: [spec],
+  });
+  // Non-2xx responses went through `check` like any other; what is left never got a response.
+  if (result.errors) failureReasons["connection error or timeout"] = result.errors;
+  const responses = result.requests.total;
+  return {
+    responses,
+    seconds: result.duration,
+    rps: correct / result.duration,
+    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, mean: result.latency.mean, max: result.latency.max },
+    failures: failures + result.errors,
+    failureReasons,
+  };
+}

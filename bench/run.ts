@@ -1,0 +1,219 @@
+import "reflect-metadata";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { loadConfig } from "../src/config.js";
+import { openBenchDatabase, type BenchDatabase } from "./database.js";
+import { gql } from "./https-client.js";
+import { runLoad, type LoadResult } from "./load.js";
+import { machineInfo, packageVersions } from "./machine.js";
+import { Meter, type Measurement } from "./measure.js";
+import { writeResults, type ScenarioSummary } from "./report.js";
+import { exactWorkload, floorWorkload, loginWorkload, bearer, LOGIN, type Account, type Scenario, type ServerName } from "./scenarios.js";
+import { seedDemoDesk } from "./seed.js";
+import { ServerProcess } from "./server-process.js";
+import { settings } from "./settings.js";
+import { measureArgon2, targetsFor } from "./targets.js";
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const SERVER_SCRIPT = join(here, "server-child.js");
+const ADMIN = { email: "bench-admin@deskql.test", password: "bench admin passphrase 42" };
+
+const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
+
+/** The environment every DeskQL process of the benchmark shares; each ablation adds its switch. */
+function serverEnv(db: BenchDatabase, extra: Record<string, string>): Record<string, string> {
+  const clientDir = resolve("frontend/dist");
+  return {
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PORT: "0",
+    DATABASE_URL: db.url,
+    DATA_DIR: join(settings.runsDir, "data"),
+    TLS_CERT_FILE: join(settings.runsDir, "ssl/cert.pem"),
+    TLS_KEY_FILE: join(settings.runsDir, "ssl/key.pem"),
+    ALLOW_SELF_SIGNED_TLS: "true",
+    JWT_KEYS_DIR: join(settings.runsDir, "keys"),
+    ALLOW_GENERATED_KEYS: "true",
+    ACCESS_TOKEN_TTL_SECONDS: "3600",
+    ADMIN_EMAIL: ADMIN.email,
+    ADMIN_PASSWORD: ADMIN.password,
+    // One client IP signs in thousands of times; the per-IP limit has its own tests.
+    RATE_LIMIT_LOGIN_PER_MINUTE: "10000",
+    LOG_LEVEL: "info",
+    CLIENT_DIR: existsSync(join(clientDir, "index.html")) ? clientDir : join(settings.runsDir, "no-client"),
+    ...extra,
+  };
+}
+
+const SERVER_VARIANTS: Record<Exclude<ServerName, "b1">, { title: string; env: Record<string, string> }> = {
+  main: { title: "production mode, all caches, permissions", env: { BENCH_FLOOR_ROUTE: "true" } },
+  uncached: { title: "production mode, caches off", env: { BENCH_DISABLE_CACHES: "true" } },
+  guardedDev: { title: "development mode, permissions", env: { NODE_ENV: "development" } },
+  unguarded: { title: "development mode, no permission layer", env: { NODE_ENV: "development", BENCH_UNGUARDED_SCHEMA: "true" } },
+};
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  for (const dir of ["ssl", "keys", "data"]) rmSync(join(settings.runsDir, dir), { recursive: true, force: true });
+  mkdirSync(join(settings.runsDir, "profiles"), { recursive: true });
+
+  log(settings.databaseUrl ? "using BENCH_DATABASE_URL" : "starting a throwaway MariaDB");
+  const db = await openBenchDatabase(settings.databaseUrl);
+  const servers: Partial<Record<ServerName, ServerProcess>> = {};
+  try {
+    log(`MariaDB ${db.version}; migrating and seeding the demo desk`);
+    const dataset = await seedDemoDesk(db.url, settings.runsDir);
+    log(`seeded: ${JSON.stringify(dataset)}`);
+
+    // The main server first: it generates the certificate and signing key the others reuse.
+    const start = (name: Exclude<ServerName, "b1">) =>
+      ServerProcess.start(name, SERVER_SCRIPT, serverEnv(db, SERVER_VARIANTS[name].env), {
+        logDir: settings.runsDir,
+        execArgv: settings.profile && name === "main" ? ["--cpu-prof", `--cpu-prof-dir=${join(settings.runsDir, "profiles")}`] : [],
+      });
+    servers.main = await start("main");
+    const others = await Promise.all((["uncached", "guardedDev", "unguarded"] as const).map(start));
+    for (const s of others) servers[s.name as ServerName] = s;
+    const ca = readFileSync(join(settings.runsDir, "ssl/cert.pem"));
+    log(`servers up: ${Object.values(servers).map((s) => `${s!.name}:${s!.port}`).join(", ")}`);
+
+    const port = servers.main.port;
+    const admin = await signIn(port, ca, ADMIN.email, ADMIN.password);
+    const loginAccounts: Account[] = [admin];
+
+    const scenarios: Scenario[] = [];
+    const floorReference = JSON.stringify({ data: { placeholder: "x".repeat(40_000) } });
+    await servers.main.setFloorBody(floorReference);
+    scenarios.push({
+      id: "B0",
+      title: "transport floor: fixed body of Q1's size, same server and TLS",
+      server: "main",
+      connections: settings.connections,
+      workload: floorWorkload(exactWorkload("/graphql", bearer(admin.token), JSON.stringify({ query: "{ me { id } }" }), floorReference)),
+      fixedRate: true,
+    });
+    scenarios.push({
+      id: "Q4",
+      title: "`login` (argon2id m=19 MiB, t=2)",
+      server: "main",
+      connections: 4,
+      workload: loginWorkload(loginAccounts),
+      fixedRate: true,
+    });
+
+    const selected = settings.only.length ? scenarios.filter((s) => settings.only.includes(s.id)) : scenarios;
+    const meter = new Meter(db, () => Object.values(servers).map((s) => s!.pid));
+    await meter.calibrate();
+    const summaries = await runPhases(selected, servers as Record<ServerName, ServerProcess>, meter);
+
+    const argon2 = await measureArgon2(loadConfig({ NODE_ENV: "development" }).passwords);
+    const config = loadConfig(serverEnv(db, {}));
+    const seconds = (Date.now() - startedAt.getTime()) / 1000;
+    writeResults(settings.resultsFile, {
+      startedAt,
+      seconds,
+      machine: machineInfo(),
+      database: `MariaDB ${db.version}${settings.databaseUrl ? " (BENCH_DATABASE_URL)" : " (throwaway, tests/support/mariadb.ts settings)"}`,
+      versions: packageVersions(),
+      settings: {
+        "run": `${settings.rounds} interleaved rounds of ${settings.duration} s after a ${settings.warmup} s warm-up`,
+        "connections": `${settings.connections} keep-alive HTTPS connections (Q4 alone: 4)`,
+        "fixed rate": `${Math.round(settings.fixedRateFraction * 100)}% of the median maximum (autocannon overallRate)`,
+        "server": `NODE_ENV=production, LOG_LEVEL=info (to a file), pool ${config.database.poolMax}, PASSWORD_HASH_CONCURRENCY=${config.passwords.hashConcurrency}`,
+      },
+      dataset,
+      summaries,
+      sweep: [],
+      targets: targetsFor(summaries, [], argon2),
+      notes: [
+        `One argon2id hash (m=${argon2.memoryKiB} KiB, t=${argon2.timeCost}, p=${argon2.parallelism}) takes ${argon2.singleMs.toFixed(1)} ms on one core here, so ${(1000 / argon2.singleMs).toFixed(0)}/s per core and about ${((2 * 1000) / argon2.singleMs).toFixed(0)}/s on two cores is the ceiling for \`login\`.`,
+        "The load generator (autocannon, in the harness process) shares the two cores with the server and MariaDB; its CPU per request is in the table.",
+        foreignLoadNote(summaries),
+      ],
+    });
+    writeFileSync(join(settings.runsDir, "results.json"), JSON.stringify({ summaries, argon2 }, null, 2));
+    log(`wrote ${settings.resultsFile} after ${Math.round(seconds)} s`);
+  } finally {
+    await Promise.all(Object.values(servers).map((s) => s!.stop()));
+    await db.close();
+  }
+}
+
+/** How busy the machine was with other work while we measured: figures from a busy machine are not comparable. */
+function foreignLoadNote(summaries: ScenarioSummary[]): string {
+  const values = summaries.flatMap((s) => [...s.closed, ...s.fixed]).map((m) => m.foreignCpuCores).filter((x): x is number => x !== null);
+  if (!values.length) return "CPU used by other processes during the runs could not be read (/proc).";
+  const sorted = [...values].sort((a, b) => a - b);
+  const med = sorted[Math.floor(sorted.length / 2)]!;
+  const max = sorted.at(-1)!;
+  const verdict = max < 0.1 ? "the machine was otherwise idle" : med < 0.1 ? "a few runs were disturbed; medians absorb them" : "**the machine was busy with other work: compare these figures with care**";
+  return `Other processes used a median of ${med.toFixed(2)} cores (max ${max.toFixed(2)}) during the measured runs: ${verdict}.`;
+}
+
+async function signIn(port: number, ca: Buffer, email: string, password: string): Promise<Account> {
+  const { data } = await gql<{ login: { accessToken: string; user: { id: string; role: string } } }>(port, ca, LOGIN, { i: { email, password } });
+  return { id: data.login.user.id, email, password, role: data.login.user.role, token: data.login.accessToken };
+}
+
+/** Warm-up, interleaved maximum-throughput rounds, then interleaved fixed-rate rounds. */
+async function runPhases(scenarios: Scenario[], servers: Record<ServerName, ServerProcess>, meter: Meter): Promise<ScenarioSummary[]> {
+  const summaries = new Map<string, ScenarioSummary>(
+    scenarios.map((s) => [s.id, { id: s.id, title: s.title, server: s.server, connections: s.connections, closed: [], fixed: [], fixedRate: null }]),
+  );
+  const run = async (s: Scenario, seconds: number, overallRate?: number): Promise<Measurement> => {
+    const server = servers[s.server];
+    const m = await meter.measure(server, async () => {
+      const background = s.background
+        ? runLoad(servers.main.port, s.background.workload, { connections: s.background.connections, seconds, overallRate: s.background.rate })
+        : undefined;
+      const load = await runLoad(server.port, s.workload, { connections: s.connections, seconds, overallRate });
+      return { load, background: await background };
+    });
+    await s.afterRun?.();
+    return m;
+  };
+  const describe = (m: Measurement) =>
+    `${Math.round(m.load.rps)} req/s, p50 ${m.load.latencyMs.p50.toFixed(1)} ms, p99 ${m.load.latencyMs.p99.toFixed(1)} ms, ` +
+    `${m.statementsPerRequest.toFixed(2)} SQL/req, ${m.nodeCpuMsPerRequest.toFixed(2)} ms CPU/req` +
+    (m.load.failures ? `, ${m.load.failures} FAILED` : "") +
+    (m.foreignCpuCores !== null && m.foreignCpuCores > 0.1 ? `, other processes used ${m.foreignCpuCores.toFixed(2)} cores` : "") +
+    (m.background ? ` (beside ${Math.round(m.background.rps)} bg req/s${m.background.failures ? `, ${m.background.failures} bg FAILED` : ""})` : "");
+
+  log(`warm-up: ${settings.warmup} s per scenario`);
+  for (const s of scenarios) {
+    const m = await run(s, settings.warmup);
+    log(`  ${s.id} warm-up: ${describe(m)}`);
+  }
+  for (let round = 1; round <= settings.rounds; round++) {
+    log(`round ${round}/${settings.rounds} at maximum throughput`);
+    for (const s of scenarios) {
+      const m = await run(s, settings.duration);
+      summaries.get(s.id)!.closed.push(m);
+      log(`  ${s.id}: ${describe(m)}`);
+    }
+  }
+  const fixed = scenarios.filter((s) => s.fixedRate);
+  for (const s of fixed) {
+    const summary = summaries.get(s.id)!;
+    const rates = summary.closed.map((m) => m.load.rps).sort((a, b) => a - b);
+    summary.fixedRate = Math.max(1, Math.round(rates[Math.floor(rates.length / 2)]! * settings.fixedRateFraction));
+  }
+  for (let round = 1; round <= settings.rounds; round++) {
+    log(`round ${round}/${settings.rounds} at ${Math.round(settings.fixedRateFraction * 100)}% of the maximum`);
+    for (const s of fixed) {
+      const summary = summaries.get(s.id)!;
+      const m = await run(s, settings.duration, summary.fixedRate!);
+      summary.fixed.push(m);
+      log(`  ${s.id} @ ${summary.fixedRate}/s: ${describe(m)}`);
+    }
+  }
+  return [...summaries.values()];
+}
+
+export type { LoadResult };
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,104 @@
+import argon2 from "argon2";
+import type { AppConfig } from "../src/config.js";
+import type { Measurement } from "./measure.js";
+import type { ScenarioSummary, Target } from "./report.js";
+import { median, medianOf } from "./stats.js";
+
+export interface Argon2Cost {
+  memoryKiB: number;
+  timeCost: number;
+  parallelism: number;
+  /** One hash on one core, median of five. */
+  singleMs: number;
+}
+
+/** Times argon2id at the configured parameters, one hash at a time. */
+export async function measureArgon2(passwords: AppConfig["passwords"]): Promise<Argon2Cost> {
+  const { memoryCost, timeCost, parallelism } = passwords.argon2;
+  const times: number[] = [];
+  for (let i = 0; i < 6; i++) {
+    const t = performance.now();
+    await argon2.hash(`benchmark password ${i}`, { type: argon2.argon2id, memoryCost, timeCost, parallelism });
+    if (i > 0) times.push(performance.now() - t); // the first one warms the module up
+  }
+  return { memoryKiB: memoryCost, timeCost, parallelism, singleMs: median(times) };
+}
+
+const rps = (s: ScenarioSummary | undefined) => (s ? medianOf(s.closed, (m) => m.load.rps) : NaN);
+const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "–");
+const known = (...xs: number[]) => xs.every(Number.isFinite);
+
+/** The issue's targets, as measured ratios. */
+export function targetsFor(summaries: ScenarioSummary[], sweep: { pageSize: number; measurement: Measurement }[], argon: Argon2Cost): Target[] {
+  const by = (id: string) => summaries.find((s) => s.id === id && s.closed.length);
+  const targets: Target[] = [];
+
+  const ratio = (id: string, base: string, goal: number) => {
+    const r = rps(by(id)) / rps(by(base));
+    targets.push({ goal: `${id} throughput ≥ ${goal} × ${base}`, measured: known(r) ? `${fmt(r)} × (${fmt(rps(by(id)), 0)} vs ${fmt(rps(by(base)), 0)} req/s)` : "not measured", met: known(r) ? r >= goal : null });
+  };
+  ratio("Q1", "B1-Q1", 0.5);
+  ratio("Q2", "B1-Q2", 0.4);
+
+  for (const [id, max] of [["Q1", 5], ["Q2", 4]] as const) {
+    const s = by(id);
+    const n = s ? medianOf(s.closed, (m) => m.statementsPerRequest) : NaN;
+    const q = s ? medianOf(s.closed, (m) => m.questionsPerRequest) : NaN;
+    targets.push({ goal: `${id} SQL statements per request ≤ ${max}`, measured: known(n) ? `${fmt(n)} (server) / ${fmt(q)} (DB Questions)` : "not measured", met: known(n) ? Math.max(n, q) <= max + 0.01 : null });
+  }
+  if (sweep.length >= 2) {
+    const counts = sweep.map((p) => p.measurement.statementsPerRequest);
+    const flat = Math.max(...counts) - Math.min(...counts) < 0.05;
+    targets.push({ goal: "Q1 SQL per request flat from page 10 to 100", measured: sweep.map((p) => `${p.pageSize}: ${fmt(p.measurement.statementsPerRequest)}`).join(", "), met: flat });
+  }
+
+  const guarded = rps(by("Q1-dev"));
+  const unguarded = rps(by("Q1-unguarded"));
+  const shieldCost = 1 - guarded / unguarded;
+  targets.push({
+    goal: "permission layer costs ≤ 10% of Q1 throughput",
+    measured: known(shieldCost) ? `${pct(shieldCost)} (${fmt(guarded, 0)} with vs ${fmt(unguarded, 0)} req/s without, both development mode)` : "not measured",
+    met: known(shieldCost) ? shieldCost <= 0.1 : null,
+  });
+
+  for (const s of summaries.filter((x) => x.fixed.length)) {
+    const p99 = medianOf(s.fixed, (m) => m.load.latencyMs.p99);
+    const p50 = medianOf(s.fixed, (m) => m.load.latencyMs.p50);
+    targets.push({ goal: `${s.id}: p99 ≤ 3 × p50 at ${s.fixedRate}/s (70% of max)`, measured: `${fmt(p99 / p50)} × (p99 ${fmt(p99, 1)} ms, p50 ${fmt(p50, 1)} ms)`, met: known(p99, p50) ? p99 <= 3 * p50 : null });
+  }
+
+  const main = summaries.filter((s) => s.server === "main").flatMap((s) => [...s.closed, ...s.fixed]);
+  if (main.length) {
+    const rss = main.map((m) => m.rssMb);
+    const third = Math.max(1, Math.floor(rss.length / 3));
+    const early = Math.max(...rss.slice(0, third));
+    const late = Math.max(...rss.slice(-third));
+    targets.push({
+      goal: "main server RSS < 300 MB, no growth across runs",
+      measured: `max ${fmt(Math.max(...rss), 0)} MB; first third of runs ≤ ${fmt(early, 0)} MB, last third ≤ ${fmt(late, 0)} MB`,
+      met: Math.max(...rss) < 300 && late <= early * 1.1,
+    });
+  }
+
+  const q4 = by("Q4");
+  targets.push({
+    goal: "login: argon2id at OWASP parameters (m=19 MiB, t=2); report the ceiling",
+    measured: `m=${argon.memoryKiB} KiB, t=${argon.timeCost}, p=${argon.parallelism}: ${fmt(argon.singleMs, 1)} ms per hash on one core; ${q4 ? `${fmt(rps(q4), 1)} logins/s measured` : "Q4 not measured"}`,
+    met: argon.memoryKiB >= 19_456 && argon.timeCost >= 2,
+  });
+
+  const alone = by("Q1");
+  const beside = by("Q1+logins");
+  if (alone && beside) {
+    const a = medianOf(alone.closed, (m) => m.load.latencyMs.p99);
+    const b = medianOf(beside.closed, (m) => m.load.latencyMs.p99);
+    targets.push({ goal: "Q1 p99 at most doubles beside 20 logins/s (max throughput)", measured: `${fmt(b / a)} × (${fmt(b, 1)} vs ${fmt(a, 1)} ms)`, met: b <= 2 * a });
+    if (alone.fixed.length && beside.fixed.length) {
+      const fa = medianOf(alone.fixed, (m) => m.load.latencyMs.p99);
+      const fb = medianOf(beside.fixed, (m) => m.load.latencyMs.p99);
+      targets.push({ goal: `Q1 p99 at most doubles beside 20 logins/s (at ${alone.fixedRate}/s)`, measured: `${fmt(fb / fa)} × (${fmt(fb, 1)} vs ${fmt(fa, 1)} ms)`, met: fb <= 2 * fa });
+    }
+  }
+  return targets;
+}

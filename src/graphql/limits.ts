@@ -21,7 +21,7 @@ export function queryLimitRules(limits: AppConfig["queryLimits"]): ValidationRul
     propagateOnRejection: false,
     onReject: [(context: ValidationContext, error: GraphQLError) => context.reportError(error)],
     exposeLimits: true,
-  } as const;
+  };
   return [
     maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...common }),
     maxAliasesRule({ n: limits.maxAliases, allowList: [], ...common }),

@@ -19,7 +19,7 @@ export function queryLimitRules(limits: AppConfig["queryLimits"]): ValidationRul
   // validation visitor, which Apollo answers with a 500 instead of a validation error.
   const common = {
     propagateOnRejection: false,
-    onReject: [(context: ValidationContext, error: GraphQLError) => context.reportError(error)],
+    onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
     exposeLimits: true,
   };
   return [

@@ -1,0 +1,67 @@
+import "reflect-metadata";
+import { GraphQLError, parse, specifiedRules, validate, type GraphQLSchema } from "graphql";
+import { beforeAll, describe, expect, it } from "vitest";
+import { assertTokenLimit, estimateCost, queryLimitRules } from "../../src/graphql/limits.js";
+import { buildBareSchema } from "../../src/graphql/schema.js";
+
+const fields = (n: number) => `{ ${Array.from({ length: n }, () => "__typename").join(" ")} }`; // n + 2 tokens
+
+describe("assertTokenLimit", () => {
+  it("accepts a document of exactly the limit and rejects one token more", () => {
+    expect(() => assertTokenLimit(fields(98), 100)).not.toThrow();
+    let error: unknown;
+    try {
+      assertTokenLimit(fields(99), 100);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(GraphQLError);
+    expect((error as GraphQLError).extensions).toMatchObject({ code: "QUERY_TOO_LARGE", maxTokens: 100, http: { status: 400 } });
+  });
+
+  it("does not count comments, and leaves syntax errors to the parser", () => {
+    expect(() => assertTokenLimit(`# ${"x ".repeat(500)}\n${fields(10)}`, 100)).not.toThrow();
+    expect(() => assertTokenLimit(`{ "unterminated`, 100)).not.toThrow();
+  });
+
+  it("stops counting early on a huge document", () => {
+    const start = performance.now();
+    expect(() => assertTokenLimit(fields(500_000), 3000)).toThrow(/more than 3000 tokens/);
+    expect(performance.now() - start).toBeLessThan(500);
+  });
+});
+
+describe("query limit validation rules", () => {
+  let schema: GraphQLSchema;
+  beforeAll(async () => {
+    schema = await buildBareSchema();
+  });
+  const rules = queryLimitRules({ maxDepth: 3, maxAliases: 2, maxDirectives: 2, maxTokens: 3000, maxCost: 1000 });
+  const errorsOf = (query: string) => validate(schema, parse(query), [...specifiedRules, ...rules]).map((e) => e.message);
+
+  it("reports (never throws) depth, alias and directive violations", () => {
+    expect(errorsOf(`{ users(first: 1) { nodes { id } } }`)).toEqual([]);
+    expect(errorsOf(`{ users(first: 1) { edges { node { id } } } }`)).toEqual([expect.stringMatching(/depth limit of 3 exceeded, found 4/)]);
+    expect(errorsOf(`{ a: __typename b: __typename c: __typename }`)).toEqual([expect.stringMatching(/Aliases limit of 2 exceeded/)]);
+    expect(errorsOf(`{ __typename @include(if: true) __typename @skip(if: false) __typename @include(if: true) }`)).toEqual([expect.stringMatching(/Directives limit of 2 exceeded/)]);
+  });
+});
+
+describe("estimateCost", () => {
+  let schema: GraphQLSchema;
+  beforeAll(async () => {
+    schema = await buildBareSchema();
+  });
+  const cost = (query: string, variables: Record<string, unknown> = {}) => estimateCost(schema, parse(query), undefined, variables);
+
+  it("charges 1 per field and multiplies a paged list's selection by its page size", () => {
+    expect(cost(`{ me { id email } }`)).toBe(3);
+    expect(cost(`{ users(first: 10) { nodes { id email } } }`)).toBe(1 + 10 * 3);
+    expect(cost(`{ users(last: 50) { totalCount } }`)).toBe(1 + 50 * 1);
+  });
+
+  it("reads page sizes from variables and charges the default page when none is given", () => {
+    expect(cost(`query($n: Int) { users(first: $n) { nodes { id } } }`, { n: 100 })).toBe(1 + 100 * 2);
+    expect(cost(`{ auditEvents { nodes { id } } }`)).toBeGreaterThanOrEqual(3);
+  });
+});

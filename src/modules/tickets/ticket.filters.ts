@@ -67,6 +67,13 @@ function slaBreachedWhere(now: Date): FilterQuery<Ticket> {
   } as FilterQuery<Ticket>;
 }
 
+/** Tickets linked (links module, TicketIssueLink) to at least one issue of the project. */
+function linkedToProject(projectId: string): FilterQuery<Ticket> {
+  return {
+    [raw((t) => `${t}.id in (select l.ticket_id from ticket_issue_links l join issues i on i.id = l.issue_id where i.project_id = ?)`, [projectId])]: [],
+  } as FilterQuery<Ticket>;
+}
+
 /**
  * Tickets whose subject, description or a comment the viewer may read matches. Customers never
  * match through internal notes, deleted comments never match.
@@ -119,6 +126,7 @@ export function ticketWhere(filter: TicketFilter | undefined | null, scope: Tick
     if (a?.unassigned === false) where.push({ assignee: { $ne: null } });
     if (a?.me) where.push({ assignee: scope.viewer.userId });
     if (filter.requesterId) where.push({ requester: filter.requesterId });
+    if (filter.projectId) where.push(linkedToProject(filter.projectId));
     if (filter.createdAfter) where.push({ createdAt: { $gte: filter.createdAfter } });
     if (filter.createdBefore) where.push({ createdAt: { $lt: filter.createdBefore } });
     if (filter.updatedAfter) where.push({ updatedAt: { $gte: filter.updatedAfter } });

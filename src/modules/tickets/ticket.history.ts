@@ -19,8 +19,22 @@ const CUSTOMER_ACTIONS: readonly AuditAction[] = [
 
 const text = (value: unknown): string | null => (typeof value === "string" ? value : null);
 
+/**
+ * MariaDB stores JSON as LONGTEXT and returns it as a string, which MikroORM's MySQL platform
+ * (expecting MySQL's native JSON) leaves unparsed; accept both.
+ */
+function detailsOf(event: AuditEvent): Record<string, unknown> | null {
+  const details: unknown = event.details;
+  if (typeof details !== "string") return (details as Record<string, unknown> | null) ?? null;
+  try {
+    return JSON.parse(details) as Record<string, unknown>;
+  } catch {
+    return null;
+  }
+}
+
 export function toHistoryEntry(event: AuditEvent): TicketHistoryEntry {
-  const details = event.details ?? null;
+  const details = detailsOf(event);
   return {
     id: event.id,
     action: event.action,

@@ -1,5 +1,9 @@
-import { Ctx, FieldResolver, Resolver, Root } from "type-graphql";
+import { Args, Ctx, FieldResolver, Resolver, Root } from "type-graphql";
 import type { Context } from "../../graphql/context.js";
+import { PageArgs, type Connection } from "../../graphql/connection.types.js";
+import { commentPage } from "../comments/comment-page.js";
+import type { Comment } from "../comments/comment.entity.js";
+import { CommentConnection } from "../comments/comment.types.js";
 import { Project } from "../projects/project.entity.js";
 import { projectsById } from "../projects/project.loaders.js";
 import { User } from "../users/user.entity.js";
@@ -37,6 +41,12 @@ export class IssueFieldsResolver {
   @FieldResolver(() => [Issue], { description: "The issue's direct sub-issues, by number." })
   subIssues(@Root() issue: Issue, @Ctx() ctx: Context): Promise<Issue[]> {
     return ctx.loaders.get(subIssuesByParent).load(issue.id);
+  }
+
+  @FieldResolver(() => CommentConnection, { description: "The discussion of the issue, oldest first; cancel reasons appear here too. Add to it with `addComment`." })
+  comments(@Root() issue: Issue, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context): Promise<Connection<Comment>> {
+    // Issues are staff-only, so their readers see every comment, internal or not.
+    return commentPage(ctx.em, ctx.loaders, issue.id, "all", page);
   }
 
   @FieldResolver(() => Boolean, { description: "Whether the viewer may edit, assign and link the issue (staff)." })

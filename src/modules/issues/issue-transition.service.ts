@@ -3,8 +3,9 @@ import type { RequestMeta, Viewer } from "../../graphql/context.js";
 import { BadUserInputError, ForbiddenError, InvalidTransitionError } from "../../graphql/errors.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { recordAudit } from "../audit/audit.service.js";
+import { CommentSubjectType } from "../comments/comment.enums.js";
+import { addComment } from "../comments/comment.writes.js";
 import { Project } from "../projects/project.entity.js";
-import { queueIssueComment } from "./issue-comment.js";
 import { Issue } from "./issue.entity.js";
 import { IssueStatus } from "./issue.enums.js";
 import { mayApprove } from "./issue.permissions.js";
@@ -38,7 +39,11 @@ export class IssueTransitionService {
           throw new InvalidTransitionError(verdict.message, from, allowedTransitions(situation));
         }
         issue.status = to;
-        const comment = to === IssueStatus.CANCELED ? queueIssueComment(tx, issue.id, actor.userId, reason!.trim()) : null;
+        // The reason is kept where people discuss the issue: as a comment, written in this transaction.
+        const comment =
+          to === IssueStatus.CANCELED
+            ? addComment(tx, request, { authorId: actor.userId, subjectType: CommentSubjectType.ISSUE, subjectId: issue.id, body: reason!.trim() })
+            : null;
         recordAudit(tx, request, {
           action: AuditAction.ISSUE_TRANSITIONED,
           actorId: actor.userId,

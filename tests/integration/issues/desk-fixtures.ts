@@ -1,4 +1,4 @@
-import type { TestServer } from "../../support/server.js";
+import type { GraphQLResult, TestServer } from "../../support/server.js";
 
 /** People of a test desk: the startup admin, two agents and a customer, each with a token. */
 export interface Desk {
@@ -40,18 +40,16 @@ export async function createIssue(t: TestServer, token: string, input: Record<st
   );
 }
 
-/** Counts the SQL statements the server sends while `work` runs (requests must not overlap). */
-export async function countStatements<T>(t: TestServer, work: () => Promise<T>): Promise<{ result: T; statements: number }> {
-  const knex = (t.server.orm.em.getConnection() as unknown as { getKnex(): { on(e: string, f: () => void): void; off(e: string, f: () => void): void } }).getKnex();
-  let statements = 0;
-  const onQuery = () => void statements++;
-  knex.on("query", onQuery);
-  try {
-    const result = await work();
-    return { result, statements };
-  } finally {
-    knex.off("query", onQuery);
-  }
+/** Sends a query and reads how many SQL statements the server ran for it (x-sql-statements, on in tests). */
+export async function statementsFor(t: TestServer, query: string, variables: Record<string, unknown>, token: string): Promise<{ result: GraphQLResult; statements: number }> {
+  const res = await t.http<GraphQLResult>("/graphql", {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const header = res.headers["x-sql-statements"];
+  if (typeof header !== "string") throw new Error("the server does not expose x-sql-statements");
+  return { result: res.body, statements: Number(header) };
 }
 
 export interface AuditRecord {

@@ -1,10 +1,9 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError, Kind, visit, type DocumentNode } from "graphql";
-import { LRUCache } from "lru-cache";
 import type { AppConfig } from "../config.js";
 import { Role } from "../modules/users/user.role.js";
 import type { Context } from "./context.js";
-import { assertTokenLimit, estimateCost } from "./limits.js";
+import { estimateCost } from "./limits.js";
 
 const SUGGESTION = / Did you mean .*\?$/;
 
@@ -19,36 +18,44 @@ function usesIntrospection(document: DocumentNode): boolean {
 }
 
 /**
+ * The estimate coerces the variables itself, before execution would: a variable of the wrong
+ * type must come back as the BAD_USER_INPUT execution would give, not as an unexpected error.
+ */
+function costOrBadInput(estimate: () => number): number {
+  try {
+    return estimate();
+  } catch (error) {
+    if (error instanceof GraphQLError) throw new GraphQLError(error.message, { extensions: { code: "BAD_USER_INPUT", http: { status: 400 } } });
+    throw error;
+  }
+}
+
+/**
+ * Errors thrown here end the request before execution; Apollo answers them with HTTP 500
+ * unless they carry `extensions.http`, so each names its status.
+ *
  * Per-request protections Apollo has no option for:
- * - a token limit on the raw document (sources already accepted are remembered);
  * - a cost limit from the estimate in limits.ts, recorded on the context for rate limiting;
  * - in production, introspection and "Did you mean ...?" suggestions only for admins, so
  *   admins can still use Sandbox with their token while others learn nothing of the schema.
  */
 export function protectionPlugin(config: AppConfig): ApolloServerPlugin<Context> {
-  // null only in the benchmark's caches-off ablation.
-  const acceptedSources = config.bench.disableCaches ? null : new LRUCache<string, true>({ max: 1000 });
   const limits = config.queryLimits;
   return {
     async requestDidStart() {
       return {
-        async didResolveSource({ source }) {
-          if (acceptedSources?.has(source)) return;
-          assertTokenLimit(source, limits.maxTokens);
-          acceptedSources?.set(source, true);
-        },
         async didResolveOperation({ document, operationName, request, contextValue, schema }) {
           const isAdmin = contextValue.viewer?.role === Role.ADMIN;
           if (config.production && !isAdmin && usesIntrospection(document)) {
-            throw new GraphQLError("Introspection is available to admins only.", { extensions: { code: "FORBIDDEN" } });
+            throw new GraphQLError("Introspection is available to admins only.", { extensions: { code: "FORBIDDEN", http: { status: 403 } } });
           }
           const operation = document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION);
           if (!operation) return;
-          const cost = estimateCost(schema, document, operationName ?? undefined, request.variables ?? {});
+          const cost = costOrBadInput(() => estimateCost(schema, document, operationName ?? undefined, request.variables ?? {}));
           contextValue.queryCost = cost;
           if (cost > limits.maxCost) {
             throw new GraphQLError(`The query's estimated cost ${cost} exceeds the limit of ${limits.maxCost}. Ask for smaller pages or fewer fields.`, {
-              extensions: { code: "QUERY_TOO_COMPLEX", cost, maxCost: limits.maxCost },
+              extensions: { code: "QUERY_TOO_COMPLEX", cost, maxCost: limits.maxCost, http: { status: 400 } },
             });
           }
         },

@@ -33,8 +33,10 @@ export function createErrorFormatter(logger: Logger) {
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
     }
     if (original instanceof GraphQLError && !original.originalError && !formatted.path) {
-      // A request-level GraphQL error (e.g. from a validation rule): already client-safe.
-      return { message: formatted.message, locations: formatted.locations, extensions: { code: code ?? "BAD_REQUEST" } };
+      // A request-level GraphQL error (e.g. a query limit): already client-safe, and its
+      // extensions (the limit, the cost) are what the client needs to adjust the query.
+      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+      return { message: formatted.message, locations: formatted.locations, extensions: { ...extensions, code: code ?? "BAD_REQUEST" } };
     }
     logger.error({ err: original, path: formatted.path }, "unexpected error while resolving");
     return { message: "Internal server error. The incident was logged.", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };

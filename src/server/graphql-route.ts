@@ -10,6 +10,7 @@ import { createContext, type Context } from "../graphql/context.js";
 import { createErrorFormatter } from "../graphql/error-formatting.js";
 import { queryLimitRules } from "../graphql/limits.js";
 import type { Services } from "../services.js";
+import { graphqlTokenLimit } from "./graphql-token-limit.js";
 import { httpBinding } from "./refresh-cookie.js";
 import { requestMeta } from "./request-meta.js";
 import { authenticate } from "./viewer.js";
@@ -59,6 +60,6 @@ export async function registerGraphql(app: FastifyInstance, services: Services, 
       return context;
     },
   });
-  app.route({ method: ["GET", "POST", "OPTIONS"], url: "/graphql", handler });
+  app.route({ method: ["GET", "POST", "OPTIONS"], url: "/graphql", preHandler: graphqlTokenLimit(config), handler });
   return apollo;
 }

@@ -3,8 +3,11 @@ import type { Context } from "../../graphql/context.js";
 import { allow, isAdmin, isStaff } from "../../graphql/rules.js";
 import type { User } from "./user.entity.js";
 
-/** The user object is the viewer's own account (or the one a sign-in in this request returns). */
-const isSelf = rule({ cache: "strict" })((user: User, _args, ctx: Context) => (ctx.viewer?.userId ?? ctx.signedInUserId) === user.id);
+/**
+ * The user object is the viewer's own account, or the one a sign-in in this request returns
+ * (whatever token the request also carried: a client switching accounts may still send the old one).
+ */
+const isSelf = rule({ cache: "strict" })((user: User, _args, ctx: Context) => ctx.viewer?.userId === user.id || ctx.signedInUserId === user.id);
 
 export const userRules = {
   Query: { me: allow, users: isAdmin, user: isAdmin },

@@ -67,7 +67,6 @@ export class CommentService {
         const now = this.tickets.now();
         comment.body = body;
         comment.editedAt = now;
-        comment.updatedAt = now;
         recordAudit(tx, request, {
           action: AuditAction.COMMENT_EDITED,
           actorId: viewer.userId,

@@ -35,7 +35,6 @@ export function addComment(em: EntityManager, request: RequestMeta | null, input
     body: input.body,
     internal: input.internal ?? false,
     createdAt: now,
-    updatedAt: now,
   });
   recordAudit(em, request, {
     action: AuditAction.COMMENT_ADDED,

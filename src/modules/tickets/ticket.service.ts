@@ -71,8 +71,8 @@ export class TicketService {
           description,
           category,
           requester: tx.getReference(User, requesterId, { wrapped: true }),
+          // The SLA clock starts at creation, on the service's clock; updatedAt is BaseEntity's (wall time).
           createdAt: now,
-          updatedAt: now,
           firstResponseDueAt: now,
           resolutionDueAt: now,
         });
@@ -122,7 +122,6 @@ export class TicketService {
         }
         // The description can be 20,000 characters: the trail notes that it changed, not both versions.
         if (changes.description) changes.description = { from: `${String(changes.description.from).length} characters`, to: `${wanted.description!.length} characters` };
-        ticket.updatedAt = this.now();
         recordAudit(tx, request, { action: AuditAction.TICKET_UPDATED, actorId: viewer.userId, targetType: "Ticket", targetId: ticket.id, details: { changes } });
         await tx.flush();
         return ticket;
@@ -141,7 +140,6 @@ export class TicketService {
         const to = assignee?.id ?? null;
         if (from === to) return ticket;
         ticket.assignee = assignee ? tx.getReference(User, assignee.id, { wrapped: true }) : null;
-        ticket.updatedAt = this.now();
         recordAudit(tx, request, { action: AuditAction.TICKET_ASSIGNED, actorId: viewer.userId, targetType: "Ticket", targetId: ticket.id, details: { from, to } });
         await tx.flush();
         return ticket;
@@ -169,10 +167,7 @@ export class TicketService {
   applyComment(tx: EntityManager, request: RequestMeta, author: Viewer, ticket: Ticket, internal: boolean): void {
     if (internal) return;
     const now = this.now();
-    if (isStaff(author.role) && !ticket.firstResponseAt) {
-      recordFirstResponse(ticket, now);
-      ticket.updatedAt = now;
-    }
+    if (isStaff(author.role) && !ticket.firstResponseAt) recordFirstResponse(ticket, now);
     const next = statusAfterComment(ticket.status, author, internal);
     if (next) this.moveTo(tx, request, author.userId, ticket, next, { reason: "customer replied" });
   }
@@ -186,7 +181,6 @@ export class TicketService {
     if (to === TicketStatus.RESOLVED) ticket.resolvedAt = now;
     if (to === TicketStatus.OPEN) ticket.resolvedAt = null;
     if (to === TicketStatus.CLOSED) ticket.closedAt = now;
-    ticket.updatedAt = now;
     recordAudit(tx, request, { action: AuditAction.TICKET_TRANSITIONED, actorId, targetType: "Ticket", targetId: ticket.id, details: { from, to, ...extra } });
   }
 

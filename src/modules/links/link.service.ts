@@ -1,6 +1,6 @@
-import { UniqueConstraintViolationException, type EntityManager } from "@mikro-orm/core";
+import { DeadlockException, UniqueConstraintViolationException, type EntityManager } from "@mikro-orm/core";
 import type { RequestMeta, Viewer } from "../../graphql/context.js";
-import { NotFoundError } from "../../graphql/errors.js";
+import { ConflictError, NotFoundError } from "../../graphql/errors.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { Issue } from "../issues/issue.entity.js";
@@ -16,20 +16,27 @@ import { TicketIssueLink } from "./ticket-issue-link.entity.js";
  */
 export class LinkService {
   async link(em: EntityManager, request: RequestMeta, actor: Viewer, ticketId: string, issueId: string): Promise<TicketIssueLinkPayload> {
-    try {
-      return await em.transactional(async (tx) => {
-        const { ticket, issue } = await this.pair(tx, ticketId, issueId);
-        if (await tx.count(TicketIssueLink, { ticket: ticket.id, issue: issue.id })) return { ticket, issue, linked: true, changed: false };
-        tx.create(TicketIssueLink, { ticket, issue, linkedBy: tx.getReference(User, actor.userId) });
-        recordAudit(tx, request, this.event(AuditAction.TICKET_LINKED, actor, ticket, issue));
-        await tx.flush();
-        return { ticket, issue, linked: true, changed: true };
-      });
-    } catch (error) {
-      // Someone linked the same pair a moment earlier: the outcome the caller asked for exists.
-      if (!(error instanceof UniqueConstraintViolationException)) throw error;
-      const { ticket, issue } = await this.pair(em.fork(), ticketId, issueId);
-      return { ticket, issue, linked: true, changed: false };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await em.transactional(async (tx) => {
+          const { ticket, issue } = await this.pair(tx, ticketId, issueId);
+          if (await tx.count(TicketIssueLink, { ticket: ticket.id, issue: issue.id })) return { ticket, issue, linked: true, changed: false };
+          tx.create(TicketIssueLink, { ticket, issue, linkedBy: tx.getReference(User, actor.userId) });
+          recordAudit(tx, request, this.event(AuditAction.TICKET_LINKED, actor, ticket, issue));
+          await tx.flush();
+          return { ticket, issue, linked: true, changed: true };
+        });
+      } catch (error) {
+        // Someone linked the same pair a moment earlier: the outcome the caller asked for exists.
+        if (error instanceof UniqueConstraintViolationException) {
+          const { ticket, issue } = await this.pair(em.fork(), ticketId, issueId);
+          return { ticket, issue, linked: true, changed: false };
+        }
+        // InnoDB may pick one of several inserters of the same pair as a deadlock victim: try again.
+        if (error instanceof DeadlockException && attempt < 3) continue;
+        if (error instanceof DeadlockException) throw new ConflictError("The link was being changed by others at the same time; try again.");
+        throw error;
+      }
     }
   }
 

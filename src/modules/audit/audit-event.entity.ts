@@ -4,6 +4,7 @@ import { Field, ID, ObjectType } from "type-graphql";
 import { v7 as uuidv7 } from "uuid";
 import { User } from "../users/user.entity.js";
 import { AuditAction } from "./audit.actions.js";
+import { JsonObjectType } from "./json-object.type.js";
 
 /** An append-only record of something that happened; never updated, so no updatedAt. */
 @ObjectType({ description: "Something that happened on the desk: who did what to which object, from where and when." })
@@ -42,7 +43,7 @@ export class AuditEvent {
   userAgent: string | null = null;
 
   @Field(() => GraphQLJSONObject, { nullable: true, description: "Action-specific facts, e.g. the old and new value of a change." })
-  @Property({ type: "json", nullable: true })
+  @Property({ type: JsonObjectType, nullable: true })
   details: Record<string, unknown> | null = null;
 
   @Field(() => Date, { description: "When it happened." })

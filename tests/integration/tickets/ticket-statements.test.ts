@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { CommentSubjectType } from "../../../src/modules/comments/comment.enums.js";
+import { addComment } from "../../../src/modules/comments/comment.writes.js";
+import { TicketPriority } from "../../../src/modules/tickets/ticket.enums.js";
+import { Role } from "../../../src/modules/users/user.role.js";
+import { startTestServer, type TestServer } from "../../support/server.js";
+
+/**
+ * Every relation of a ticket list goes through per-request DataLoaders, so a page costs the
+ * same number of SQL statements whatever its size. The server reports each response's count in
+ * `x-sql-statements` (EXPOSE_SQL_STATEMENT_COUNT, on under NODE_ENV=test).
+ */
+let t: TestServer;
+let agentToken: string;
+let customerToken: string;
+
+beforeAll(async () => {
+  t = await startTestServer();
+  const customers = await Promise.all([t.createUser("CUSTOMER"), t.createUser("CUSTOMER"), t.createUser("CUSTOMER")]);
+  const agents = await Promise.all([t.createUser("AGENT"), t.createUser("AGENT")]);
+  const commenter = await t.createUser("ADMIN"); // writes comments only, so authors need a batch of their own
+  agentToken = agents[0]!.token;
+  customerToken = customers[0]!.token;
+  // Seeded through the services (the API paths have their own tests): 52 tickets, each assigned,
+  // with five comments by customers and staff, one of them internal.
+  const { tickets } = t.server.services;
+  const request = { requestId: "seed", ip: "127.0.0.1", userAgent: null };
+  const em = t.server.orm.em.fork();
+  for (let i = 0; i < 52; i++) {
+    const requester = customers[i % 3]!;
+    const viewer = { userId: requester.id, role: Role.CUSTOMER, sessionId: "seed" };
+    const ticket = await tickets.create(em, request, viewer, { subject: `Ticket ${i}`, description: "Body", priority: TicketPriority.NORMAL });
+    await tickets.assign(em, request, { userId: agents[0]!.id, role: Role.AGENT, sessionId: "seed" }, ticket.id, agents[i % 2]!.id);
+    for (let c = 0; c < 5; c++) {
+      const author = c === 4 ? commenter : c % 2 ? agents[i % 2]! : customers[(i + c) % 3]!;
+      addComment(em, request, { authorId: author.id, subjectType: CommentSubjectType.TICKET, subjectId: ticket.id, body: `Comment ${c}`, internal: c === 3 });
+    }
+    await em.flush();
+  }
+}, 120_000);
+afterAll(() => t?.close());
+
+async function statementsFor(query: string, first: number, token: string): Promise<{ count: number; size: number }> {
+  const res = await t.http<{ data: any; errors?: unknown }>("/graphql", {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables: { first } }),
+  });
+  expect(res.body.errors).toBeUndefined();
+  const page = res.body.data.tickets;
+  return { count: Number(res.headers["x-sql-statements"]), size: (page.nodes ?? page.edges).length };
+}
+
+it("serves a page of tickets with requester, assignee and the latest comments with authors in at most 8 statements, for 10 or 50 tickets", async () => {
+  await statementsFor(QUEUE, 1, agentToken); // warms the session cache, as any second request would
+  const small = await statementsFor(QUEUE, 10, agentToken);
+  const large = await statementsFor(QUEUE, 50, agentToken);
+  expect(small.size).toBe(10);
+  expect(large.size).toBe(50);
+  expect(large.count).toBe(small.count);
+  expect(large.count).toBeLessThanOrEqual(8);
+});
+
+it("keeps a constant count with every relation and hint a ticket has", async () => {
+  await statementsFor(EVERYTHING, 1, agentToken);
+  const small = await statementsFor(EVERYTHING, 10, agentToken);
+  const large = await statementsFor(EVERYTHING, 50, agentToken);
+  expect(large.size).toBe(50);
+  expect(large.count).toBe(small.count);
+  expect(large.count).toBeLessThanOrEqual(12);
+});
+
+it("keeps a constant count for customers, whose comments are filtered", async () => {
+  await statementsFor(QUEUE, 1, customerToken);
+  const small = await statementsFor(QUEUE, 5, customerToken);
+  const large = await statementsFor(QUEUE, 15, customerToken);
+  expect(large.size).toBe(15);
+  expect(large.count).toBe(small.count);
+});
+
+const QUEUE = `query($first: Int!) { tickets(first: $first) { totalCount nodes { id reference subject status priority
+  requester { id displayName } assignee { id displayName }
+  latestComments(last: 3) { id body createdAt author { id displayName } } } } }`;
+
+const EVERYTHING = `query($first: Int!) { tickets(first: $first) { totalCount pageInfo { endCursor } edges { cursor node { id reference status
+  slaBreached timeOpen timeToFirstResponse viewerCanEdit viewerCanComment allowedTransitions commentCount
+  requester { id displayName email } assignee { id displayName }
+  latestComments(last: 3) { id internal viewerCanEdit author { id displayName } }
+  comments(first: 2) { totalCount nodes { id author { id } } }
+  history { action actor { id } } } } } }`;

@@ -1,18 +1,33 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
 import { ArgumentValidationError } from "type-graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
+import type { ApolloServerPlugin } from "@apollo/server";
 import type { Logger } from "pino";
+import type { Context } from "./context.js";
 import { AppError } from "./errors.js";
 
 // Codes that graphql-js and Apollo produce for malformed requests; their messages are safe to show.
 const CLIENT_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "PERSISTED_QUERY_NOT_FOUND", "OPERATION_RESOLUTION_FAILURE", "BAD_REQUEST"]);
 
 /**
- * The one place errors become responses. Coded domain errors pass with their code; input
- * validation becomes BAD_USER_INPUT naming the fields; anything else is logged with the request
- * id and masked, so no stack, SQL or internal message ever reaches a client.
+ * Whether the client may see an error as it is: a coded domain error, input validation, or a
+ * request-level error from graphql-js, Apollo or our limits. Everything else is unexpected.
  */
-export function createErrorFormatter(logger: Logger) {
+function isExpected(error: unknown): boolean {
+  const original = unwrapResolverError(error);
+  if (original instanceof AppError || original instanceof ArgumentValidationError) return true;
+  if (!(error instanceof GraphQLError)) return false;
+  const code = error.extensions?.code;
+  if (typeof code === "string" && CLIENT_CODES.has(code)) return true;
+  return original instanceof GraphQLError && !original.originalError && !error.path;
+}
+
+/**
+ * The one place errors become responses. Coded domain errors pass with their code; input
+ * validation becomes BAD_USER_INPUT naming the fields; anything else is masked, so no stack,
+ * SQL or internal message ever reaches a client (errorLoggingPlugin logs it).
+ */
+export function createErrorFormatter() {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof AppError) {
@@ -28,17 +43,35 @@ export function createErrorFormatter(logger: Logger) {
         extensions: { code: "BAD_USER_INPUT", fields: (fields ?? []).map((f) => f.property) },
       };
     }
+    if (!isExpected(error)) {
+      return { message: "Internal server error. The incident was logged.", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+    }
     const code = formatted.extensions?.code;
     if (typeof code === "string" && CLIENT_CODES.has(code)) {
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
     }
-    if (original instanceof GraphQLError && !original.originalError && !formatted.path) {
-      // A request-level GraphQL error (e.g. a query limit): already client-safe, and its
-      // extensions (the limit, the cost) are what the client needs to adjust the query.
-      const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
-      return { message: formatted.message, locations: formatted.locations, extensions: { ...extensions, code: code ?? "BAD_REQUEST" } };
-    }
-    logger.error({ err: original, path: formatted.path }, "unexpected error while resolving");
-    return { message: "Internal server error. The incident was logged.", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
+    // A request-level GraphQL error (e.g. a query limit): already client-safe, and its
+    // extensions (the limit, the cost) are what the client needs to adjust the query.
+    const { stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
+    return { message: formatted.message, locations: formatted.locations, extensions: { ...extensions, code: code ?? "BAD_REQUEST" } };
+  };
+}
+
+/**
+ * Logs every error the formatter masks, with the request id the client got in X-Request-Id,
+ * so a user's report leads to the cause. (formatError cannot: it never sees the request.)
+ */
+export function errorLoggingPlugin(logger: Logger): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ errors, contextValue }) {
+          for (const error of errors) {
+            if (isExpected(error)) continue;
+            logger.error({ err: unwrapResolverError(error), path: error.path, requestId: contextValue.request?.requestId }, "unexpected error while resolving");
+          }
+        },
+      };
+    },
   };
 }

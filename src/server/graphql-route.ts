@@ -7,7 +7,7 @@ import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import { protectionPlugin } from "../graphql/apollo-plugins.js";
 import { createContext, type Context } from "../graphql/context.js";
-import { createErrorFormatter } from "../graphql/error-formatting.js";
+import { createErrorFormatter, errorLoggingPlugin } from "../graphql/error-formatting.js";
 import { queryLimitRules } from "../graphql/limits.js";
 import type { Services } from "../services.js";
 import { graphqlTokenLimit } from "./graphql-token-limit.js";
@@ -31,7 +31,7 @@ export async function registerGraphql(app: FastifyInstance, services: Services, 
     introspection: true,
     includeStacktraceInErrorResponses: false,
     validationRules: queryLimitRules(config.queryLimits),
-    formatError: createErrorFormatter(logger),
+    formatError: createErrorFormatter(),
     logger: { debug: () => {}, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
     plugins: [
       fastifyApolloDrainPlugin(app),
@@ -39,6 +39,7 @@ export async function registerGraphql(app: FastifyInstance, services: Services, 
       // never send (responses are per-user); off, it costs nothing.
       ApolloServerPluginCacheControlDisabled(),
       protectionPlugin(config),
+      errorLoggingPlugin(logger),
       // Sandbox for admins' browsers; it loads from Apollo's CDN, which the CSP allows on this route only.
       ApolloServerPluginLandingPageLocalDefault({ embed: { endpointIsEditable: false }, includeCookies: false, footer: false }),
     ],

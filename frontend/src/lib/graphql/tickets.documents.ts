@@ -103,7 +103,21 @@ export const TicketDetailFields = graphql(`
       id
       displayName
     }
-    linkedIssues {
+    # Mutations return the timeline too, so the page never shows a stale one.
+    history {
+      id
+      action
+      from
+      to
+      details
+      at
+      actor {
+        id
+        displayName
+      }
+    }
+    # Staff only: the desk's internal issues are not shown to customers.
+    linkedIssues @include(if: $staff) {
       id
       key
       title
@@ -114,7 +128,7 @@ export const TicketDetailFields = graphql(`
 
 export const TicketQuery = graphql(
   `
-    query Ticket($id: ID!, $commentsFirst: Int!, $commentsAfter: String) {
+    query Ticket($id: ID!, $commentsFirst: Int!, $commentsAfter: String, $staff: Boolean!) {
       ticket(id: $id) {
         ...TicketDetailFields
         comments(first: $commentsFirst, after: $commentsAfter) {
@@ -127,18 +141,6 @@ export const TicketQuery = graphql(
             node {
               ...CommentFields
             }
-          }
-        }
-        history {
-          id
-          action
-          from
-          to
-          details
-          at
-          actor {
-            id
-            displayName
           }
         }
       }
@@ -181,7 +183,7 @@ export const CreateTicketMutation = graphql(`
 
 export const UpdateTicketMutation = graphql(
   `
-    mutation UpdateTicket($id: ID!, $input: UpdateTicketInput!, $expectedVersion: Int) {
+    mutation UpdateTicket($id: ID!, $input: UpdateTicketInput!, $expectedVersion: Int, $staff: Boolean!) {
       updateTicket(id: $id, input: $input, expectedVersion: $expectedVersion) {
         ...TicketDetailFields
       }
@@ -192,7 +194,7 @@ export const UpdateTicketMutation = graphql(
 
 export const AssignTicketMutation = graphql(
   `
-    mutation AssignTicket($id: ID!, $assigneeId: ID, $expectedVersion: Int) {
+    mutation AssignTicket($id: ID!, $assigneeId: ID, $expectedVersion: Int, $staff: Boolean!) {
       assignTicket(id: $id, assigneeId: $assigneeId, expectedVersion: $expectedVersion) {
         ...TicketDetailFields
       }
@@ -203,7 +205,7 @@ export const AssignTicketMutation = graphql(
 
 export const TransitionTicketMutation = graphql(
   `
-    mutation TransitionTicket($id: ID!, $to: TicketStatus!, $expectedVersion: Int) {
+    mutation TransitionTicket($id: ID!, $to: TicketStatus!, $expectedVersion: Int, $staff: Boolean!) {
       transitionTicket(id: $id, to: $to, expectedVersion: $expectedVersion) {
         ...TicketDetailFields
       }
@@ -214,7 +216,7 @@ export const TransitionTicketMutation = graphql(
 
 export const LinkTicketToIssueMutation = graphql(
   `
-    mutation LinkTicketToIssue($ticketId: ID!, $issueId: ID!) {
+    mutation LinkTicketToIssue($ticketId: ID!, $issueId: ID!, $staff: Boolean!) {
       linkTicketToIssue(ticketId: $ticketId, issueId: $issueId) {
         changed
         ticket {
@@ -228,7 +230,7 @@ export const LinkTicketToIssueMutation = graphql(
 
 export const UnlinkTicketFromIssueMutation = graphql(
   `
-    mutation UnlinkTicketFromIssue($ticketId: ID!, $issueId: ID!) {
+    mutation UnlinkTicketFromIssue($ticketId: ID!, $issueId: ID!, $staff: Boolean!) {
       unlinkTicketFromIssue(ticketId: $ticketId, issueId: $issueId) {
         changed
         ticket {

@@ -70,3 +70,19 @@ export function protectionPlugin(config: AppConfig): ApolloServerPlugin<Context>
     },
   };
 }
+
+/**
+ * Tells the request log which operation ran: the one Apollo resolved from the document, so it
+ * is named even when the client sends no `operationName`.
+ */
+export function requestLogPlugin(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ operationName, contextValue }) {
+          if (contextValue.request) contextValue.request.operationName = operationName;
+        },
+      };
+    },
+  };
+}

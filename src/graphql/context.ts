@@ -8,6 +8,8 @@ export interface RequestMeta {
   requestId: string;
   ip: string;
   userAgent: string | null;
+  /** The resolved GraphQL operation's name, for the request log (set by requestLogPlugin). */
+  operationName?: string | null;
 }
 
 /** The authenticated caller, with the role read fresh from the database (not from the token). */

@@ -10,6 +10,7 @@ import { registerBenchFloorRoute } from "./bench-floor.js";
 import { registerGraphql } from "./graphql-route.js";
 import { registerHealthRoutes, type Lifecycle } from "./health.js";
 import { registerRefreshRoutes } from "./refresh-cookie.js";
+import { operationNameOf } from "./request-meta.js";
 import { registerSecurity } from "./security.js";
 import { currentStatementCount, withStatementCount } from "./statement-counter.js";
 import { registerStaticClient } from "./static-client.js";
@@ -47,12 +48,13 @@ export async function buildApp({ services, schema, logger, tls, lifecycle }: App
   });
   app.addHook("onResponse", async (request, reply) => {
     const body = request.body as { operationName?: unknown } | undefined;
+    const operation = operationNameOf(request) ?? (typeof body?.operationName === "string" ? body.operationName : undefined);
     request.log.info(
       {
         requestId: request.id,
         method: request.method,
         url: request.url.split("?")[0],
-        operation: typeof body?.operationName === "string" ? body.operationName.slice(0, 100) : undefined,
+        operation: operation?.slice(0, 100),
         status: reply.statusCode,
         durationMs: Math.round(reply.elapsedTime * 10) / 10,
         sqlStatements: currentStatementCount(),

@@ -5,7 +5,7 @@ import { fastifyApolloDrainPlugin, fastifyApolloHandler } from "@as-integrations
 import type { FastifyInstance } from "fastify";
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
-import { protectionPlugin } from "../graphql/apollo-plugins.js";
+import { protectionPlugin, requestLogPlugin } from "../graphql/apollo-plugins.js";
 import { createContext, type Context } from "../graphql/context.js";
 import { createErrorFormatter, errorLoggingPlugin } from "../graphql/error-formatting.js";
 import { queryLimitRules } from "../graphql/limits.js";
@@ -40,6 +40,7 @@ export async function registerGraphql(app: FastifyInstance, services: Services, 
       ApolloServerPluginCacheControlDisabled(),
       protectionPlugin(config),
       errorLoggingPlugin(logger),
+      requestLogPlugin(),
       // Sandbox for admins' browsers; it loads from Apollo's CDN, which the CSP allows on this route only.
       ApolloServerPluginLandingPageLocalDefault({ embed: { endpointIsEditable: false }, includeCookies: false, footer: false }),
     ],

@@ -1,10 +1,21 @@
 import type { FastifyInstance } from "fastify";
-import { isDatabaseReady } from "../db/orm.js";
+import type { Orm } from "../db/orm.js";
 import type { Services } from "../services.js";
 
 export interface Lifecycle {
   /** Set when shutdown begins: readiness fails so load balancers stop sending traffic. */
   shuttingDown: boolean;
+}
+
+/** Ready, or why not: the operator paged at 3 a.m. should not have to guess which. */
+async function readiness(orm: Orm): Promise<"ready" | "database_unavailable" | "migrations_pending"> {
+  try {
+    if (!(await orm.isConnected())) return "database_unavailable";
+    const pending = await orm.getMigrator().getPendingMigrations();
+    return pending.length ? "migrations_pending" : "ready";
+  } catch {
+    return "database_unavailable";
+  }
 }
 
 /** Liveness, readiness and the public signing keys. */
@@ -13,8 +24,8 @@ export function registerHealthRoutes(app: FastifyInstance, services: Services, l
 
   app.get("/ready", async (_request, reply) => {
     if (lifecycle.shuttingDown) return reply.code(503).send({ status: "shutting_down" });
-    const ready = await isDatabaseReady(services.orm);
-    return reply.code(ready ? 200 : 503).send({ status: ready ? "ready" : "database_unavailable" });
+    const status = await readiness(services.orm);
+    return reply.code(status === "ready" ? 200 : 503).send({ status });
   });
 
   app.get("/.well-known/jwks.json", async (_request, reply) =>

@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from "../../support/server.js";
+import { startOwnServer, type OwnServer } from "./own-server.js";
+
+/** Readiness follows the database and shutdown; shutdown drains in-flight requests first. */
+let s: OwnServer | undefined;
+afterEach(async () => {
+  await s?.dispose().catch(() => {});
+  s = undefined;
+});
+
+const sql = (server: OwnServer, query: string) => server.server.orm.em.fork().getConnection().execute(query);
+
+describe("readiness", () => {
+  it("is 503 while a committed migration is not applied, and ready again once it is", async () => {
+    s = await startOwnServer();
+    expect((await s.http("/ready")).status).toBe(200);
+    const [last] = await sql(s, "select id, name from mikro_orm_migrations order by id desc limit 1");
+    await sql(s, `delete from mikro_orm_migrations where id = ${Number(last.id)}`);
+    const pending = await s.http("/ready");
+    expect(pending.status).toBe(503);
+    expect(pending.body).toEqual({ status: "migrations_pending" });
+    expect((await s.http("/health")).status).toBe(200); // alive, just not ready
+    await sql(s, `insert into mikro_orm_migrations (id, name, executed_at) values (${Number(last.id)}, '${last.name}', now())`);
+    expect((await s.http("/ready")).status).toBe(200);
+  });
+
+  it("is 503 when the database is unreachable", async () => {
+    s = await startOwnServer();
+    await s.db.drop();
+    const res = await s.http("/ready");
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({ status: "database_unavailable" });
+    expect((await s.http("/health")).status).toBe(200);
+  });
+});
+
+describe("graceful shutdown", () => {
+  it("fails readiness, lets an in-flight sign-in finish, then closes the database pool", async () => {
+    // A slow hash keeps the sign-in in flight while shutdown begins.
+    s = await startOwnServer({ env: { ARGON2_TIME_COST: "20" } });
+    const server = s.server;
+    const events: string[] = [];
+
+    const login = s.gql(`mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, { i: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } }).then((res) => {
+      events.push("login answered");
+      return res;
+    });
+    await new Promise((r) => setTimeout(r, 150)); // the request is now hashing
+    const closing = server.close().then(() => events.push("closed"));
+
+    const ready = await server.app.inject({ method: "GET", url: "/ready" });
+    expect(ready.statusCode).toBe(503);
+    await expect(s.http("/health")).rejects.toThrow(); // no new connections
+
+    const res = await login;
+    expect(res.status).toBe(200);
+    expect(res.body.errors).toBeUndefined();
+    expect(res.body.data.login.accessToken).toEqual(expect.any(String));
+    await closing;
+    expect(events).toEqual(["login answered", "closed"]);
+    expect(await server.orm.isConnected()).toBe(false);
+  });
+});

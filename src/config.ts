@@ -92,6 +92,28 @@ const envSchema = z.object({
     .default("LOW=10080,NORMAL=4320,HIGH=1440,URGENT=240")
     .transform(parsePriorityMinutes),
 
+  // Mail (src/modules/mail): "outbox" keeps messages in the database only (the admin `outbox` query is the mailbox).
+  MAIL_TRANSPORT: z.enum(["outbox", "smtp"]).default("outbox"),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://").optional(),
+  MAIL_FROM: z.string().min(3).default("DeskQL <no-reply@localhost>"),
+  MAIL_POLL_INTERVAL_MS: int(100, 600_000).default(15_000),
+  MAIL_RETRY_BASE_MS: int(10, 3_600_000).default(30_000),
+  MAIL_RETRY_MAX_MS: int(100, 86_400_000).default(3_600_000),
+  MAIL_MAX_ATTEMPTS: int(1, 100).default(10),
+  MAIL_RETENTION_DAYS: int(1, 3650).default(30),
+
+  // Account flows (src/modules/account).
+  REQUIRE_VERIFIED_EMAIL: bool.default(false),
+  MAGIC_LINK_ENABLED: bool.default(true),
+  RATE_LIMIT_ACCOUNT_EMAILS_PER_HOUR: int(1, 10_000).default(5),
+  RATE_LIMIT_ACCOUNT_EMAILS_PER_IP_PER_HOUR: int(1, 100_000).default(30),
+
+  // Integrators: personal API tokens and the GraphQL cost budget (src/modules/api-tokens, rate-limit).
+  API_TOKEN_MAX_DAYS: int(1, 3650).default(366),
+  RATE_LIMIT_POINTS_PER_HOUR: int(1, 100_000_000).default(5000),
+  RATE_LIMIT_ANONYMOUS_POINTS_PER_HOUR: int(1, 100_000_000).default(1000),
+  JWT_KEYS_RELOAD_SECONDS: int(1, 3600).default(60),
+
   CLIENT_DIR: z.string().default("frontend/dist"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 
@@ -140,6 +162,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const problems: string[] = [];
   if (e.PASSWORD_MIN_LENGTH > e.PASSWORD_MAX_LENGTH) problems.push("PASSWORD_MIN_LENGTH must not exceed PASSWORD_MAX_LENGTH");
   if (production && !e.DATABASE_URL) problems.push("DATABASE_URL is required in production (the embedded database is for development)");
+  if (e.MAIL_TRANSPORT === "smtp" && !e.SMTP_URL) problems.push("SMTP_URL is required when MAIL_TRANSPORT=smtp");
+  if (e.MAIL_RETRY_BASE_MS > e.MAIL_RETRY_MAX_MS) problems.push("MAIL_RETRY_BASE_MS must not exceed MAIL_RETRY_MAX_MS");
   // An unguarded schema answers every field to anyone: it exists to measure graphql-shield's cost, nothing else.
   if (production && e.BENCH_UNGUARDED_SCHEMA) problems.push("BENCH_UNGUARDED_SCHEMA removes every permission check and is refused in production");
   if (problems.length) throw new ConfigError(problems);
@@ -171,6 +195,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
       sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+      keysReloadSeconds: e.JWT_KEYS_RELOAD_SECONDS,
     },
     admin: { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD },
     passwords: {
@@ -198,6 +223,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sla: { firstResponseMinutes: e.SLA_FIRST_RESPONSE_MINUTES, resolutionMinutes: e.SLA_RESOLUTION_MINUTES },
     // Each response's SQL statement count as an x-sql-statements header: on under NODE_ENV=test, opt-in elsewhere.
     exposeStatementCount: e.EXPOSE_SQL_STATEMENT_COUNT ?? e.NODE_ENV === "test",
+    mail: {
+      transport: e.MAIL_TRANSPORT,
+      smtpUrl: e.SMTP_URL,
+      from: e.MAIL_FROM,
+      pollIntervalMs: e.MAIL_POLL_INTERVAL_MS,
+      retryBaseMs: e.MAIL_RETRY_BASE_MS,
+      retryMaxMs: e.MAIL_RETRY_MAX_MS,
+      maxAttempts: e.MAIL_MAX_ATTEMPTS,
+      retentionDays: e.MAIL_RETENTION_DAYS,
+    },
+    account: {
+      requireVerifiedEmail: e.REQUIRE_VERIFIED_EMAIL,
+      magicLinkEnabled: e.MAGIC_LINK_ENABLED,
+      emailsPerHour: e.RATE_LIMIT_ACCOUNT_EMAILS_PER_HOUR,
+      emailsPerIpPerHour: e.RATE_LIMIT_ACCOUNT_EMAILS_PER_IP_PER_HOUR,
+    },
+    apiTokens: { maxDays: e.API_TOKEN_MAX_DAYS },
+    queryBudget: { pointsPerHour: e.RATE_LIMIT_POINTS_PER_HOUR, anonymousPointsPerHour: e.RATE_LIMIT_ANONYMOUS_POINTS_PER_HOUR },
     clientDir: resolve(e.CLIENT_DIR),
     logLevel: e.LOG_LEVEL,
     /** Benchmark-only switches (bench/README.md), all off by default. */

@@ -1,3 +1,4 @@
+import { createAccessServices, type AccessServices } from "./access-services.js";
 import type { AppConfig } from "./config.js";
 import type { Orm } from "./db/orm.js";
 import { AccessTokens } from "./modules/auth/access-token.js";
@@ -16,7 +17,7 @@ import { LinkService } from "./modules/links/link.service.js";
 import { ProjectService } from "./modules/projects/project.service.js";
 
 /** The process-wide services, wired once at start; request state travels in the Context. */
-export interface Services {
+export interface Services extends AccessServices {
   config: AppConfig;
   orm: Orm;
   keys: SigningKeys;
@@ -55,6 +56,7 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys): 
     sessions,
     auth: new AuthService(config, hasher, sessions, rateLimits),
     users: new UserService(sessions, viewers),
+    ...createAccessServices(config, orm, keys, { sessions, hasher, viewers }),
     tickets,
     comments: new CommentService(tickets),
     projects: new ProjectService(),

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { MikroORM } from "@mikro-orm/core";
 import { ConfigError, loadConfig, type AppConfig } from "../config.js";
-import { SigningKeys } from "../modules/auth/signing-keys.js";
+import { rotateSigningKeys } from "../modules/auth/key-rotation.js";
 import { initOrm } from "./orm.js";
 import { ormOptions } from "./orm.options.js";
 
@@ -87,11 +87,17 @@ async function seed(config: AppConfig) {
   await orm.close();
 }
 
-async function rotateKeys(config: AppConfig) {
-  const keys = await SigningKeys.open(config.jwt.keysDir, { allowGenerate: true });
-  const kid = await keys.rotate(config.jwt.accessTokenTtlSeconds);
-  console.log(`New signing key ${kid} signs from now on. Older keys keep verifying for ${config.jwt.accessTokenTtlSeconds} s, then retire.`);
-  console.log(`JWKS now lists: ${keys.jwks().keys.map((k) => k.kid).join(", ")}`);
+/** `keys:rotate [--retire-previous]`: see docs/operations.md, "Rotating the JWT signing key". */
+async function rotateKeys(config: AppConfig, flags: string[]) {
+  const retirePrevious = flags.includes("--retire-previous");
+  const { kid, previousVerifySeconds, published } = await rotateSigningKeys(config.jwt, { retirePrevious });
+  console.log(`New signing key ${kid} signs from now on (running servers switch within ${config.jwt.keysReloadSeconds} s).`);
+  console.log(
+    retirePrevious
+      ? "The previous key stopped verifying at once: access tokens it signed are refused; clients refresh."
+      : `The previous key keeps verifying for ${previousVerifySeconds} s (the longest-lived token it may still sign), then retires.`,
+  );
+  console.log(`JWKS now lists: ${published.join(", ")}`);
 }
 
 async function run() {
@@ -104,9 +110,9 @@ async function run() {
     case "seed":
       return seed(config);
     case "keys:rotate":
-      return rotateKeys(config);
+      return rotateKeys(config, args);
     default:
-      console.error("usage: cli.js migrate | migration:create [name] | seed | keys:rotate");
+      console.error("usage: cli.js migrate | migration:create [name] | seed | keys:rotate [--retire-previous]");
       process.exit(64);
   }
 }

@@ -1,4 +1,8 @@
+import { AccountToken } from "../modules/account/account-token.entity.js";
+import { ApiToken } from "../modules/api-tokens/api-token.entity.js";
 import { AuditEvent } from "../modules/audit/audit-event.entity.js";
+import { NotificationPreferences } from "../modules/mail/notification-preferences.entity.js";
+import { OutboxMessage } from "../modules/mail/outbox-message.entity.js";
 import { RefreshToken } from "../modules/auth/refresh-token.entity.js";
 import { Session } from "../modules/auth/session.entity.js";
 import { User } from "../modules/users/user.entity.js";
@@ -10,4 +14,4 @@ import { Counter } from "../modules/tickets/counter.entity.js";
 import { Ticket } from "../modules/tickets/ticket.entity.js";
 
 /** The explicit entity list: no folder scanning, so the build and the tests see the same model. */
-export const entities = [User, Session, RefreshToken, AuditEvent, Counter, Ticket, Comment, Project, Issue, TicketIssueLink];
+export const entities = [User, Session, RefreshToken, AuditEvent, OutboxMessage, AccountToken, ApiToken, NotificationPreferences, Counter, Ticket, Comment, Project, Issue, TicketIssueLink];

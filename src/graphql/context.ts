@@ -1,4 +1,6 @@
 import type { EntityManager } from "@mikro-orm/core";
+import type { ApiScope } from "../modules/api-tokens/api-scope.js";
+import type { RateLimitStatus } from "../modules/rate-limit/query-budget.js";
 import type { Role } from "../modules/users/user.role.js";
 import type { Services } from "../services.js";
 import { Loaders } from "./loaders.js";
@@ -16,7 +18,12 @@ export interface RequestMeta {
 export interface Viewer {
   userId: string;
   role: Role;
+  /** The session of a JWT; for an API token, `pat:<token id>` (it names no session). */
   sessionId: string;
+  /** An API token's scopes (rules.ts `requireScope`); null or absent for JWT sessions, which only their role limits. */
+  scopes?: readonly ApiScope[] | null;
+  /** Set when the caller authenticated with a personal API token. */
+  apiTokenId?: string;
 }
 
 /** The HTTP response around a GraphQL operation, for the browser client's refresh cookie. */
@@ -45,6 +52,8 @@ export interface Context {
   signedInUserId?: string;
   /** Estimated cost of the operation (limits.ts), once validated. */
   queryCost?: number;
+  /** The caller's query budget after this operation was charged (rate-limit.plugin.ts). */
+  rateLimit?: RateLimitStatus;
   /** The viewer's role, or null for anonymous callers. */
   readonly role: Role | null;
 }

@@ -1,4 +1,5 @@
 import { allow, deny, rule } from "graphql-shield";
+import { scopeAllows, type ApiScope } from "../modules/api-tokens/api-scope.js";
 import { isStaff as roleIsStaff, Role } from "../modules/users/user.role.js";
 import type { Context } from "./context.js";
 import { ForbiddenError, UnauthenticatedError } from "./errors.js";
@@ -20,5 +21,29 @@ export const isAdmin = rule({ cache: "contextual" })((_parent, _args, ctx: Conte
   if (!ctx.viewer) return unauthenticated(ctx);
   return ctx.viewer.role === Role.ADMIN ? true : new ForbiddenError("Only admins may do this.");
 });
+
+// Scope rules: API tokens (Viewer.scopes) may only use what their scopes name. They narrow and
+// never widen: the field's own rule still checks the owner's role. Applied to every root field
+// from the table in src/modules/api-tokens/api-scope.table.ts (see schema.ts).
+const scopeRules = new Map<ApiScope, ReturnType<ReturnType<typeof rule>>>();
+
+/** Passes JWT sessions (their role alone limits them) and API tokens that carry `scope`. */
+export function requireScope(scope: ApiScope) {
+  let r = scopeRules.get(scope);
+  if (!r) {
+    r = rule(`requireScope:${scope}`, { cache: "contextual" })((_parent, _args, ctx: Context) => {
+      const scopes = ctx.viewer?.scopes;
+      if (!scopes || scopeAllows(scopes, scope)) return true;
+      return new ForbiddenError(`This API token lacks the "${scope}" scope.`);
+    });
+    scopeRules.set(scope, r);
+  }
+  return r;
+}
+
+/** Passes everyone but API tokens: account, session and token management need a signed-in session. */
+export const isNotApiToken = rule({ cache: "contextual" })((_parent, _args, ctx: Context) =>
+  ctx.viewer?.scopes ? new ForbiddenError("API tokens cannot do this: it needs a signed-in session.") : true,
+);
 
 export { allow, deny };

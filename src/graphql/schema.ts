@@ -1,7 +1,21 @@
 import "reflect-metadata";
 import { lexicographicSortSchema, type GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
+import { accountRules } from "../modules/account/account.rules.js";
+import { AccountResolver } from "../modules/account/account.resolver.js";
+import { apiTokenRuleFor } from "../modules/api-tokens/api-scope.table.js";
+import { apiTokenRules } from "../modules/api-tokens/api-token.rules.js";
+import { ApiTokenResolver } from "../modules/api-tokens/api-token.resolver.js";
 import { auditRules } from "../modules/audit/audit.rules.js";
+import { mySessionsRules } from "../modules/auth/my-sessions.rules.js";
+import { MySessionsResolver } from "../modules/auth/my-sessions.resolver.js";
+import { mailRules, notificationPreferencesRules } from "../modules/mail/mail.rules.js";
+import { NotificationPreferencesResolver } from "../modules/mail/notification-preferences.resolver.js";
+import { OutboxResolver } from "../modules/mail/outbox.resolver.js";
+import { RateLimitResolver } from "../modules/rate-limit/rate-limit.resolver.js";
+import { rateLimitRules } from "../modules/rate-limit/rate-limit.rules.js";
+import { SecurityResolver } from "../modules/security/security.resolver.js";
+import { securityRules } from "../modules/security/security.rules.js";
 import { AuditResolver } from "../modules/audit/audit.resolver.js";
 import { authRules } from "../modules/auth/auth.rules.js";
 import { AuthResolver } from "../modules/auth/auth.resolver.js";
@@ -22,11 +36,15 @@ import { IssueLinksResolver, LinkResolver, TicketLinksResolver } from "../module
 import { linkRules } from "../modules/links/link.rules.js";
 import { ProjectResolver } from "../modules/projects/project.resolver.js";
 import { projectRules } from "../modules/projects/project.rules.js";
-import { applyPermissions, mergeRuleTrees } from "./shield.js";
+import { applyPermissions, mergeRuleTrees, withRootFieldRequirements } from "./shield.js";
 
 /** Every module's resolvers and permission rules; a module is wired by adding it here. */
-export const resolvers = [AuthResolver, UserResolver, AuditResolver, TicketResolver, TicketFieldsResolver, TicketHistoryResolver, TicketCommentsResolver, CommentResolver, ProjectResolver, IssueResolver, IssueFieldsResolver, ProjectIssuesResolver, LinkResolver, TicketLinksResolver, IssueLinksResolver] as const;
-export const ruleTree = mergeRuleTrees(authRules, userRules, auditRules, ticketRules, commentRules, projectRules, issueRules, linkRules);
+export const resolvers = [AuthResolver, UserResolver, AuditResolver, AccountResolver, MySessionsResolver, ApiTokenResolver, OutboxResolver, NotificationPreferencesResolver, RateLimitResolver, SecurityResolver, TicketResolver, TicketFieldsResolver, TicketHistoryResolver, TicketCommentsResolver, CommentResolver, ProjectResolver, IssueResolver, IssueFieldsResolver, ProjectIssuesResolver, LinkResolver, TicketLinksResolver, IssueLinksResolver] as const;
+// API tokens: every root field also needs the scope named in api-scope.table.ts (fields not listed there are for sessions only).
+export const ruleTree = withRootFieldRequirements(
+  mergeRuleTrees(authRules, userRules, auditRules, ticketRules, commentRules, projectRules, issueRules, linkRules, accountRules, mySessionsRules, apiTokenRules, mailRules, notificationPreferencesRules, rateLimitRules, securityRules),
+  apiTokenRuleFor,
+);
 
 /** The schema as published (sorted, so `schema.graphql` diffs are stable), before permissions. */
 export async function buildBareSchema(): Promise<GraphQLSchema> {

@@ -1,7 +1,7 @@
 import type { GraphQLSchema } from "graphql";
 import { isIntrospectionType, isObjectType } from "graphql";
 import { applyMiddleware, type IMiddlewareFieldMap } from "graphql-middleware";
-import { allow, deny as shieldDeny, shield } from "graphql-shield";
+import { allow, and, deny as shieldDeny, shield } from "graphql-shield";
 import type { IRules } from "graphql-shield";
 import type { or } from "graphql-shield";
 
@@ -31,6 +31,29 @@ export function mergeRuleTrees(...trees: RuleTree[]): RuleTree {
     }
   }
   return merged;
+}
+
+const ROOT_TYPES = ["Query", "Mutation", "Subscription"];
+
+/**
+ * Adds a second requirement to every ruled root field, after the module's own rule (e.g. the
+ * API-token scope a field needs: src/modules/api-tokens/api-scope.table.ts), so module rule
+ * files need not know about it. `requirementFor` returns null to leave a field as it is.
+ */
+export function withRootFieldRequirements(tree: RuleTree, requirementFor: (type: string, field: string) => ShieldRule | null): RuleTree {
+  const out: RuleTree = { ...tree };
+  for (const type of ROOT_TYPES) {
+    const rules = tree[type];
+    if (rules === undefined) continue;
+    if (typeof rules !== "object" || "resolve" in rules) throw new Error(`Permission rules for ${type} must be given field by field`);
+    out[type] = Object.fromEntries(
+      Object.entries(rules as Record<string, ShieldRule>).map(([field, own]) => {
+        const extra = requirementFor(type, field);
+        return [field, extra ? and(own, extra) : own];
+      }),
+    );
+  }
+  return out;
 }
 
 /** The rule a field ends up with: its own, else its type's wildcard, else deny. */

@@ -7,6 +7,7 @@ import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import { protectionPlugin, requestLogPlugin } from "../graphql/apollo-plugins.js";
 import { createContext, type Context } from "../graphql/context.js";
+import { rateLimitPlugin } from "../modules/rate-limit/rate-limit.plugin.js";
 import { createErrorFormatter, errorLoggingPlugin } from "../graphql/error-formatting.js";
 import { queryLimitRules } from "../graphql/limits.js";
 import type { Services } from "../services.js";
@@ -39,6 +40,7 @@ export async function registerGraphql(app: FastifyInstance, services: Services, 
       // never send (responses are per-user); off, it costs nothing.
       ApolloServerPluginCacheControlDisabled(),
       protectionPlugin(config),
+      rateLimitPlugin(services), // after protectionPlugin: it charges the cost that plugin computes
       errorLoggingPlugin(logger),
       requestLogPlugin(),
       // Sandbox for admins' browsers; it loads from Apollo's CDN, which the CSP allows on this route only.
@@ -50,7 +52,7 @@ export async function registerGraphql(app: FastifyInstance, services: Services, 
   const handler = fastifyApolloHandler(apollo, {
     context: async (request, reply) => {
       const em = services.orm.em.fork();
-      const auth = await authenticate(services, em, request.headers.authorization);
+      const auth = await authenticate(services, em, request.headers.authorization, request.ip);
       const context = createContext({
         request: requestMeta(request),
         viewer: auth.viewer,

@@ -40,7 +40,7 @@ export function registerRefreshRoutes(app: FastifyInstance, services: Services):
     if (!token) return sendError(reply, 401, { code: "UNAUTHENTICATED", message: "No session cookie: sign in." });
     const em = services.orm.em.fork();
     try {
-      const tokens = await services.sessions.refresh(em, token, requestMeta(request));
+      const tokens = await services.sessions.refresh(em, token, requestMeta(request), services.clock.now());
       reply.setCookie(REFRESH_COOKIE, tokens.refreshToken, { httpOnly: true, secure: true, sameSite: "strict", path: COOKIE_PATH, expires: tokens.session.expiresAt });
       const { id, email, displayName, role } = tokens.user;
       return { accessToken: tokens.accessToken, expiresIn: tokens.expiresIn, user: { id, email, displayName, role } };

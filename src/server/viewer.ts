@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { Viewer } from "../graphql/context.js";
+import { API_TOKEN_PREFIX } from "../modules/api-tokens/api-token.service.js";
 import type { Services } from "../services.js";
 
 export interface Authentication {
@@ -14,10 +15,12 @@ const ANONYMOUS: Authentication = { viewer: null, problem: null };
  * Who is calling: a Bearer access token whose session is still live. The role comes from the
  * database (cached briefly), so a demotion or deactivation applies to tokens already issued.
  */
-export async function authenticate(services: Services, em: EntityManager, authorization: string | undefined): Promise<Authentication> {
+export async function authenticate(services: Services, em: EntityManager, authorization: string | undefined, ip = "unknown"): Promise<Authentication> {
   if (!authorization) return ANONYMOUS;
   const match = /^Bearer\s+([A-Za-z0-9._~+/=-]{10,4096})$/i.exec(authorization.trim());
   if (!match) return { viewer: null, problem: 'The Authorization header must be "Bearer <access token>".' };
+  // Personal API tokens (hd_pat_...) work wherever an access token does, narrowed by their scopes.
+  if (match[1]!.startsWith(API_TOKEN_PREFIX)) return services.apiTokenAuth.authenticate(em, match[1]!, ip, services.clock.now());
   const claims = await services.accessTokens.verify(match[1]!);
   if (!claims) return { viewer: null, problem: "The access token is invalid or expired. Refresh it or sign in again." };
   const session = await services.viewers.sessionState(em, claims.sessionId);

@@ -5,7 +5,7 @@ import { AuthPayload, LoginInput, RegisterInput } from "./auth.types.js";
 import type { IssuedTokens } from "./session.service.js";
 
 /** Browser clients keep the refresh token in an HttpOnly cookie instead of the response body. */
-function payload(ctx: Context, tokens: IssuedTokens): AuthPayload {
+export function payload(ctx: Context, tokens: IssuedTokens): AuthPayload {
   ctx.signedInUserId = tokens.user.id;
   const inCookie = ctx.http?.useRefreshCookie(tokens.refreshToken, tokens.session.expiresAt) ?? false;
   return { accessToken: tokens.accessToken, refreshToken: inCookie ? null : tokens.refreshToken, expiresIn: tokens.expiresIn, user: tokens.user };
@@ -22,14 +22,14 @@ export class AuthResolver {
     description: "Signs in with email and password. Five consecutive failures lock the account for 30 minutes (ACCOUNT_LOCKED). Limited to 5 attempts per minute per IP.",
   })
   async login(@Arg("input", () => LoginInput) input: LoginInput, @Ctx() ctx: Context): Promise<AuthPayload> {
-    return payload(ctx, await ctx.services.auth.login(ctx.em, ctx.request, input));
+    return payload(ctx, await ctx.services.auth.login(ctx.em, ctx.request, input, ctx.services.clock.now()));
   }
 
   @Mutation(() => AuthPayload, {
     description: "Exchanges a refresh token for new tokens. Each refresh token works once; presenting a used one ends the whole session.",
   })
   async refreshToken(@Arg("refreshToken", () => String, { description: "The refresh token from the last sign-in or refresh." }) token: string, @Ctx() ctx: Context): Promise<AuthPayload> {
-    return payload(ctx, await ctx.services.sessions.refresh(ctx.em, token, ctx.request));
+    return payload(ctx, await ctx.services.sessions.refresh(ctx.em, token, ctx.request, ctx.services.clock.now()));
   }
 
   @Mutation(() => Boolean, { description: "Ends a session: the one of the given refresh token, else the caller's current one. Its access tokens stop working at once." })

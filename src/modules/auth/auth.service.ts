@@ -3,6 +3,7 @@ import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { AppConfig } from "../../config.js";
 import type { RequestMeta, Viewer } from "../../graphql/context.js";
 import { AccountLockedError, BadUserInputError, ConflictError, UnauthenticatedError } from "../../graphql/errors.js";
+import { enqueueVerificationEmail } from "../account/email-verification.service.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { User } from "../users/user.entity.js";
@@ -45,12 +46,15 @@ export class AuthService {
     if (await em.count(User, { email })) throw new ConflictError("An account with this email already exists. Sign in instead.", { field: "input.email" });
     const passwordHash = await this.hasher.hash(input.password);
 
-    return em.transactional(async (tx) => {
+    const tokens = await em.transactional(async (tx) => {
       const user = tx.create(User, { email, displayName, passwordHash, role: Role.CUSTOMER });
-      const tokens = await this.sessions.open(tx, user, request);
       recordAudit(tx, request, { action: AuditAction.USER_REGISTERED, actorId: user.id, targetType: "User", targetId: user.id });
-      return tokens;
+      await enqueueVerificationEmail(tx, this.config, user, request); // the link that proves the address (account module)
+      // With REQUIRE_VERIFIED_EMAIL the account may not sign in before that, so registering opens no session.
+      return this.config.account.requireVerifiedEmail ? null : this.sessions.open(tx, user, request);
     });
+    if (!tokens) throw new UnauthenticatedError("Account created. Follow the link we emailed you to verify your address, then sign in.", { reason: "EMAIL_NOT_VERIFIED" });
+    return tokens;
   }
 
   async login(em: EntityManager, request: RequestMeta, input: LoginInput, now = new Date()): Promise<IssuedTokens> {
@@ -65,6 +69,9 @@ export class AuthService {
     if (user.isLocked(now)) throw new AccountLockedError(user.lockedUntil!);
     if (!passwordOk) return this.failWrongPassword(em, request, user, now);
     if (user.deactivatedAt) throw new UnauthenticatedError("This account has been deactivated. Contact your administrator.");
+    if (this.config.account.requireVerifiedEmail && !user.emailVerified) {
+      throw new UnauthenticatedError("Verify your email address first: follow the link we emailed you, or ask for a new one.", { reason: "EMAIL_NOT_VERIFIED" });
+    }
 
     const rehash = this.hasher.needsRehash(user.passwordHash) ? await this.hasher.hash(input.password) : null;
     return em.transactional(async (tx) => {

@@ -50,5 +50,13 @@ export class ViewerCache {
 
   forgetUser(userId: string): void {
     for (const [sid, state] of this.cache.entries()) if (state.userId === userId) this.cache.delete(sid);
+    for (const listener of this.userListeners) listener(userId);
   }
+
+  /** Other caches of per-user state (API tokens: api-token.auth.ts) drop their entries along with this one. */
+  onForgetUser(listener: (userId: string) => void): void {
+    this.userListeners.push(listener);
+  }
+
+  private readonly userListeners: ((userId: string) => void)[] = [];
 }

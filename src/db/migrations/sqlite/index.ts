@@ -3,9 +3,11 @@ import type { MigrationObject } from "@mikro-orm/core";
 import { Migration20261122104115 } from "./Migration20261122104115.js";
 import { Migration20261122104712 } from "./Migration20261122104712.js";
 import { Migration20261122105339 } from "./Migration20261122105339.js";
+import { Migration20261122110459 } from "./Migration20261122110459.js";
 
 export const sqliteMigrations: MigrationObject[] = [
   { name: "Migration20261122104115", class: Migration20261122104115 },
   { name: "Migration20261122104712", class: Migration20261122104712 },
   { name: "Migration20261122105339", class: Migration20261122105339 },
+  { name: "Migration20261122110459", class: Migration20261122110459 },
 ];

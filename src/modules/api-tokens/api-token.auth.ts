@@ -1,0 +1,71 @@
+import type { EntityManager } from "@mikro-orm/core";
+import { LRUCache } from "lru-cache";
+import type { Viewer } from "../../graphql/context.js";
+import { hashOpaqueToken } from "../auth/opaque-token.js";
+import type { Role } from "../users/user.role.js";
+import { parseStoredScopes, type ApiScope } from "./api-scope.js";
+import { ApiToken } from "./api-token.entity.js";
+
+interface TokenState {
+  tokenId: string;
+  userId: string;
+  role: Role;
+  scopes: ApiScope[];
+  expiresAt: Date;
+  usable: boolean;
+  lastUsedAt: Date | null;
+}
+
+/** Like the session cache (viewer-cache.ts): short, and dropped at once by what this process changes. */
+const CACHE_MS = 5_000;
+/** "Last used" is a hint for the owner, not an access log: one write a minute per token at most. */
+const LAST_USE_PRECISION_MS = 60_000;
+
+const INVALID = "The API token is invalid, expired or revoked. Create a new one.";
+
+/**
+ * Turns `Bearer hd_pat_...` into a viewer: the owner, with the owner's current role and the
+ * token's scopes. Revoked and expired tokens, and tokens of deactivated owners, are refused.
+ */
+export class ApiTokenAuthenticator {
+  private readonly cache = new LRUCache<string, TokenState>({ max: 20_000, ttl: CACHE_MS });
+
+  async authenticate(em: EntityManager, presented: string, ip: string, now: Date): Promise<{ viewer: Viewer | null; problem: string | null }> {
+    if (presented.length > 200) return { viewer: null, problem: INVALID };
+    const hash = hashOpaqueToken(presented);
+    let state = this.cache.get(hash);
+    if (!state) {
+      const token = await em.findOne(ApiToken, { tokenHash: hash }, { populate: ["user"] });
+      if (!token) return { viewer: null, problem: INVALID };
+      const owner = token.user.getEntity();
+      state = {
+        tokenId: token.id,
+        userId: owner.id,
+        role: owner.role,
+        scopes: parseStoredScopes(token.storedScopes),
+        expiresAt: token.expiresAt,
+        usable: !token.revokedAt && !owner.deactivatedAt,
+        lastUsedAt: token.lastUsedAt,
+      };
+      this.cache.set(hash, state);
+    }
+    if (!state.usable || state.expiresAt <= now) return { viewer: null, problem: INVALID };
+    if (!state.lastUsedAt || now.getTime() - state.lastUsedAt.getTime() >= LAST_USE_PRECISION_MS) {
+      state.lastUsedAt = now;
+      await em.nativeUpdate(ApiToken, { id: state.tokenId }, { lastUsedAt: now, lastUsedIp: ip.slice(0, 64) });
+    }
+    return {
+      viewer: { userId: state.userId, role: state.role, sessionId: `pat:${state.tokenId}`, scopes: state.scopes, apiTokenId: state.tokenId },
+      problem: null,
+    };
+  }
+
+  forgetToken(tokenId: string): void {
+    for (const [hash, state] of this.cache.entries()) if (state.tokenId === tokenId) this.cache.delete(hash);
+  }
+
+  /** Called when a user's role or status changes (ViewerCache.forgetUser). */
+  forgetUser(userId: string): void {
+    for (const [hash, state] of this.cache.entries()) if (state.userId === userId) this.cache.delete(hash);
+  }
+}

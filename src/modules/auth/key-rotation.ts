@@ -1,0 +1,27 @@
+import type { AppConfig } from "../../config.js";
+import { SigningKeys } from "./signing-keys.js";
+
+/** Extra seconds on top of the computed overlap: file-system and clock slack between instances. */
+const SLACK_SECONDS = 30;
+
+export interface RotationResult {
+  kid: string;
+  /** How long the previous keys keep verifying; 0 when they were retired at once. */
+  previousVerifySeconds: number;
+  /** The key ids the JWKS lists after the rotation. */
+  published: string[];
+}
+
+/**
+ * `npm run keys:rotate`: a new key signs from now on. The previous keys keep verifying until
+ * every token they may still sign has expired: running servers keep signing with the old key
+ * until their next reload (JWT_KEYS_RELOAD_SECONDS), and each of those tokens lives for
+ * ACCESS_TOKEN_TTL_SECONDS. With `retirePrevious` (a leaked key) they stop verifying at once,
+ * and everyone's next request needs a refresh.
+ */
+export async function rotateSigningKeys(jwt: AppConfig["jwt"], options: { retirePrevious?: boolean } = {}): Promise<RotationResult> {
+  const keys = await SigningKeys.open(jwt.keysDir, { allowGenerate: true });
+  const previousVerifySeconds = options.retirePrevious ? 0 : jwt.accessTokenTtlSeconds + jwt.keysReloadSeconds + SLACK_SECONDS;
+  const kid = await keys.rotate(previousVerifySeconds);
+  return { kid, previousVerifySeconds, published: keys.jwks().keys.map((k) => k.kid!) };
+}

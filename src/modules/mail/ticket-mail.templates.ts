@@ -1,0 +1,46 @@
+import { button, html, layout, type MailContent } from "./mail.html.js";
+
+interface TicketFacts {
+  number: number;
+  subject: string;
+  link: string;
+  recipientName: string;
+}
+
+const EXCERPT_MAX = 1000;
+
+/** The reply as sent: Markdown left as typed (it reads fine as text), cut at a whole word. */
+export function excerpt(body: string): string {
+  const trimmed = body.trim();
+  if (trimmed.length <= EXCERPT_MAX) return trimmed;
+  const cut = trimmed.slice(0, EXCERPT_MAX);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(" "), EXCERPT_MAX - 100))}…`;
+}
+
+/** One line, bounded: a subject line must not carry line breaks from user input. */
+const oneLine = (s: string) => s.replace(/[\r\n\t]+/g, " ").slice(0, 200);
+
+const quote = (text: string) =>
+  html`<blockquote style="margin:16px 0;padding:8px 12px;border-left:3px solid #ccc;color:#333;white-space:pre-wrap">${text}</blockquote>`;
+
+export function replyMail(t: TicketFacts & { authorName: string; body: string; toAssignee: boolean }): MailContent {
+  const subject = `[#${t.number}] Re: ${oneLine(t.subject)}`;
+  const body = excerpt(t.body);
+  const intro = t.toAssignee ? `${t.authorName} replied on ticket #${t.number}, which is assigned to you:` : `${t.authorName} replied on your ticket #${t.number}:`;
+  return {
+    subject,
+    text: [`Hello ${t.recipientName},`, "", intro, "", body, "", `View and answer: ${t.link}`].join("\n"),
+    html: layout(subject, html`<p>Hello ${t.recipientName},</p><p>${intro}</p>${quote(body)}${button(t.link, "View the ticket")}`),
+  };
+}
+
+export function resolvedMail(t: TicketFacts): MailContent {
+  const subject = `[#${t.number}] Resolved: ${oneLine(t.subject)}`;
+  const line = `Your ticket #${t.number} "${oneLine(t.subject)}" was marked resolved.`;
+  const hint = "If the problem is not solved, reply on the ticket to reopen it.";
+  return {
+    subject,
+    text: [`Hello ${t.recipientName},`, "", line, hint, "", t.link].join("\n"),
+    html: layout(subject, html`<p>Hello ${t.recipientName},</p><p>${line}</p><p>${hint}</p>${button(t.link, "View the ticket")}`),
+  };
+}

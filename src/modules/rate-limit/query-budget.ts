@@ -1,0 +1,96 @@
+import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import type { AppConfig } from "../../config.js";
+import type { Viewer } from "../../graphql/context.js";
+import { AppError } from "../../graphql/errors.js";
+import type { LimiterStore } from "./limiter-store.js";
+
+/**
+ * GitHub-style points: the query cost estimate (limits.ts counts every field, times the page
+ * sizes) divided by 100, at least 1. A plain query costs 1 point; a page of 100 items with a
+ * few fields costs a handful; the largest accepted query (QUERY_MAX_COST) costs ~500.
+ */
+const COST_PER_POINT = 100;
+const WINDOW_SECONDS = 3600;
+
+export function pointsFor(queryCost: number): number {
+  return Math.max(1, Math.ceil(queryCost / COST_PER_POINT));
+}
+
+/** What a client needs to plan: the `rateLimit` query and the X-RateLimit-* headers. */
+export interface RateLimitStatus {
+  limit: number;
+  /** Points this request cost (0 when it was not charged). */
+  cost: number;
+  used: number;
+  remaining: number;
+  resetAt: Date;
+}
+
+export class QueryBudgetExceededError extends AppError {
+  constructor(readonly status: RateLimitStatus, readonly retryAfter: number, needed: number) {
+    super(
+      "RATE_LIMITED",
+      `Rate limit exceeded: this query needs ${needed} points, ${status.remaining} of ${status.limit} remain this hour. The budget resets in ${retryAfter} seconds.`,
+      { retryAfter, limit: status.limit, remaining: status.remaining, cost: needed, resetAt: status.resetAt.toISOString() },
+    );
+  }
+}
+
+/**
+ * An hourly budget of points per caller: per API token, per user for signed-in sessions (all of
+ * a user's sessions share one), per IP for anonymous callers. A query that does not fit is
+ * refused without being charged, so one oversized query does not burn what is left.
+ */
+export class QueryBudget {
+  private readonly perPrincipal: RateLimiterAbstract;
+  private readonly perIp: RateLimiterAbstract;
+
+  constructor(
+    private readonly config: AppConfig["queryBudget"],
+    store: LimiterStore,
+  ) {
+    this.perPrincipal = store.limiter("query-budget", config.pointsPerHour, WINDOW_SECONDS);
+    this.perIp = store.limiter("query-budget-anonymous", config.anonymousPointsPerHour, WINDOW_SECONDS);
+  }
+
+  /** Whose budget a request spends, as a stable key (also used to throttle the audit of hits). */
+  bucket(viewer: Viewer | null, ip: string): { key: string; limit: number; limiter: RateLimiterAbstract } {
+    if (viewer?.apiTokenId) return { key: `token:${viewer.apiTokenId}`, limit: this.config.pointsPerHour, limiter: this.perPrincipal };
+    if (viewer) return { key: `user:${viewer.userId}`, limit: this.config.pointsPerHour, limiter: this.perPrincipal };
+    return { key: `ip:${ip}`, limit: this.config.anonymousPointsPerHour, limiter: this.perIp };
+  }
+
+  async charge(viewer: Viewer | null, ip: string, points: number): Promise<RateLimitStatus> {
+    const { key, limit, limiter } = this.bucket(viewer, ip);
+    const before = await this.peek(viewer, ip);
+    if (before.used + points > limit) throw new QueryBudgetExceededError(before, secondsUntil(before.resetAt), points);
+    try {
+      const after = await limiter.consume(key, points);
+      return this.status(limit, points, after);
+    } catch (rejection) {
+      // A concurrent request took the rest first.
+      if (rejection instanceof RateLimiterRes) {
+        const status = this.status(limit, 0, rejection);
+        throw new QueryBudgetExceededError(status, secondsUntil(status.resetAt), points);
+      }
+      throw rejection;
+    }
+  }
+
+  /** The budget as it stands, without charging. */
+  async peek(viewer: Viewer | null, ip: string): Promise<RateLimitStatus> {
+    const { key, limit, limiter } = this.bucket(viewer, ip);
+    const res = await limiter.get(key);
+    if (!res) return { limit, cost: 0, used: 0, remaining: limit, resetAt: new Date(Date.now() + WINDOW_SECONDS * 1000) };
+    return this.status(limit, 0, res);
+  }
+
+  private status(limit: number, cost: number, res: RateLimiterRes): RateLimitStatus {
+    const used = Math.min(res.consumedPoints, limit);
+    return { limit, cost, used, remaining: Math.max(0, limit - res.consumedPoints), resetAt: new Date(Date.now() + Math.max(0, res.msBeforeNext)) };
+  }
+}
+
+function secondsUntil(at: Date): number {
+  return Math.max(1, Math.ceil((at.getTime() - Date.now()) / 1000));
+}

@@ -215,6 +215,12 @@ describe("filters", () => {
     expect(await ids({ projectId: project.id })).toEqual([seeded[2]!.id, seeded[7]!.id].sort());
     expect(await ids({ projectId: project.id, priority: ["HIGH"] })).toEqual([seeded[2]!.id]);
     expect(code(await t.gql(TICKET_LIST, { filter: { projectId: project.id } }, ann.token))).toBe("FORBIDDEN");
+    // The link shows in the staff timeline, not in the customer's.
+    const timeline = `query($id: ID!) { ticket(id: $id) { history { action } } }`;
+    const staffHistory = ok(await t.gql(timeline, { id: seeded[7]!.id }, agent.token), "ticket").history.map((h: any) => h.action);
+    expect(staffHistory).toContain("TICKET_LINKED");
+    const customerHistory = ok(await t.gql(timeline, { id: seeded[7]!.id }, ann.token), "ticket").history.map((h: any) => h.action);
+    expect(customerHistory).toEqual(staffHistory.filter((a: string) => a !== "TICKET_LINKED"));
   });
 
   it("names the field of an invalid filter", async () => {

@@ -39,7 +39,7 @@ import { projectRules } from "../modules/projects/project.rules.js";
 import { applyPermissions, mergeRuleTrees, withRootFieldRequirements } from "./shield.js";
 
 /** Every module's resolvers and permission rules; a module is wired by adding it here. */
-export const resolvers = [AuthResolver, UserResolver, AuditResolver, TicketResolver, TicketFieldsResolver, TicketHistoryResolver, TicketCommentsResolver, CommentResolver, AccountResolver, MySessionsResolver, ApiTokenResolver, OutboxResolver, NotificationPreferencesResolver, RateLimitResolver, SecurityResolver, TicketResolver, TicketFieldsResolver, TicketHistoryResolver, TicketCommentsResolver, CommentResolver, ProjectResolver, IssueResolver, IssueFieldsResolver, ProjectIssuesResolver, LinkResolver, TicketLinksResolver, IssueLinksResolver] as const;
+export const resolvers = [AuthResolver, UserResolver, AuditResolver, AccountResolver, MySessionsResolver, ApiTokenResolver, OutboxResolver, NotificationPreferencesResolver, RateLimitResolver, SecurityResolver, TicketResolver, TicketFieldsResolver, TicketHistoryResolver, TicketCommentsResolver, CommentResolver, ProjectResolver, IssueResolver, IssueFieldsResolver, ProjectIssuesResolver, LinkResolver, TicketLinksResolver, IssueLinksResolver] as const;
 // API tokens: every root field also needs the scope named in api-scope.table.ts (fields not listed there are for sessions only).
 export const ruleTree = withRootFieldRequirements(
   mergeRuleTrees(authRules, userRules, auditRules, ticketRules, commentRules, projectRules, issueRules, linkRules, accountRules, mySessionsRules, apiTokenRules, mailRules, notificationPreferencesRules, rateLimitRules, securityRules),

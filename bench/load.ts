@@ -4,6 +4,8 @@ import autocannon, { type RequestSpec } from "autocannon";
 export interface Planned<E = unknown> {
   body: string;
   expect: E;
+  /** Replaces the workload's headers for this request (e.g. another user's token). */
+  headers?: Record<string, string>;
 }
 
 /**
@@ -62,7 +64,7 @@ export async function runLoad<E>(port: number, workload: Workload<E>, options: L
     spec.setupRequest = (request, context) => {
       const planned = plan();
       context.expect = planned.expect;
-      return { ...request, body: planned.body };
+      return { ...request, body: planned.body, ...(planned.headers ? { headers: planned.headers } : {}) };
     };
   } else {
     spec.body = workload.request.body;

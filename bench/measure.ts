@@ -49,6 +49,7 @@ export class Meter {
   async measure(server: ServerProcess, work: () => Promise<{ load: LoadResult; background?: LoadResult }>): Promise<Measurement> {
     const before = await this.snapshot(server);
     const { load, background } = await work();
+    await settle(server.pid);
     const after = await this.snapshot(server);
     const requests = Math.max(1, after.server.requests - before.server.requests);
     const per = (n: number) => n / requests;
@@ -86,5 +87,20 @@ export class Meter {
     const perPid = this.benchPids().map(processCpuMs);
     const benchMs = dbCpuMs !== null && perPid.every((x) => x !== null) ? dbCpuMs + clientCpuMs + perPid.reduce((a, b) => a! + b!, 0)! : null;
     return { server: snap, status, dbCpuMs, clientCpuMs, benchMs, busyMs: systemBusyMs(), wallMs: performance.now() };
+  }
+}
+
+/**
+ * Waits until the server has finished the requests that were in flight when the load generator
+ * stopped (its CPU goes quiet), so they are counted in this run and not the next.
+ */
+async function settle(pid: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let last = processCpuMs(pid);
+  while (last !== null && performance.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = processCpuMs(pid);
+    if (now === null || now - last < 5) return;
+    last = now;
   }
 }

@@ -4,12 +4,14 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadConfig } from "../src/config.js";
 import { openBenchDatabase, type BenchDatabase } from "./database.js";
-import { gql } from "./https-client.js";
+import { get as httpsGet } from "node:https";
+import * as seederModule from "../src/db/seeders/demo-desk.seeder.js";
+import { buildPlan } from "./plan.js";
 import { runLoad, type LoadResult } from "./load.js";
 import { machineInfo, packageVersions } from "./machine.js";
 import { Meter, type Measurement } from "./measure.js";
 import { writeResults, type ScenarioSummary } from "./report.js";
-import { exactWorkload, floorWorkload, loginWorkload, bearer, LOGIN, type Account, type Scenario, type ServerName } from "./scenarios.js";
+import type { Scenario, ServerName } from "./scenarios.js";
 import { seedDemoDesk } from "./seed.js";
 import { ServerProcess } from "./server-process.js";
 import { settings } from "./settings.js";
@@ -17,6 +19,8 @@ import { measureArgon2, targetsFor } from "./targets.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const SERVER_SCRIPT = join(here, "server-child.js");
+const B1_SCRIPT = join(here, "b1-server.js");
+// Only used if the demo desk has no admin; the scenarios sign in as the seeded users.
 const ADMIN = { email: "bench-admin@deskql.test", password: "bench admin passphrase 42" };
 
 const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
@@ -76,39 +80,21 @@ async function main(): Promise<void> {
     const others = await Promise.all((["uncached", "guardedDev", "unguarded"] as const).map(start));
     for (const s of others) servers[s.name as ServerName] = s;
     const ca = readFileSync(join(settings.runsDir, "ssl/cert.pem"));
+    const config = loadConfig(serverEnv(db, {}));
     log(`servers up: ${Object.values(servers).map((s) => `${s!.name}:${s!.port}`).join(", ")}`);
 
-    const port = servers.main.port;
-    const admin = await signIn(port, ca, ADMIN.email, ADMIN.password);
-    const loginAccounts: Account[] = [admin];
+    const jwks = await getText(servers.main.port, ca, "/.well-known/jwks.json");
+    servers.b1 = await ServerProcess.start("b1", B1_SCRIPT, { ...serverEnv(db, {}), B1_JWKS: jwks, JWT_ISSUER: config.jwt.issuer, JWT_AUDIENCE: config.jwt.audience }, { logDir: settings.runsDir });
 
-    const scenarios: Scenario[] = [];
-    const floorReference = JSON.stringify({ data: { placeholder: "x".repeat(40_000) } });
-    await servers.main.setFloorBody(floorReference);
-    scenarios.push({
-      id: "B0",
-      title: "transport floor: fixed body of Q1's size, same server and TLS",
-      server: "main",
-      connections: settings.connections,
-      workload: floorWorkload(exactWorkload("/graphql", bearer(admin.token), JSON.stringify({ query: "{ me { id } }" }), floorReference)),
-      fixedRate: true,
-    });
-    scenarios.push({
-      id: "Q4",
-      title: "`login` (argon2id m=19 MiB, t=2)",
-      server: "main",
-      connections: 4,
-      workload: loginWorkload(loginAccounts),
-      fixedRate: true,
-    });
-
+    const plan = await buildPlan({ db, servers: servers as Record<ServerName, ServerProcess>, ca, password: demoPassword(), log });
+    const scenarios = plan.scenarios;
     const selected = settings.only.length ? scenarios.filter((s) => settings.only.includes(s.id)) : scenarios;
     const meter = new Meter(db, () => Object.values(servers).map((s) => s!.pid));
     await meter.calibrate();
     const summaries = await runPhases(selected, servers as Record<ServerName, ServerProcess>, meter);
+    const sweep = settings.only.length && !settings.only.includes("sweep") ? [] : await runSweep(plan.sweep, servers as Record<ServerName, ServerProcess>, meter);
 
-    const argon2 = await measureArgon2(loadConfig({ NODE_ENV: "development" }).passwords);
-    const config = loadConfig(serverEnv(db, {}));
+    const argon2 = await measureArgon2(config.passwords);
     const seconds = (Date.now() - startedAt.getTime()) / 1000;
     writeResults(settings.resultsFile, {
       startedAt,
@@ -124,15 +110,16 @@ async function main(): Promise<void> {
       },
       dataset,
       summaries,
-      sweep: [],
-      targets: targetsFor(summaries, [], argon2),
+      sweep,
+      targets: targetsFor(summaries, sweep, argon2),
       notes: [
         `One argon2id hash (m=${argon2.memoryKiB} KiB, t=${argon2.timeCost}, p=${argon2.parallelism}) takes ${argon2.singleMs.toFixed(1)} ms on one core here, so ${(1000 / argon2.singleMs).toFixed(0)}/s per core and about ${((2 * 1000) / argon2.singleMs).toFixed(0)}/s on two cores is the ceiling for \`login\`.`,
         "The load generator (autocannon, in the harness process) shares the two cores with the server and MariaDB; its CPU per request is in the table.",
         foreignLoadNote(summaries),
+        ...plan.notes,
       ],
     });
-    writeFileSync(join(settings.runsDir, "results.json"), JSON.stringify({ summaries, argon2 }, null, 2));
+    writeFileSync(join(settings.runsDir, "results.json"), JSON.stringify({ summaries, sweep, argon2 }, null, 2));
     log(`wrote ${settings.resultsFile} after ${Math.round(seconds)} s`);
   } finally {
     await Promise.all(Object.values(servers).map((s) => s!.stop()));
@@ -151,9 +138,22 @@ function foreignLoadNote(summaries: ScenarioSummary[]): string {
   return `Other processes used a median of ${med.toFixed(2)} cores (max ${max.toFixed(2)}) during the measured runs: ${verdict}.`;
 }
 
-async function signIn(port: number, ca: Buffer, email: string, password: string): Promise<Account> {
-  const { data } = await gql<{ login: { accessToken: string; user: { id: string; role: string } } }>(port, ca, LOGIN, { i: { email, password } });
-  return { id: data.login.user.id, email, password, role: data.login.user.role, token: data.login.accessToken };
+function getText(port: number, ca: Buffer, path: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    httpsGet({ host: "127.0.0.1", port, path, ca, servername: "localhost" }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => (text += chunk));
+      res.on("end", () => resolve(text));
+    }).on("error", reject);
+  });
+}
+
+/** The demo desk's password, from the seeder that set it. */
+function demoPassword(): string {
+  const password = (seederModule as Record<string, unknown>).DEMO_PASSWORD;
+  if (typeof password !== "string") throw new Error("DemoDeskSeeder exports no DEMO_PASSWORD: the benchmark signs in as its users");
+  return password;
 }
 
 /** Warm-up, interleaved maximum-throughput rounds, then interleaved fixed-rate rounds. */
@@ -196,7 +196,7 @@ async function runPhases(scenarios: Scenario[], servers: Record<ServerName, Serv
   const fixed = scenarios.filter((s) => s.fixedRate);
   for (const s of fixed) {
     const summary = summaries.get(s.id)!;
-    const rates = summary.closed.map((m) => m.load.rps).sort((a, b) => a - b);
+    const rates = (summaries.get(s.fixedRateFrom ?? s.id) ?? summary).closed.map((m) => m.load.rps).sort((a, b) => a - b);
     summary.fixedRate = Math.max(1, Math.round(rates[Math.floor(rates.length / 2)]! * settings.fixedRateFraction));
   }
   for (let round = 1; round <= settings.rounds; round++) {
@@ -209,6 +209,20 @@ async function runPhases(scenarios: Scenario[], servers: Record<ServerName, Serv
     }
   }
   return [...summaries.values()];
+}
+
+/** Q1 at several page sizes: statements per request must not grow with the page. */
+async function runSweep(sweep: { pageSize: number; scenario: Scenario }[], servers: Record<ServerName, ServerProcess>, meter: Meter) {
+  log("Q1 page-size sweep");
+  const out: { pageSize: number; measurement: Measurement }[] = [];
+  for (const { pageSize, scenario } of sweep) {
+    const measurement = await meter.measure(servers[scenario.server], async () => ({
+      load: await runLoad(servers[scenario.server].port, scenario.workload, { connections: scenario.connections, seconds: Math.max(2, settings.duration / 2) }),
+    }));
+    out.push({ pageSize, measurement });
+    log(`  ${scenario.id}: ${Math.round(measurement.load.rps)} req/s, ${measurement.statementsPerRequest.toFixed(2)} SQL/req${measurement.load.failures ? `, ${measurement.load.failures} FAILED` : ""}`);
+  }
+  return out;
 }
 
 export type { LoadResult };

@@ -20,6 +20,8 @@ export interface Scenario {
   workload: Workload<any>;
   /** Also measured at a fixed rate of settings.fixedRateFraction of its maximum. */
   fixedRate: boolean;
+  /** Take the maximum from this scenario instead (Q1+logins runs at Q1's fixed rate). */
+  fixedRateFrom?: string;
   /** Runs beside the measured workload at this many requests per second (not measured itself). */
   background?: { workload: Workload<any>; rate: number; connections: number };
   /** Puts the database back after a writing run, so every run starts from the same state. */
@@ -78,5 +80,119 @@ export function exactWorkload(path: string, headers: Record<string, string>, bod
     headers,
     request: { body, expect: expected },
     check: (status, text, want) => (status !== 200 ? `HTTP ${status}` : text === want ? null : "body differs"),
+  };
+}
+
+const QUEUE_STATUSES = new Set(["OPEN", "IN_PROGRESS"]);
+
+/** What identifies a Q1 page's content: every ticket, requester, assignee, comment and author id, in order. */
+export function queueSignature(tickets: any): string {
+  return (tickets.nodes as any[])
+    .map((n) => `${n.id}:${n.requester.id}:${n.assignee?.id ?? ""}:${(n.latestComments as any[]).map((c) => `${c.id}/${c.author.id}`).join(",")}`)
+    .join("|");
+}
+
+/** Q1 (and B0, B1-Q1): the queue page must hold exactly the reference tickets, people and comments. */
+export function queueWorkload(path: string, token: string, body: string, reference: { totalCount: number; signature: string; size: number }): Workload<null> {
+  return {
+    path,
+    headers: bearer(token),
+    request: { body, expect: null },
+    check(status, text) {
+      const r = graphqlData(status, text);
+      if ("reason" in r) return r.reason;
+      const t = r.data.tickets;
+      if (!t || !Array.isArray(t.nodes)) return "no tickets";
+      return firstFailure([
+        [t.nodes.length === reference.size, "wrong page size"],
+        [t.totalCount === reference.totalCount, "wrong totalCount"],
+        [t.nodes.every((n: any) => QUEUE_STATUSES.has(n.status) && typeof n.slaBreached === "boolean" && Number.isInteger(n.timeOpen)), "bad status or SLA fields"],
+        [queueSignature(t) === reference.signature, "different tickets, people or comments than the reference"],
+      ]);
+    },
+  };
+}
+
+/** What identifies a Q2 answer: the ticket, its people, its comments (with authors) and its history. */
+export function ticketSignature(ticket: any): string {
+  const comments = (ticket.comments.nodes as any[]).map((c) => `${c.id}/${c.author.id}`).join(",");
+  const history = (ticket.history as any[]).map((h) => `${h.id}/${h.action}/${h.actor?.id ?? ""}`).join(",");
+  return `${ticket.id}:${ticket.requester.id}:${ticket.assignee?.id ?? ""}:${ticket.status}:${comments}:${history}`;
+}
+
+/** Q2 (and B1-Q2): tickets by id, round-robin; each answer must match that ticket's reference. */
+export function ticketWorkload(path: string, token: string, document: string, references: Map<string, string>): Workload<string> {
+  const next = rotate([...references.keys()]);
+  return {
+    path,
+    headers: bearer(token),
+    request: () => {
+      const id = next();
+      return { body: JSON.stringify({ query: document, variables: { id } }), expect: id };
+    },
+    check(status, text, id) {
+      const r = graphqlData(status, text);
+      if ("reason" in r) return r.reason;
+      const t = r.data.ticket;
+      if (!t) return "no ticket";
+      return firstFailure([
+        [t.id === id, "another ticket than asked"],
+        [Array.isArray(t.comments?.nodes) && t.comments.nodes.length <= 20, "bad comments"],
+        [typeof t.slaBreached === "boolean" && Number.isInteger(t.timeOpen), "bad SLA fields"],
+        [ticketSignature(t) === references.get(id), "different people, comments or history than the reference"],
+      ]);
+    },
+  };
+}
+
+/** Q3: an agent's public comment on tickets round-robin; the answer must echo it with its author. */
+export function addCommentWorkload(token: string, agentId: string, ticketIds: readonly string[], document: string, prefix: string): Workload<string> {
+  const next = rotate(ticketIds);
+  let n = 0;
+  return {
+    path: "/graphql",
+    headers: bearer(token),
+    request: () => {
+      const body = `${prefix}reply ${++n}: we are looking into it and will update this ticket shortly.`;
+      return { body: JSON.stringify({ query: document, variables: { input: { subjectId: next(), body } } }), expect: body };
+    },
+    check(status, text, body) {
+      const r = graphqlData(status, text);
+      if ("reason" in r) return r.reason;
+      const c = r.data.addComment;
+      return firstFailure([
+        [isUuid(c?.id), "no comment id"],
+        [c?.body === body, "another body than sent"],
+        [c?.internal === false, "not public"],
+        [c?.author?.id === agentId, "wrong author"],
+      ]);
+    },
+  };
+}
+
+/** One Q5 request: a customer, a word, and the ticket ids the search must return. */
+export interface SearchCase {
+  token: string;
+  search: string;
+  ids: string;
+}
+
+/** Q5: customers searching their own tickets, round-robin over prepared cases. */
+export function searchWorkload(document: string, cases: readonly SearchCase[]): Workload<SearchCase> {
+  const next = rotate(cases);
+  return {
+    path: "/graphql",
+    headers: JSON_HEADERS,
+    request: () => {
+      const c = next();
+      return { body: JSON.stringify({ query: document, variables: { search: c.search } }), expect: c, headers: bearer(c.token) };
+    },
+    check(status, text, c) {
+      const r = graphqlData(status, text);
+      if ("reason" in r) return r.reason;
+      const nodes = r.data.tickets?.nodes;
+      if (!Array.isArray(nodes)) return "no tickets";
+      return nodes.map((n: any) => n.id).join(",") === c.ids ? null : "different tickets than the reference";
+    },
   };
 }

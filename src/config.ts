@@ -247,7 +247,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bench: {
       /** Build the schema without graphql-shield, to measure the permission layer; refused in production. */
       unguardedSchema: e.BENCH_UNGUARDED_SCHEMA,
-      /** No verified-token, session, accepted-source or Apollo document caches. */
+      /** No verified-token, session or Apollo document caches. */
       disableCaches: e.BENCH_DISABLE_CACHES,
       /** POST /bench/floor answers a fixed body: the HTTPS transport floor (B0). */
       floorRoute: e.BENCH_FLOOR_ROUTE,

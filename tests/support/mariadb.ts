@@ -77,6 +77,9 @@ async function launch(binaries: MariaDbBinaries, dir: string, port: number): Pro
     `--datadir=${join(dir, "data")}`,
     `--socket=${socketPath}`,
     `--pid-file=${join(dir, "mysqld.pid")}`,
+    // Its own temporary directory: several servers (and their cleaners) share /tmp on CI and
+    // developer machines, and a temporary table whose file vanishes fails the query.
+    `--tmpdir=${dir}`,
     `--port=${port}`,
     "--bind-address=127.0.0.1",
     "--skip-networking=0",

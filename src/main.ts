@@ -1,6 +1,10 @@
 import "reflect-metadata";
 import { ConfigError, loadConfig } from "./config.js";
-import { startServer } from "./server/start.js";
+
+const configProblem = (error: ConfigError) => {
+  console.error(`${error.message}\nSee .env.example for every setting.`);
+  process.exit(78);
+};
 
 /** Exit codes: 78 (EX_CONFIG) for bad settings, 1 for any other start failure. */
 async function main(): Promise<void> {
@@ -8,13 +12,13 @@ async function main(): Promise<void> {
   try {
     config = loadConfig();
   } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`${error.message}\nSee .env.example for every setting.`);
-      process.exit(78);
-    }
+    if (error instanceof ConfigError) configProblem(error);
     throw error;
   }
 
+  // Loaded once the settings are valid, so a bad setting is reported at once, not after the
+  // whole server (ORM, Apollo, every module) has been imported.
+  const { startServer } = await import("./server/start.js");
   const server = await startServer(config);
   const { logger } = server;
   logger.info({ url: server.url, database: config.database.kind }, "DeskQL is listening");
@@ -60,6 +64,9 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
+  // Settings only found wanting at start (no certificate or signing key in production, a
+  // weak ADMIN_PASSWORD) are configuration problems too.
+  if (error instanceof ConfigError) configProblem(error);
   console.error(`DeskQL failed to start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

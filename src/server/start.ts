@@ -31,9 +31,10 @@ export interface RunningServer {
 export async function startServer(config: AppConfig, options: { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config);
   const tls = await loadTlsCredentials(config.tls);
+  // Keys before the database: a missing key is a settings problem to report before migrating anything.
+  const keys = await SigningKeys.open(config.jwt.keysDir, { allowGenerate: config.jwt.allowGeneratedKeys });
   const orm = await initOrm(config);
   countStatements(orm);
-  const keys = await SigningKeys.open(config.jwt.keysDir, { allowGenerate: config.jwt.allowGeneratedKeys });
   const services = createServices(config, orm, keys);
   startAccessServices(services, logger); // mail worker (delivers what a previous run left) and key reloads
   const firstAdmin = await ensureFirstAdmin(orm.em.fork(), config, services.hasher);

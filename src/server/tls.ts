@@ -2,9 +2,16 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { generate } from "selfsigned";
-import type { AppConfig } from "../config.js";
+import { ConfigError, type AppConfig } from "../config.js";
 
-export class TlsSetupError extends Error {}
+/** A ConfigError: main.ts exits with 78 (EX_CONFIG) and the message, like any bad setting. */
+export class TlsSetupError extends ConfigError {
+  constructor(problem: string) {
+    super([problem]);
+    this.name = "TlsSetupError";
+  }
+}
+}
 
 /**
  * The certificate and key the HTTPS server presents. When neither file exists and self-signed
@@ -15,12 +22,12 @@ export async function loadTlsCredentials(tls: AppConfig["tls"]): Promise<{ key: 
   const haveCert = existsSync(tls.certFile);
   const haveKey = existsSync(tls.keyFile);
   if (haveCert !== haveKey) {
-    throw new TlsSetupError(`Found only one of ${tls.certFile} and ${tls.keyFile}: provide both, or neither to generate a development certificate.`);
+    throw new TlsSetupError(`TLS_CERT_FILE/TLS_KEY_FILE: found only one of ${tls.certFile} and ${tls.keyFile}: provide both, or neither to generate a development certificate.`);
   }
   if (haveCert) return { cert: await readFile(tls.certFile), key: await readFile(tls.keyFile), generated: false };
   if (!tls.allowSelfSigned) {
     throw new TlsSetupError(
-      `No TLS certificate at ${tls.certFile}. In production provide TLS_CERT_FILE and TLS_KEY_FILE, or set ALLOW_SELF_SIGNED_TLS=true to generate one.`,
+      `TLS_CERT_FILE: no TLS certificate at ${tls.certFile}. In production provide TLS_CERT_FILE and TLS_KEY_FILE, or set ALLOW_SELF_SIGNED_TLS=true to generate one.`,
     );
   }
   const notAfter = new Date();

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { webcrypto } from "node:crypto";
 import * as jose from "jose";
 import { v7 as uuidv7 } from "uuid";
+import { ConfigError } from "../../config.js";
 
 type CryptoKey = webcrypto.CryptoKey;
 
@@ -26,7 +27,13 @@ interface LoadedKey {
   publicJwk: jose.JWK;
 }
 
-export class SigningKeysError extends Error {}
+/** A ConfigError: main.ts exits with 78 (EX_CONFIG) and the message, like any bad setting. */
+export class SigningKeysError extends ConfigError {
+  constructor(problem: string) {
+    super([problem]);
+    this.name = "SigningKeysError";
+  }
+}
 
 /**
  * The JWT signing keys. Several keys may verify at once (the newest signs), so an operator can
@@ -44,7 +51,7 @@ export class SigningKeys {
     await store.reload();
     if (store.keys.size === 0) {
       if (!options.allowGenerate) {
-        throw new SigningKeysError(`No JWT signing key in ${dir}. Run "npm run keys:rotate" to create one, or set ALLOW_GENERATED_KEYS=true.`);
+        throw new SigningKeysError(`JWT_KEYS_DIR: no JWT signing key in ${dir}. Run "npm run keys:rotate" to create one, or set ALLOW_GENERATED_KEYS=true.`);
       }
       await store.writeNewKey();
       await store.reload();

@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
 import type { EntityManager } from "@mikro-orm/core";
-import type { AppConfig } from "../../config.js";
+import { ConfigError, type AppConfig } from "../../config.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import type { PasswordHasher } from "../auth/password.hasher.js";
-import { assertPasswordAcceptable } from "../auth/password.policy.js";
+import { passwordProblems } from "../auth/password.policy.js";
 import { User } from "./user.entity.js";
 import { Role } from "./user.role.js";
 
@@ -22,7 +22,11 @@ export async function ensureFirstAdmin(em: EntityManager, config: AppConfig, has
   if ((await em.count(User, { role: Role.ADMIN })) > 0) return null;
   const email = (config.admin.email ?? "admin@deskql.localhost").toLowerCase();
   const password = config.admin.password ?? randomBytes(18).toString("base64url");
-  if (config.admin.password) assertPasswordAcceptable(password, email, config.passwords, "ADMIN_PASSWORD");
+  if (config.admin.password) {
+    // A setting, not user input: refused like any other bad setting (exit code 78).
+    const problems = passwordProblems(password, email, config.passwords);
+    if (problems.length) throw new ConfigError([`ADMIN_PASSWORD: the password ${problems.join("; ")}`]);
+  }
   const existing = await em.findOne(User, { email });
   await em.transactional(async (tx) => {
     const admin = existing ? tx.merge(existing) : tx.create(User, { email, displayName: "Administrator", passwordHash: "", role: Role.ADMIN });

@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
@@ -11,6 +12,15 @@ export class TlsSetupError extends ConfigError {
     this.name = "TlsSetupError";
   }
 }
+
+/** Issued by itself: a development certificate (ours or anyone's), which no browser trusts. */
+function isSelfSigned(pem: Buffer): boolean {
+  try {
+    const cert = new X509Certificate(pem);
+    return cert.issuer === cert.subject && cert.verify(cert.publicKey);
+  } catch {
+    return false; // not a certificate we can read: TLS itself will say so
+  }
 }
 
 /**
@@ -24,7 +34,14 @@ export async function loadTlsCredentials(tls: AppConfig["tls"]): Promise<{ key: 
   if (haveCert !== haveKey) {
     throw new TlsSetupError(`TLS_CERT_FILE/TLS_KEY_FILE: found only one of ${tls.certFile} and ${tls.keyFile}: provide both, or neither to generate a development certificate.`);
   }
-  if (haveCert) return { cert: await readFile(tls.certFile), key: await readFile(tls.keyFile), generated: false };
+  if (haveCert) {
+    const cert = await readFile(tls.certFile);
+    // A certificate generated during development and left in ssl/ must not go live unnoticed.
+    if (!tls.allowSelfSigned && isSelfSigned(cert)) {
+      throw new TlsSetupError(`TLS_CERT_FILE: ${tls.certFile} is self-signed. In production provide a certificate issued by a CA, or set ALLOW_SELF_SIGNED_TLS=true to accept it.`);
+    }
+    return { cert, key: await readFile(tls.keyFile), generated: false };
+  }
   if (!tls.allowSelfSigned) {
     throw new TlsSetupError(
       `TLS_CERT_FILE: no TLS certificate at ${tls.certFile}. In production provide TLS_CERT_FILE and TLS_KEY_FILE, or set ALLOW_SELF_SIGNED_TLS=true to generate one.`,

@@ -11,8 +11,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.close());
 
-const sql = <T = Record<string, unknown>>(query: string, params: unknown[] = []) =>
-  t.server.orm.em.fork().getConnection().execute<T[]>(query, params);
+const sql = async <T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> =>
+  (await t.server.orm.em.fork().getConnection().execute(query, params)) as T[];
 
 async function signIn(email: string, password = DEFAULT_PASSWORD, headers: Record<string, string> = {}) {
   const res = await t.gql(LOGIN, { i: { email, password } }, null, headers);

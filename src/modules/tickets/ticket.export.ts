@@ -1,4 +1,4 @@
-import { Readable } from "node:stream";
+import { Readable, pipeline } from "node:stream";
 import { stringify } from "csv-stringify";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
@@ -112,8 +112,12 @@ export function registerTicketExport(app: FastifyInstance, services: Services): 
       }
       throw error;
     }
-    const csv = Readable.from(ticketRecords(services, auth.viewer, filter, order)).pipe(stringify({ header: true, columns: [...CSV_COLUMNS], cast: { boolean: (b) => String(b) } }));
-    csv.on("error", (error) => request.log.error({ err: error, requestId: request.id }, "ticket export failed mid-stream"));
+    const csv = stringify({ header: true, columns: [...CSV_COLUMNS], cast: { boolean: (b) => String(b) } });
+    // pipeline, not pipe: a failing batch query destroys the response (the client sees a broken
+    // download, not a silently truncated file) and a client going away stops the queries.
+    pipeline(Readable.from(ticketRecords(services, auth.viewer, filter, order)), csv, (error) => {
+      if (error && error.code !== "ERR_STREAM_PREMATURE_CLOSE") request.log.error({ err: error, requestId: request.id }, "ticket export failed mid-stream");
+    });
     return reply
       .type("text/csv; charset=utf-8")
       .header("content-disposition", 'attachment; filename="tickets.csv"')

@@ -16,7 +16,7 @@ import { applyStatusChange, recordFirstResponse, scheduleDeadlines, type SlaTarg
 import { assertTransition, isFinal, statusAfterComment } from "./ticket.states.js";
 import type { CreateTicketInput, TicketFilter, TicketOrder, UpdateTicketInput } from "./ticket.types.js";
 import { checkDescription, cleanCategory, cleanSubject } from "./ticket.validation.js";
-import { takeTicketNumber } from "./ticket-number.js";
+import { ensureTicketCounter, takeTicketNumber } from "./ticket-number.js";
 
 type Changes = Record<string, { from: unknown; to: unknown }>;
 
@@ -61,6 +61,7 @@ export class TicketService {
     const priority = input.priority ?? TicketPriority.NORMAL;
     const onBehalf = input.requesterId != null && input.requesterId !== viewer.userId;
     if (onBehalf && !isStaff(viewer.role)) throw new ForbiddenError("Only agents and admins open tickets for someone else.");
+    await ensureTicketCounter(em);
     return conflictOnRace("ticket", () =>
       em.transactional(async (tx) => {
         const requesterId = onBehalf ? (await this.requireCustomer(tx, input.requesterId!)).id : viewer.userId;

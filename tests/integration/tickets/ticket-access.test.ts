@@ -16,6 +16,12 @@ beforeAll(async () => {
 afterAll(() => t?.close());
 
 describe("opening tickets", () => {
+  it("numbers tickets from #1 without duplicates or gaps, even when the very first ones are opened concurrently", async () => {
+    const tickets = await Promise.all(Array.from({ length: 12 }, (_, i) => openTicket(t, i % 2 ? alice.token : bob.token, { subject: `Concurrent ${i}` })));
+    const numbers = tickets.map((x) => x.number).sort((a, b) => a - b);
+    expect(numbers).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
+  });
+
   it("opens a customer's ticket for themselves, OPEN, numbered, with the description stored as written", async () => {
     const description = "  Steps:\n\n1. print\n2. *jam*  \n";
     const ticket = await openTicket(t, alice.token, { subject: "  Printer jams  ", description, priority: "HIGH", category: "Hardware" });
@@ -36,13 +42,6 @@ describe("opening tickets", () => {
       allowedTransitions: [],
     });
     expect(ticket.reference).toBe(`#${ticket.number}`);
-  });
-
-  it("numbers tickets sequentially, without duplicates under concurrent creates", async () => {
-    const tickets = await Promise.all(Array.from({ length: 12 }, (_, i) => openTicket(t, i % 2 ? alice.token : bob.token, { subject: `Concurrent ${i}` })));
-    const numbers = tickets.map((x) => x.number).sort((a, b) => a - b);
-    expect(new Set(numbers).size).toBe(12);
-    expect(numbers.at(-1)! - numbers[0]!).toBe(11);
   });
 
   it("lets an agent open a ticket for a customer, but not for another agent", async () => {

@@ -40,7 +40,7 @@ export class TicketFieldsResolver {
     return timeToFirstResponse(ticket);
   }
 
-  @FieldResolver(() => Int, { description: "Working seconds from creation until resolved or closed, or until now; time waiting on the customer is excluded." })
+  @FieldResolver(() => Int, { description: "Working seconds from creation until resolved or closed, or until now. Time waiting on the customer, and between a resolution and a reopening, is excluded." })
   timeOpen(@Root() ticket: Ticket, @Ctx() ctx: Context): number {
     return timeOpen(ticket, ctx.services.tickets.now());
   }

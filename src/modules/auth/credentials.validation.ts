@@ -6,7 +6,9 @@ const EMAIL = /^[^\s@"<>()[\]\\,;:]+@[^\s@"<>()[\]\\,;:]+\.[^\s@"<>()[\]\\,;:]{2
 /** Trims and lower-cases an email, or rejects it naming `field`. */
 export function normaliseEmail(raw: string, field: string): string {
   const email = raw.trim().toLowerCase();
-  if (email.length > 254 || !EMAIL.test(email)) throw new BadUserInputError("Enter a valid email address.", field);
+  // \s does not cover NUL and other control or format characters: an address carrying them
+  // is not one anyone can receive mail at, and would spoof logs, lists and mail headers.
+  if (email.length > 254 || !EMAIL.test(email) || /[\p{Cc}\p{Cf}]/u.test(email)) throw new BadUserInputError("Enter a valid email address.", field);
   return email;
 }
 

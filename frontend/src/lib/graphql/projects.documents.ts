@@ -171,3 +171,12 @@ export const AssignIssueMutation = graphql(
   `,
   [IssueDetailFields],
 );
+
+export const CreateProjectMutation = graphql(`
+  mutation CreateProject($input: CreateProjectInput!) {
+    createProject(input: $input) {
+      id
+      key
+    }
+  }
+`);

@@ -1,4 +1,4 @@
-import type { EntityManager } from "@mikro-orm/core";
+import { UniqueConstraintViolationException, type EntityManager } from "@mikro-orm/core";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { AppConfig } from "../../config.js";
 import type { RequestMeta, Viewer } from "../../graphql/context.js";
@@ -43,16 +43,22 @@ export class AuthService {
     const email = normaliseEmail(input.email, "input.email");
     const displayName = normaliseDisplayName(input.displayName, "input.displayName");
     assertPasswordAcceptable(input.password, email, this.config.passwords, "input.password");
-    if (await em.count(User, { email })) throw new ConflictError("An account with this email already exists. Sign in instead.", { field: "input.email" });
+    const taken = () => new ConflictError("An account with this email already exists. Sign in instead.", { field: "input.email" });
+    if (await em.count(User, { email })) throw taken();
     const passwordHash = await this.hasher.hash(input.password);
 
-    const tokens = await em.transactional(async (tx) => {
-      const user = tx.create(User, { email, displayName, passwordHash, role: Role.CUSTOMER });
-      recordAudit(tx, request, { action: AuditAction.USER_REGISTERED, actorId: user.id, targetType: "User", targetId: user.id });
-      await enqueueVerificationEmail(tx, this.config, user, request); // the link that proves the address (account module)
-      // With REQUIRE_VERIFIED_EMAIL the account may not sign in before that, so registering opens no session.
-      return this.config.account.requireVerifiedEmail ? null : this.sessions.open(tx, user, request);
-    });
+    const tokens = await em
+      .transactional(async (tx) => {
+        const user = tx.create(User, { email, displayName, passwordHash, role: Role.CUSTOMER });
+        recordAudit(tx, request, { action: AuditAction.USER_REGISTERED, actorId: user.id, targetType: "User", targetId: user.id });
+        await enqueueVerificationEmail(tx, this.config, user, request); // the link that proves the address (account module)
+        // With REQUIRE_VERIFIED_EMAIL the account may not sign in before that, so registering opens no session.
+        return this.config.account.requireVerifiedEmail ? null : this.sessions.open(tx, user, request);
+      })
+      .catch((error: unknown) => {
+        // Two registrations of one address at once both pass the count; the unique index decides.
+        throw error instanceof UniqueConstraintViolationException ? taken() : error;
+      });
     if (!tokens) throw new UnauthenticatedError("Account created. Follow the link we emailed you to verify your address, then sign in.", { reason: "EMAIL_NOT_VERIFIED" });
     return tokens;
   }

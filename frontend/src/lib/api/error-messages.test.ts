@@ -57,6 +57,12 @@ describe("describeError", () => {
     );
   });
 
+  it("explains a query the server found too expensive", () => {
+    expect(describeError(gql("QUERY_TOO_COMPLEX", "Query cost 90000 exceeds 50000."))).toBe(
+      "That asks the server for too much at once. Narrow the filters or show fewer items.",
+    );
+  });
+
   it("explains forbidden actions and invalid transitions", () => {
     expect(describeError(gql("FORBIDDEN", "Not allowed"))).toBe("You do not have permission to do that.");
     expect(describeError(gql("INVALID_TRANSITION", "x", { currentStatus: "CLOSED" }))).toBe(

@@ -51,6 +51,8 @@ export function describeGraphQLError(entry: GraphQLErrorEntry, now: Date = new D
       return serverSentence(entry.message) ?? "Some of the information entered is not valid. Check the form and try again.";
     case "PAYLOAD_TOO_LARGE":
       return "That is too large to send. Shorten it and try again.";
+    case "QUERY_TOO_COMPLEX":
+      return "That asks the server for too much at once. Narrow the filters or show fewer items.";
     case "GRAPHQL_VALIDATION_FAILED":
     case "GRAPHQL_PARSE_FAILED":
     case "BAD_REQUEST":

@@ -11,7 +11,7 @@ import { IssueStatus } from "./issue.enums.js";
 import { mayApprove } from "./issue.permissions.js";
 import type { IssueService } from "./issue.service.js";
 import { allowedTransitions, CLOSED_ISSUE_STATUSES, isClosedStatus, judgeTransition, type IssueSituation } from "./issue.states.js";
-import { assertVersion, conflictOnRace, FOR_UPDATE } from "./write-conflicts.js";
+import { assertVersion, conflictOnRace, LOCKED_READ_ONLY, READ_ONLY } from "./write-conflicts.js";
 
 /** Moves issues through the state machine of issue.states.ts, one locked transaction per move. */
 export class IssueTransitionService {
@@ -62,9 +62,9 @@ export class IssueTransitionService {
    * the parent is read under its row lock, so it cannot become DONE while this sub-issue reopens.
    */
   private async situation(tx: EntityManager, actor: Viewer, issue: Issue, reopening: boolean): Promise<IssueSituation> {
-    const project = await tx.findOne(Project, { id: issue.project.id });
+    const project = await tx.findOne(Project, { id: issue.project.id }, READ_ONLY);
     const openSubIssues = await tx.count(Issue, { parent: issue.id, status: { $nin: [...CLOSED_ISSUE_STATUSES] } });
-    const parent = issue.parent ? await tx.findOne(Issue, { id: issue.parent.id }, reopening ? FOR_UPDATE : {}) : null;
+    const parent = issue.parent ? await tx.findOne(Issue, { id: issue.parent.id }, reopening ? LOCKED_READ_ONLY : READ_ONLY) : null;
     return {
       status: issue.status,
       hasAssignee: issue.assignee !== null,

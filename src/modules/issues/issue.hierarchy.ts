@@ -2,6 +2,7 @@ import type { EntityManager } from "@mikro-orm/core";
 import { BadUserInputError } from "../../graphql/errors.js";
 import { Issue } from "./issue.entity.js";
 import { isClosedStatus } from "./issue.states.js";
+import { READ_ONLY } from "./write-conflicts.js";
 
 /**
  * Issues nest at most three levels (issue, sub-issue, sub-sub-issue): deep enough for
@@ -16,7 +17,7 @@ async function levelOf(tx: EntityManager, issue: Issue): Promise<{ level: number
   // The guard bounds the walk even if stored data were ever deeper than the limit.
   while (current?.parent && ancestorIds.size <= MAX_ISSUE_DEPTH) {
     ancestorIds.add(current.parent.id);
-    current = await tx.findOne(Issue, { id: current.parent.id });
+    current = await tx.findOne(Issue, { id: current.parent.id }, READ_ONLY);
   }
   return { level: ancestorIds.size + 1, ancestorIds };
 }
@@ -26,7 +27,7 @@ async function heightOf(tx: EntityManager, issue: Issue): Promise<number> {
   let height = 1;
   let frontier = [issue.id];
   while (height <= MAX_ISSUE_DEPTH) {
-    const children = await tx.find(Issue, { parent: { $in: frontier } }, { fields: ["id"] });
+    const children = await tx.find(Issue, { parent: { $in: frontier } }, { fields: ["id"], ...READ_ONLY });
     if (!children.length) break;
     height++;
     frontier = children.map((c) => c.id);

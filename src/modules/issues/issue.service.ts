@@ -17,7 +17,7 @@ import { IssueOrderField, type CreateIssueInput, type IssueFilter, type IssueOrd
 import { validIssueDescription, validIssueTitle } from "./issue.validation.js";
 import { archivedProject, takeIssueNumber } from "./issue-number.js";
 import { SortDirection } from "./sort-direction.js";
-import { assertVersion, conflictOnRace, FOR_UPDATE } from "./write-conflicts.js";
+import { assertVersion, conflictOnRace, FOR_UPDATE, LOCKED_READ_ONLY, READ_ONLY } from "./write-conflicts.js";
 
 const ORDER_FIELDS: Record<IssueOrderField, string> = {
   [IssueOrderField.CREATED_AT]: "createdAt",
@@ -49,27 +49,27 @@ export class IssueService {
     const priority = input.priority ?? IssuePriority.NORMAL;
     return conflictOnRace("issue", () =>
       em.transactional(async (tx) => {
-        const project = await tx.findOne(Project, { id: input.projectId });
+        const project = await tx.findOne(Project, { id: input.projectId }, READ_ONLY);
         if (!project) throw new BadUserInputError(`No project has the id "${input.projectId}".`, "input.projectId");
         if (project.archived) throw archivedProject(project.key);
         let parent: Issue | null = null;
         if (input.parentId != null) {
           // Locked: a concurrent "parent -> DONE" waits, then sees this open sub-issue.
-          parent = await tx.findOne(Issue, { id: input.parentId }, FOR_UPDATE);
+          parent = await tx.findOne(Issue, { id: input.parentId }, LOCKED_READ_ONLY);
           if (!parent) throw new BadUserInputError(`No issue has the id "${input.parentId}".`, "input.parentId");
           await assertValidParent(tx, parent, { issue: null, projectId: project.id, open: true }, "input.parentId");
         }
         const assignee = input.assigneeId != null ? await requireStaffMember(tx, input.assigneeId, "input.assigneeId", "assignees") : null;
         const { number, key } = await takeIssueNumber(tx, project.id);
         const issue = tx.create(Issue, {
-          project,
+          project: tx.getReference(Project, project.id),
           number,
           key,
           title,
           description,
           reporter: tx.getReference(User, actor.userId),
-          assignee,
-          parent,
+          assignee: assignee ? tx.getReference(User, assignee.id) : null,
+          parent: parent ? tx.getReference(Issue, parent.id) : null,
         });
         issue.setPriority(priority);
         recordAudit(tx, request, {
@@ -107,7 +107,7 @@ export class IssueService {
         if (input.parentId !== undefined && input.parentId !== (issue.parent?.id ?? null)) {
           let parent: Issue | null = null;
           if (input.parentId !== null) {
-            parent = await tx.findOne(Issue, { id: input.parentId }, FOR_UPDATE);
+            parent = await tx.findOne(Issue, { id: input.parentId }, LOCKED_READ_ONLY);
             if (!parent) throw new BadUserInputError(`No issue has the id "${input.parentId}".`, "input.parentId");
             await assertValidParent(tx, parent, { issue, projectId: issue.project.id, open: !isClosedStatus(issue.status) }, "input.parentId");
           }

@@ -33,6 +33,17 @@ export async function conflictOnRace<T>(what: string, work: () => Promise<T>): P
  */
 export const FOR_UPDATE = { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true } as const;
 
+/**
+ * For rows a write only reads (a new issue's project, a parent, an assignee): loaded beside the
+ * transaction's identity map, so its flush never writes them back (on SQLite, whose datetime
+ * snapshots always look changed, it otherwise would, bumping their versions). Relations to them
+ * are set with `em.getReference`.
+ */
+export const READ_ONLY = { disableIdentityMap: true } as const;
+
+/** A row read under its lock but not changed (a parent that must stay open while a child is added). */
+export const LOCKED_READ_ONLY = { ...FOR_UPDATE, ...READ_ONLY } as const;
+
 /** The `expectedVersion` check every versioned mutation starts with. */
 export function assertVersion(what: string, actual: number, expected: number | null | undefined): void {
   if (expected != null && expected !== actual) {

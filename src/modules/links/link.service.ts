@@ -4,6 +4,7 @@ import { ConflictError, NotFoundError } from "../../graphql/errors.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { Issue } from "../issues/issue.entity.js";
+import { READ_ONLY } from "../issues/write-conflicts.js";
 import { Ticket } from "../tickets/ticket.entity.js";
 import { User } from "../users/user.entity.js";
 import type { TicketIssueLinkPayload } from "./link.types.js";
@@ -21,7 +22,7 @@ export class LinkService {
         return await em.transactional(async (tx) => {
           const { ticket, issue } = await this.pair(tx, ticketId, issueId);
           if (await tx.count(TicketIssueLink, { ticket: ticket.id, issue: issue.id })) return { ticket, issue, linked: true, changed: false };
-          tx.create(TicketIssueLink, { ticket, issue, linkedBy: tx.getReference(User, actor.userId) });
+          tx.create(TicketIssueLink, { ticket: tx.getReference(Ticket, ticket.id), issue: tx.getReference(Issue, issue.id), linkedBy: tx.getReference(User, actor.userId) });
           recordAudit(tx, request, this.event(AuditAction.TICKET_LINKED, actor, ticket, issue));
           await tx.flush();
           return { ticket, issue, linked: true, changed: true };
@@ -53,7 +54,7 @@ export class LinkService {
   }
 
   private async pair(em: EntityManager, ticketId: string, issueId: string): Promise<{ ticket: Ticket; issue: Issue }> {
-    const [ticket, issue] = await Promise.all([em.findOne(Ticket, { id: ticketId }), em.findOne(Issue, { id: issueId })]);
+    const [ticket, issue] = await Promise.all([em.findOne(Ticket, { id: ticketId }, READ_ONLY), em.findOne(Issue, { id: issueId }, READ_ONLY)]);
     if (!ticket) throw new NotFoundError("Ticket", ticketId);
     if (!issue) throw new NotFoundError("Issue", issueId);
     return { ticket, issue };

@@ -49,14 +49,14 @@ export class ProjectService {
     try {
       return await em.transactional(async (tx) => {
         if (await tx.count(Project, { key })) throw this.keyTaken(key);
-        const lead = input.leadId != null ? await requireStaffMember(tx, input.leadId, "input.leadId", "a project lead") : tx.getReference(User, actor.userId);
-        const project = tx.create(Project, { key, name, description, lead });
+        const leadId = input.leadId != null ? (await requireStaffMember(tx, input.leadId, "input.leadId", "a project lead")).id : actor.userId;
+        const project = tx.create(Project, { key, name, description, lead: tx.getReference(User, leadId) });
         recordAudit(tx, request, {
           action: AuditAction.PROJECT_CREATED,
           actorId: actor.userId,
           targetType: "Project",
           targetId: project.id,
-          details: { key, name, leadId: lead.id },
+          details: { key, name, leadId },
         });
         await tx.flush();
         return project;

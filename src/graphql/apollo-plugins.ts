@@ -44,7 +44,11 @@ export function protectionPlugin(config: AppConfig): ApolloServerPlugin<Context>
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ document, operationName, request, contextValue, schema }) {
+        async didResolveOperation({ document, operation: resolved, operationName, request, contextValue, schema }) {
+          // graphql-js leaves this to execution, where it surfaces as an INTERNAL_SERVER_ERROR.
+          if (resolved && !schema.getRootType(resolved.operation)) {
+            throw new GraphQLError(`This API has no ${resolved.operation} operations.`, { extensions: { code: "BAD_REQUEST", http: { status: 400 } } });
+          }
           const isAdmin = contextValue.viewer?.role === Role.ADMIN;
           if (config.production && !isAdmin && usesIntrospection(document)) {
             throw new GraphQLError("Introspection is available to admins only.", { extensions: { code: "FORBIDDEN", http: { status: 403 } } });

@@ -65,7 +65,9 @@ export class AuthService {
 
   async login(em: EntityManager, request: RequestMeta, input: LoginInput, now = new Date()): Promise<IssuedTokens> {
     await this.rateLimits.consume("login", request.ip);
-    const email = input.email.trim().toLowerCase();
+    // No account has a longer address (RFC 5321); capping it bounds what an unknown-email
+    // attempt costs in memory (the phantom lockout counter is keyed by it for 30 minutes).
+    const email = input.email.trim().toLowerCase().slice(0, 255);
     if (input.password.length > this.config.passwords.maxLength * 4) throw new UnauthenticatedError(BAD_CREDENTIALS);
 
     const user = email.length <= 254 ? await em.findOne(User, { email }) : null;

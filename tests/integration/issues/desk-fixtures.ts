@@ -74,21 +74,16 @@ export interface AuditRecord {
   details: Record<string, any> | null;
 }
 
-/**
- * The audit events on one object, oldest first, read from the database. (MariaDB hands JSON
- * columns back as text, so `details` is parsed here whatever the driver returned.)
- */
+/** The audit events on one object, oldest first, as an admin reads them in the audit trail. */
 export async function auditTrail(t: TestServer, targetId: string): Promise<AuditRecord[]> {
-  type Row = { action: string; actor_id: string | null; target_type: string | null; target_id: string | null; details: unknown };
-  const rows: Row[] = await t.server.orm.em
-    .fork()
-    .getConnection()
-    .execute("select action, actor_id, target_type, target_id, details from audit_events where target_id = ? order by created_at, id", [targetId]);
-  return rows.map((r) => ({
-    action: r.action,
-    actorId: r.actor_id,
-    targetType: r.target_type,
-    targetId: r.target_id,
-    details: typeof r.details === "string" ? JSON.parse(r.details) : (r.details as Record<string, any> | null),
-  }));
+  const res = await t.gql(
+    `query($id: ID) { auditEvents(first: 100, filter: { targetId: $id }) { nodes { action targetType targetId details actor { id } } } }`,
+    { id: targetId },
+    await t.adminToken(),
+  );
+  if (res.errors) throw new Error(`auditEvents failed: ${JSON.stringify(res.errors)}`);
+  type Node = { action: string; targetType: string | null; targetId: string | null; details: Record<string, any> | null; actor: { id: string } | null };
+  return (res.data!.auditEvents.nodes as Node[])
+    .map((e) => ({ action: e.action, actorId: e.actor?.id ?? null, targetType: e.targetType, targetId: e.targetId, details: e.details }))
+    .reverse();
 }

@@ -67,6 +67,8 @@ describe("creating issues", () => {
       const res = await t.gql(CREATE, { i }, desk.agent.token);
       expect(res.errors?.[0]?.extensions, field).toMatchObject({ code: "BAD_USER_INPUT", field });
     }
+    const bad = await t.gql(CREATE, { i: { projectId: ops.id, title: "x", priority: "SOMEDAY" } }, desk.agent.token);
+    expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
     // Nothing half-written: the counter did not move for the refused creates.
     expect((await createIssue(t, desk.agent.token, { projectId: ops.id })).key).toBe("OPS-11");
   });

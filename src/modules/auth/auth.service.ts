@@ -125,9 +125,13 @@ export class AuthService {
 
   private async failWrongPassword(em: EntityManager, request: RequestMeta, user: User, now: Date): Promise<never> {
     const lockedUntil = await em.transactional(async (tx) => {
-      // Atomic increment: parallel wrong guesses must all count.
-      await tx.getConnection().execute("update users set failed_login_count = failed_login_count + 1 where id = ?", [user.id]);
-      const [row] = await tx.getConnection().execute<{ failed_login_count: number }[]>("select failed_login_count from users where id = ?", [user.id]);
+      // Atomic increment: parallel wrong guesses must all count. Raw statements run outside the
+      // transaction unless handed its context: on the one-connection embedded database that
+      // waited forever for the connection the transaction holds.
+      const connection = tx.getConnection();
+      const trx = tx.getTransactionContext();
+      await connection.execute("update users set failed_login_count = failed_login_count + 1 where id = ?", [user.id], "run", trx);
+      const [row] = await connection.execute<{ failed_login_count: number }[]>("select failed_login_count from users where id = ?", [user.id], "all", trx);
       const failures = Number(row?.failed_login_count ?? 0);
       recordAudit(tx, request, { action: AuditAction.LOGIN_FAILED, actorId: user.id, targetType: "User", targetId: user.id, details: { reason: "wrong_password", failures } });
       if (failures < this.config.lockout.maxFailures) return null;

@@ -39,6 +39,8 @@ function ticket(overrides: Record<string, unknown> = {}) {
             id: "c-1",
             body: "Please hold the power button for 10 seconds.",
             internal: false,
+            version: 1,
+            viewerCanEdit: false,
             createdAt: "2030-01-01T10:05:00.000Z",
             editedAt: null,
             author: { id: agent.id, displayName: agent.displayName, role: "AGENT" },

@@ -63,6 +63,8 @@ export const CommentFields = graphql(`
     id
     body
     internal
+    version
+    viewerCanEdit
     createdAt
     editedAt
     author {
@@ -241,6 +243,23 @@ export const UnlinkTicketFromIssueMutation = graphql(
   `,
   [TicketDetailFields],
 );
+
+export const EditCommentMutation = graphql(
+  `
+    mutation EditComment($id: ID!, $body: String!, $expectedVersion: Int) {
+      editComment(id: $id, body: $body, expectedVersion: $expectedVersion) {
+        ...CommentFields
+      }
+    }
+  `,
+  [CommentFields],
+);
+
+export const DeleteCommentMutation = graphql(`
+  mutation DeleteComment($id: ID!, $expectedVersion: Int) {
+    deleteComment(id: $id, expectedVersion: $expectedVersion)
+  }
+`);
 
 export const AddCommentMutation = graphql(
   `

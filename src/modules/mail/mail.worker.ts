@@ -48,7 +48,10 @@ export class MailWorker {
   private running: Promise<void> | undefined;
   private again = false;
   private recheck = false;
+  /** Not started, or stopped: no passes are scheduled. */
   private stopped = true;
+  /** stop() was called: a pass in progress finishes its current batch and returns. */
+  private stopping = false;
   private lastPrune = 0;
   /** Passes run in the worker's own async context, not in that of the request whose commit woke it (statement-counter.ts). */
   private scope = new AsyncResource("deskql.mail-worker");
@@ -64,6 +67,7 @@ export class MailWorker {
     if (!this.stopped) return;
     this.logger = logger;
     this.stopped = false;
+    this.stopping = false;
     this.scope = new AsyncResource("deskql.mail-worker");
     this.orm.em.getEventManager().registerSubscriber(
       new OutboxCommitSubscriber(() => {
@@ -89,6 +93,7 @@ export class MailWorker {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.stopping = true;
     clearTimeout(this.timer);
     await this.running;
     this.transport.close();
@@ -123,10 +128,11 @@ export class MailWorker {
   async deliverDue(): Promise<number> {
     let attempted = 0;
     for (;;) {
-      const claimed = await this.claimBatch(new Date());
+      const { found, claimed } = await this.claimBatch(new Date());
       for (const message of claimed) await this.deliver(message);
       attempted += claimed.length;
-      if (claimed.length < BATCH || this.stopped) return attempted;
+      // Rows another worker claimed first drop out of the next candidate list, so this ends.
+      if (found === 0 || this.stopping) return attempted;
     }
   }
 
@@ -134,7 +140,7 @@ export class MailWorker {
     return { deliveredAt: null, failedAt: null, $or: [{ claimedUntil: null }, { claimedUntil: { $lt: now } }] };
   }
 
-  private async claimBatch(now: Date): Promise<OutboxMessage[]> {
+  private async claimBatch(now: Date): Promise<{ found: number; claimed: OutboxMessage[] }> {
     const em = this.orm.em.fork();
     const candidates = await em.find(
       OutboxMessage,
@@ -147,8 +153,9 @@ export class MailWorker {
       // The claim: only one worker's UPDATE matches a row that is unclaimed (or whose lease lapsed).
       if ((await em.nativeUpdate(OutboxMessage, { id, ...this.dueWhere(now) }, { claimedUntil: lease })) === 1) won.push(id);
     }
-    if (!won.length) return [];
-    return em.fork().find(OutboxMessage, { id: { $in: won } }, { orderBy: { nextAttemptAt: "ASC", id: "ASC" } });
+    if (!won.length) return { found: candidates.length, claimed: [] };
+    const claimed = await em.fork().find(OutboxMessage, { id: { $in: won } }, { orderBy: { nextAttemptAt: "ASC", id: "ASC" } });
+    return { found: candidates.length, claimed };
   }
 
   private async deliver(message: OutboxMessage): Promise<void> {

@@ -4,9 +4,11 @@ import { ForbiddenError, NotFoundError } from "../../graphql/errors.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { Issue } from "../issues/issue.entity.js";
-import { assertVersion, conflictOnRace } from "../issues/write-conflicts.js";
+import { notifyTicketComment } from "../mail/ticket-notifications.js";
+import { assertVersion, conflictOnRace, READ_ONLY } from "../issues/write-conflicts.js";
 import { canView } from "../tickets/ticket.access.js";
 import { Ticket } from "../tickets/ticket.entity.js";
+import { unchanged } from "../tickets/no-op-write.js";
 import type { TicketService } from "../tickets/ticket.service.js";
 import { isFinal } from "../tickets/ticket.states.js";
 import { isStaff } from "../users/user.role.js";
@@ -29,7 +31,8 @@ export class CommentService {
     if (internal && !isStaff(viewer.role)) throw new ForbiddenError("Only agents and admins write internal notes.");
     return conflictOnRace("ticket", () =>
       em.transactional(async (tx) => {
-        const ticket = await tx.findOne(Ticket, { id: input.subjectId }, { refresh: true });
+        // Read only: most comments leave their ticket as it is (see below).
+        const ticket = await tx.findOne(Ticket, { id: input.subjectId }, READ_ONLY);
         if (ticket) {
           if (!canView(ticket, viewer)) throw subjectNotFound(input.subjectId);
           if (isFinal(ticket.status)) throw new ForbiddenError("A closed ticket takes no more comments.");
@@ -49,7 +52,12 @@ export class CommentService {
           },
           this.tickets.now(),
         );
-        if (ticket) this.tickets.applyComment(tx, request, viewer, ticket, internal);
+        if (ticket) await notifyTicketComment(tx, ticket, viewer, input.body, internal); // issue #6: emails the requester or the assignee (mail module)
+        if (ticket && this.tickets.commentChangesTicket(ticket, viewer, internal)) {
+          // Managed and re-read: its version guards the change against a concurrent one.
+          const managed = await tx.findOneOrFail(Ticket, { id: ticket.id }, { refresh: true });
+          this.tickets.applyComment(tx, request, viewer, managed, internal);
+        }
         await tx.flush();
         return comment;
       }),
@@ -62,7 +70,7 @@ export class CommentService {
       em.transactional(async (tx) => {
         const { comment } = await this.changeable(tx, viewer, id);
         assertVersion("comment", comment.version, expectedVersion);
-        if (comment.body === body) return comment;
+        if (comment.body === body) return unchanged(tx, comment);
         const from = comment.body.length;
         const now = this.tickets.now();
         comment.body = body;
@@ -102,7 +110,7 @@ export class CommentService {
   /** The comment if the viewer may change it; NOT_FOUND when they may not even see it. */
   private async changeable(tx: EntityManager, viewer: Viewer, id: string): Promise<{ comment: Comment; ticket: Ticket | null }> {
     const comment = await tx.findOne(Comment, { id }, { refresh: true });
-    const ticket = comment?.subjectType === CommentSubjectType.TICKET ? await tx.findOne(Ticket, { id: comment.subjectId }) : null;
+    const ticket = comment?.subjectType === CommentSubjectType.TICKET ? await tx.findOne(Ticket, { id: comment.subjectId }, READ_ONLY) : null;
     if (!comment || !canSeeComment(comment, ticket, viewer)) throw new NotFoundError("Comment", id);
     if (!canChangeComment(comment, ticket, viewer)) {
       throw new ForbiddenError(ticket && isFinal(ticket.status) ? "Comments on a closed ticket can no longer be changed." : "Only its author or an agent may change this comment.");

@@ -5,7 +5,8 @@ import { BadUserInputError, ForbiddenError, NotFoundError } from "../../graphql/
 import { paginate } from "../../graphql/pagination.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { recordAudit } from "../audit/audit.service.js";
-import { assertVersion, conflictOnRace } from "../issues/write-conflicts.js";
+import { notifyTicketResolved } from "../mail/ticket-notifications.js";
+import { assertVersion, conflictOnRace, READ_ONLY } from "../issues/write-conflicts.js";
 import { User } from "../users/user.entity.js";
 import { isStaff, Role } from "../users/user.role.js";
 import { canEdit, canView, isRequester } from "./ticket.access.js";
@@ -16,6 +17,7 @@ import { applyStatusChange, recordFirstResponse, scheduleDeadlines, type SlaTarg
 import { assertTransition, isFinal, statusAfterComment } from "./ticket.states.js";
 import type { CreateTicketInput, TicketFilter, TicketOrder, UpdateTicketInput } from "./ticket.types.js";
 import { checkDescription, cleanCategory, cleanSubject } from "./ticket.validation.js";
+import { unchanged } from "./no-op-write.js";
 import { ensureTicketCounter, takeTicketNumber } from "./ticket-number.js";
 
 type Changes = Record<string, { from: unknown; to: unknown }>;
@@ -113,7 +115,7 @@ export class TicketService {
           const to = wanted[field];
           if (to !== undefined && to !== ticket[field]) changes[field] = { from: ticket[field], to };
         }
-        if (!Object.keys(changes).length) return ticket;
+        if (!Object.keys(changes).length) return unchanged(tx, ticket);
         if (wanted.subject !== undefined) ticket.subject = wanted.subject;
         if (wanted.description !== undefined) ticket.description = wanted.description;
         if (wanted.category !== undefined) ticket.category = wanted.category;
@@ -139,7 +141,7 @@ export class TicketService {
         const assignee = assigneeId != null ? await this.requireAgent(tx, assigneeId) : null;
         const from = ticket.assignee?.id ?? null;
         const to = assignee?.id ?? null;
-        if (from === to) return ticket;
+        if (from === to) return unchanged(tx, ticket);
         ticket.assignee = assignee ? tx.getReference(User, assignee.id, { wrapped: true }) : null;
         recordAudit(tx, request, { action: AuditAction.TICKET_ASSIGNED, actorId: viewer.userId, targetType: "Ticket", targetId: ticket.id, details: { from, to } });
         await tx.flush();
@@ -155,10 +157,17 @@ export class TicketService {
         assertVersion("ticket", ticket.version, expectedVersion);
         assertTransition(ticket.status, to, { role: viewer.role, isRequester: isRequester(ticket, viewer) });
         this.moveTo(tx, request, viewer.userId, ticket, to, {});
+        if (to === TicketStatus.RESOLVED) await notifyTicketResolved(tx, ticket, viewer.userId); // issue #6: emails the requester (mail module)
         await tx.flush();
         return ticket;
       }),
     );
+  }
+
+  /** Whether a new comment changes its ticket (see applyComment). */
+  commentChangesTicket(ticket: Ticket, author: Viewer, internal: boolean): boolean {
+    if (internal) return false;
+    return (isStaff(author.role) && !ticket.firstResponseAt) || statusAfterComment(ticket.status, author, internal) !== null;
   }
 
   /**
@@ -192,7 +201,7 @@ export class TicketService {
   }
 
   private async requireCustomer(tx: EntityManager, userId: string): Promise<User> {
-    const user = await tx.findOne(User, { id: userId });
+    const user = await tx.findOne(User, { id: userId }, READ_ONLY);
     if (!user) throw new BadUserInputError(`No user has the id "${userId}".`, "input.requesterId");
     if (user.role !== Role.CUSTOMER) throw new BadUserInputError(`Tickets are opened for customers; ${user.displayName} is not one.`, "input.requesterId");
     if (user.deactivatedAt) throw new BadUserInputError(`${user.displayName} is deactivated.`, "input.requesterId");
@@ -200,7 +209,7 @@ export class TicketService {
   }
 
   private async requireAgent(tx: EntityManager, userId: string): Promise<User> {
-    const user = await tx.findOne(User, { id: userId });
+    const user = await tx.findOne(User, { id: userId }, READ_ONLY);
     if (!user) throw new BadUserInputError(`No user has the id "${userId}".`, "assigneeId");
     if (!isStaff(user.role)) throw new BadUserInputError(`Tickets are assigned to agents and admins; ${user.displayName} is a customer.`, "assigneeId");
     if (user.deactivatedAt) throw new BadUserInputError(`${user.displayName} is deactivated and cannot be assigned tickets.`, "assigneeId");

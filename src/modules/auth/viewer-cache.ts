@@ -18,6 +18,13 @@ const CACHE_MS = 5_000;
 
 export class ViewerCache {
   private readonly cache = new LRUCache<string, SessionState>({ max: 50_000, ttl: CACHE_MS });
+  /**
+   * Sessions ("s:<id>") and users ("u:<id>") changed in the last CACHE_MS. Their state is read
+   * fresh but not cached: a change is forgotten here before its transaction commits, and a
+   * request reading in between still sees the old row; caching that read kept a deactivated
+   * user's or a logged-out session's token working for up to CACHE_MS after the change.
+   */
+  private readonly changed = new LRUCache<string, true>({ max: 50_000, ttl: CACHE_MS });
   /** False only in the benchmark's caches-off ablation: every request reads its session. */
   private readonly enabled: boolean;
 
@@ -40,15 +47,17 @@ export class ViewerCache {
       role: row.role,
       active: row.revoked_at == null && row.deactivated_at == null && expiresAt > now,
     };
-    if (this.enabled) this.cache.set(sessionId, state);
+    if (this.enabled && !this.changed.has(`s:${sessionId}`) && !this.changed.has(`u:${state.userId}`)) this.cache.set(sessionId, state);
     return state;
   }
 
   forgetSession(sessionId: string): void {
+    this.changed.set(`s:${sessionId}`, true);
     this.cache.delete(sessionId);
   }
 
   forgetUser(userId: string): void {
+    this.changed.set(`u:${userId}`, true);
     for (const [sid, state] of this.cache.entries()) if (state.userId === userId) this.cache.delete(sid);
     for (const listener of this.userListeners) listener(userId);
   }

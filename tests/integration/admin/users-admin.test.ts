@@ -95,6 +95,17 @@ describe("roles", () => {
     expect(await canListUsers(user.token)).toBe("FORBIDDEN");
   });
 
+  it("apply at once even while the user's requests are in flight", async () => {
+    for (let round = 0; round < 2; round++) {
+      const user = await t.createUser("ADMIN");
+      const stillAdmin = await whileHammering(user.token, async () => {
+        await setRole(user.id, "CUSTOMER");
+        return (await canListUsers(user.token)) === "OK";
+      });
+      expect(stillAdmin, `round ${round}`).toBe(false);
+    }
+  });
+
   it("are audited with the old and new role", async () => {
     const user = await t.createUser("CUSTOMER");
     await setRole(user.id, "AGENT");
@@ -143,6 +154,18 @@ describe("deactivation", () => {
     expect(events.data!.auditEvents.nodes).toHaveLength(1);
   });
 
+  it("bites at once even while the user's requests are in flight", async () => {
+    // Requests racing the change's commit must not leave the pre-change state cached.
+    for (let round = 0; round < 4; round++) {
+      const user = await t.createUser("AGENT");
+      const stillWorks = await whileHammering(user.token, async () => {
+        await t.gql(`mutation($id: ID!) { deactivateUser(userId: $id) { id } }`, { id: user.id }, admin);
+        return (await t.gql(`{ me { id } }`, {}, user.token)).data!.me !== null;
+      });
+      expect(stillWorks, `round ${round}`).toBe(false);
+    }
+  });
+
   it("is idempotent and refused on oneself", async () => {
     const user = await t.createUser();
     const deactivate = (id: string) => t.gql(`mutation($id: ID!) { deactivateUser(userId: $id) { id deactivatedAt } }`, { id }, admin);
@@ -152,6 +175,22 @@ describe("deactivation", () => {
     expect((await t.gql(`{ me { id } }`, {}, admin)).data!.me.id).toBe(adminId);
   });
 });
+
+/** Runs `change` while four loops keep sending the user's token, as a busy client would. */
+async function whileHammering<T>(token: string, change: () => Promise<T>): Promise<T> {
+  let stop = false;
+  const hammer = async () => {
+    while (!stop) await t.gql(`{ me { id role } }`, {}, token);
+  };
+  const loops = [hammer(), hammer(), hammer(), hammer()];
+  await new Promise((r) => setTimeout(r, 20));
+  try {
+    return await change();
+  } finally {
+    stop = true;
+    await Promise.all(loops);
+  }
+}
 
 const USERS = `query($f: UserFilter, $first: Int, $after: String) {
   users(first: $first, after: $after, filter: $f) { totalCount nodes { id email role } pageInfo { hasNextPage endCursor } }

@@ -106,6 +106,23 @@ describe("logout", () => {
     expect(await auditActions((await sessionIdsOf(user.id))[0]!)).toContain("LOGGED_OUT");
   });
 
+  it("bites at once even while the session's requests are in flight", async () => {
+    for (let round = 0; round < 4; round++) {
+      const user = await t.createUser();
+      let stop = false;
+      const hammer = async () => {
+        while (!stop) await meId(user.token);
+      };
+      const loops = [hammer(), hammer(), hammer()];
+      await new Promise((r) => setTimeout(r, 20));
+      await t.gql(`mutation($t: String) { logout(refreshToken: $t) }`, { t: user.refreshToken });
+      const after = await meId(user.token);
+      stop = true;
+      await Promise.all(loops);
+      expect(after, `round ${round}`).toBeNull();
+    }
+  });
+
   it("ends the caller's own session when called with only an access token", async () => {
     const user = await t.createUser();
     const other = await signIn(user.email);

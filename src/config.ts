@@ -124,6 +124,9 @@ const envSchema = z.object({
   BENCH_FLOOR_ROUTE: bool.default(false),
 });
 
+/** Every environment variable the server reads (documented one by one in .env.example). */
+export const SETTING_NAMES: readonly string[] = Object.keys(envSchema.shape);
+
 function parsePriorityMinutes(value: string, ctx: z.RefinementCtx) {
   const out: Record<string, number> = {};
   for (const part of value.split(",")) {

@@ -40,7 +40,8 @@ export function createErrorFormatter() {
         message: problems.length ? `Invalid input: ${problems.join("; ")}.` : "Invalid input.",
         locations: formatted.locations,
         path: formatted.path,
-        extensions: { code: "BAD_USER_INPUT", fields: (fields ?? []).map((f) => f.property) },
+        // `field` like every other BAD_USER_INPUT (README), `fields` when several are wrong.
+        extensions: { code: "BAD_USER_INPUT", field: fields?.[0]?.property, fields: (fields ?? []).map((f) => f.property) },
       };
     }
     if (!isExpected(error)) {

@@ -44,7 +44,7 @@ function main(env: Record<string, string>, options: { until?: RegExp; timeoutMs?
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error(`main.js did not finish in time.\nstdout: ${stdout}\nstderr: ${stderr}`));
-    }, options.timeoutMs ?? 20_000);
+    }, options.timeoutMs ?? 60_000);
     const watch = () => {
       if (options.until && !signalled && options.until.test(stdout + stderr)) {
         signalled = true;
@@ -132,7 +132,7 @@ describe("production refuses development defaults", () => {
 });
 
 describe("a development start", () => {
-  it("prints a generated first-admin password once, to the console only, and stops cleanly on SIGTERM", { timeout: 60_000 }, async () => {
+  it("prints a generated first-admin password once, to the console only, and stops cleanly on SIGTERM", { timeout: 150_000 }, async () => {
     const dirs = scratch("dev");
     const first = await main(dirs, { until: /It is shown only this once/ });
     expect(first.signalled).toBe(true);

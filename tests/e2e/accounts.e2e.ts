@@ -1,0 +1,127 @@
+import { describe, expect, it } from "vitest";
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from "../support/server.js";
+import { useE2EApp } from "./support/e2e-app.js";
+import { fillSignIn, heading, navigate, signIn, signOut } from "./support/session.steps.js";
+
+// Three failed sign-ins lock an account here, so the lockout test stays short.
+const app = useE2EApp({ env: { LOGIN_MAX_FAILURES: "3" } });
+
+describe("signing in", () => {
+  it("sign-in says when the email or password is wrong, and when the account is locked", async () => {
+    const customer = await app.t.createUser("CUSTOMER", "Lee Locked");
+    const page = await app.newPage();
+    await page.goto("/#/signin");
+    const alert = page.getByRole("alert");
+
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await alert.getByText("Enter your email and password.").waitFor();
+
+    await fillSignIn(page, customer.email, "not my password at all");
+    await alert.getByText("The email or password is incorrect.").waitFor();
+    await fillSignIn(page, "nobody.here@example.test", "not my password at all");
+    await alert.getByText("The email or password is incorrect.").waitFor();
+
+    await fillSignIn(page, customer.email, "still not my password");
+    await page.getByRole("button", { name: "Sign in", exact: true }).and(page.locator(":enabled")).waitFor();
+    await fillSignIn(page, customer.email, "third wrong guess here");
+    await alert.getByText(/This account is locked after too many failed sign-ins\. You can try again after \d{2}:\d{2}\./).waitFor();
+
+    // The right password does not get past the lock either.
+    await fillSignIn(page, customer.email, customer.password);
+    await alert.getByText(/This account is locked/).waitFor();
+    await page.waitForLoadState("networkidle");
+    expect(page.url()).toContain("#/signin");
+    await expect(heading(page, "Sign in to DeskQL").isVisible()).resolves.toBe(true);
+  });
+});
+
+describe("signing out", () => {
+  it("sign-out ends the session: a reload lands on sign-in and the old refresh cookie is refused", async () => {
+    const page = await app.newPage();
+    await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await heading(page, "Queue").waitFor();
+    // A second session through the API, to look at the browser's from the outside.
+    const apiSession = await app.t.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    expect(await browserSessions(apiSession.accessToken)).toHaveLength(1);
+
+    const cookie = (await page.context().cookies()).find((c) => c.name === "deskql_refresh");
+    expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: "Strict", path: "/auth" });
+    expect(await page.evaluate(() => document.cookie)).not.toContain("deskql_refresh");
+
+    await signOut(page);
+    await heading(page, "Sign in to DeskQL").waitFor();
+    expect((await page.context().cookies()).find((c) => c.name === "deskql_refresh")).toBeUndefined();
+
+    await page.reload();
+    await heading(page, "Sign in to DeskQL").waitFor();
+    await page.goto("/#/admin/users");
+    await heading(page, "Sign in to DeskQL").waitFor();
+    expect(new URL(page.url()).hash).toBe("#/signin?next=%2Fadmin%2Fusers");
+
+    // The server ended the session too: its refresh token is refused and it is no longer listed.
+    const refresh = await app.t.http<{ error: { code: string } }>("/auth/refresh", {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie: `deskql_refresh=${cookie!.value}` },
+      body: "{}",
+    });
+    expect(refresh.status).toBe(401);
+    expect(refresh.body.error.code).toBe("UNAUTHENTICATED");
+    expect(await browserSessions(apiSession.accessToken)).toEqual([]);
+
+    // Signing in again goes back to the page that was asked for.
+    await fillSignIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await heading(page, "Users").waitFor();
+  });
+});
+
+describe("administration", () => {
+  it("an admin changes an agent's role, and the agent gets the new access on their next page load", async () => {
+    const agent = await app.t.createUser("AGENT", "Jordan Fielding");
+    const agentPage = await app.newPage();
+    await signIn(agentPage, agent.email, agent.password);
+    await heading(agentPage, "Queue").waitFor();
+    const agentNav = agentPage.getByRole("navigation", { name: "Main" });
+    await expect(agentNav.getByRole("link", { name: "Users" }).count()).resolves.toBe(0);
+
+    const admin = await app.newPage();
+    await signIn(admin, ADMIN_EMAIL, ADMIN_PASSWORD);
+    await navigate(admin, "Users");
+    await heading(admin, "Users").waitFor();
+    await admin.getByRole("search", { name: "Filter users" }).getByLabel("Search").fill("Jordan Fielding");
+    await admin.keyboard.press("Enter");
+    const users = admin.getByRole("list", { name: "Users" });
+    await expect.poll(() => users.getByRole("listitem").count()).toBe(1);
+
+    const role = admin.getByRole("combobox", { name: "Role of Jordan Fielding" });
+    expect(await role.inputValue()).toBe("AGENT");
+    await role.selectOption({ label: "Admin" });
+    await admin.getByRole("status").filter({ hasText: "Jordan Fielding is now Admin." }).waitFor({ state: "attached" });
+    expect(app.log(admin).dialogs).toEqual([{ type: "confirm", message: "Change Jordan Fielding's role from Agent to Admin?" }]);
+    await admin.reload();
+    await expect.poll(() => admin.getByRole("combobox", { name: "Role of Jordan Fielding" }).inputValue()).toBe("ADMIN");
+
+    // The agent's next page load picks up the new role from the server.
+    await agentPage.reload();
+    await heading(agentPage, "Queue").waitFor();
+    await agentNav.getByRole("link", { name: "Users" }).waitFor();
+    await expect(agentPage.getByRole("banner").getByText("Admin", { exact: true }).isVisible()).resolves.toBe(true);
+
+    // And the change is on the record.
+    await navigate(admin, "Audit trail");
+    await heading(admin, "Audit trail").waitFor();
+    await admin.getByLabel("Action").selectOption({ label: "Role changed" });
+    const event = admin.getByRole("list", { name: "Audit events" }).getByRole("listitem").filter({ hasText: agent.id });
+    await event.first().waitFor();
+    await expect(event.first().getByText("Role changed").isVisible()).resolves.toBe(true);
+    app.keep(admin);
+  });
+});
+
+/** The admin's sessions opened by a browser (the API's own have no user agent). */
+async function browserSessions(token: string): Promise<{ id: string; userAgent: string | null }[]> {
+  const res = await app.t.gql<{ mySessions: { id: string; userAgent: string | null }[] }>(MY_SESSIONS, {}, token);
+  if (!res.data) throw new Error(JSON.stringify(res.errors));
+  return res.data.mySessions.filter((s) => /Chrome/.test(s.userAgent ?? ""));
+}
+
+const MY_SESSIONS = `{ mySessions { id userAgent current } }`;

@@ -22,7 +22,7 @@ describe("signing in", () => {
     await alert.getByText("The email or password is incorrect.").waitFor();
 
     await fillSignIn(page, customer.email, "still not my password");
-    await page.getByRole("button", { name: "Sign in", exact: true }).and(page.locator(":enabled")).waitFor();
+    await alert.getByText("The email or password is incorrect.").waitFor();
     await fillSignIn(page, customer.email, "third wrong guess here");
     await alert.getByText(/This account is locked after too many failed sign-ins\. You can try again after \d{2}:\d{2}\./).waitFor();
 

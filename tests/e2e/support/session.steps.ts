@@ -8,11 +8,13 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.waitForURL((url) => !url.hash.startsWith("#/signin"));
 }
 
-/** Fills and submits the sign-in form, wherever it is showing. */
+/** Fills and submits the sign-in form, wherever it is showing, and waits for the server's answer. */
 export async function fillSignIn(page: Page, email: string, password: string): Promise<void> {
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password", { exact: true }).fill(password);
+  const answered = page.waitForResponse((r) => r.url().endsWith("/graphql") && r.request().method() === "POST");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await answered;
 }
 
 /** Signs out from the header (through the menu at phone width) and waits for the server to end the session. */

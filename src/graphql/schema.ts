@@ -3,7 +3,7 @@ import { lexicographicSortSchema, type GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
 import { accountRules } from "../modules/account/account.rules.js";
 import { AccountResolver } from "../modules/account/account.resolver.js";
-import { apiTokenRuleFor } from "../modules/api-tokens/api-scope.table.js";
+import { apiTokenRuleFor, NESTED_FIELD_SCOPE_PATHS } from "../modules/api-tokens/api-scope.table.js";
 import { apiTokenRules } from "../modules/api-tokens/api-token.rules.js";
 import { ApiTokenResolver } from "../modules/api-tokens/api-token.resolver.js";
 import { auditRules } from "../modules/audit/audit.rules.js";
@@ -44,6 +44,7 @@ export const resolvers = [AuthResolver, UserResolver, AuditResolver, AccountReso
 export const ruleTree = withRootFieldRequirements(
   mergeRuleTrees(authRules, userRules, auditRules, ticketRules, commentRules, projectRules, issueRules, linkRules, accountRules, mySessionsRules, apiTokenRules, mailRules, notificationPreferencesRules, rateLimitRules, securityRules),
   apiTokenRuleFor,
+  NESTED_FIELD_SCOPE_PATHS,
 );
 
 /** The schema as published (sorted, so `schema.graphql` diffs are stable), before permissions. */

@@ -36,12 +36,26 @@ export function mergeRuleTrees(...trees: RuleTree[]): RuleTree {
 const ROOT_TYPES = ["Query", "Mutation", "Subscription"];
 
 /**
- * Adds a second requirement to every ruled root field, after the module's own rule (e.g. the
- * API-token scope a field needs: src/modules/api-tokens/api-scope.table.ts), so module rule
- * files need not know about it. `requirementFor` returns null to leave a field as it is.
+ * Adds a second requirement to every ruled root field, and to the `otherFields` named
+ * ("Type.field"), after the field's own rule (e.g. the API-token scope a field needs:
+ * src/modules/api-tokens/api-scope.table.ts), so module rule files need not know about it.
+ * `requirementFor` returns null to leave a field as it is.
  */
-export function withRootFieldRequirements(tree: RuleTree, requirementFor: (type: string, field: string) => ShieldRule | null): RuleTree {
+export function withRootFieldRequirements(
+  tree: RuleTree,
+  requirementFor: (type: string, field: string) => ShieldRule | null,
+  otherFields: readonly string[] = [],
+): RuleTree {
   const out: RuleTree = { ...tree };
+  for (const path of otherFields) {
+    const [type, field] = path.split(".") as [string, string];
+    const rules = tree[type];
+    const own = effectiveRule(tree, type, field);
+    const extra = requirementFor(type, field);
+    if (rules === undefined || own === undefined || !extra) continue; // unruled fields stay denied
+    if (typeof rules !== "object" || "resolve" in rules) throw new Error(`Permission rules for ${type} must be given field by field`);
+    out[type] = { ...(out[type] as Record<string, ShieldRule>), [field]: and(own, extra) };
+  }
   for (const type of ROOT_TYPES) {
     const rules = tree[type];
     if (rules === undefined) continue;

@@ -1,6 +1,7 @@
 import { and, type or } from "graphql-shield";
 import { isNotApiToken, requireScope } from "../../graphql/rules.js";
 import { ApiScope } from "./api-scope.js";
+import { issueCommentsNeedIssuesWrite } from "./comment-subject.rule.js";
 
 type ShieldRule = Parameters<typeof or>[number];
 
@@ -84,15 +85,38 @@ export const ROOT_FIELD_SCOPES: Record<"Query" | "Mutation", Record<string, Scop
   },
 };
 
+/**
+ * Fields below the root that cross from one area into another: a staff owner's ticket token
+ * must not read issues through `Ticket.linkedIssues`, nor an issue token tickets.
+ */
+export const NESTED_FIELD_SCOPES: Record<string, ApiScope> = {
+  "Ticket.linkedIssues": ISSUES_READ,
+  "Issue.linkedTickets": TICKETS_READ,
+};
+export const NESTED_FIELD_SCOPE_PATHS = Object.keys(NESTED_FIELD_SCOPES);
+
+/** Extra checks the table cannot express: which area a comment belongs to depends on its subject. */
+const EXTRA_RULES: Record<string, ShieldRule> = {
+  "Mutation.addComment": issueCommentsNeedIssuesWrite,
+  "Mutation.editComment": issueCommentsNeedIssuesWrite,
+  "Mutation.deleteComment": issueCommentsNeedIssuesWrite,
+};
+
 export function scopeRequirementOf(type: string, field: string): ScopeRequirement {
   return ROOT_FIELD_SCOPES[type as "Query" | "Mutation"]?.[field] ?? "session";
 }
 
-/** The extra rule for a root field, for shield.ts `withRootFieldRequirements`. */
+/** The extra rule for a field, for shield.ts `withRootFieldRequirements`; null for none. */
 export function apiTokenRuleFor(type: string, field: string): ShieldRule | null {
+  if (type !== "Query" && type !== "Mutation") {
+    const nested = NESTED_FIELD_SCOPES[`${type}.${field}`];
+    return nested ? requireScope(nested) : null;
+  }
   const requirement = scopeRequirementOf(type, field);
   if (requirement === "any") return null;
   if (requirement === "session") return isNotApiToken;
-  const scopes = Array.isArray(requirement) ? requirement : [requirement];
-  return scopes.length === 1 ? requireScope(scopes[0]!) : and(...scopes.map(requireScope));
+  const scopes = (Array.isArray(requirement) ? requirement : [requirement]).map(requireScope);
+  const extra = EXTRA_RULES[`${type}.${field}`];
+  const rules: ShieldRule[] = extra ? [...scopes, extra] : scopes;
+  return rules.length === 1 ? rules[0]! : and(...rules);
 }

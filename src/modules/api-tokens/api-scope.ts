@@ -48,3 +48,11 @@ export function parseStoredScopes(stored: string): ApiScope[] {
   const known = new Set<string>(Object.values(ApiScope));
   return stored.split(" ").filter((s): s is ApiScope => known.has(s));
 }
+
+/**
+ * Why the caller may not do something that needs `scope`, or null: sessions are never limited
+ * by scopes. For routes outside GraphQL (the CSV export), which graphql-shield does not cover.
+ */
+export function missingScope(viewer: { scopes?: readonly ApiScope[] | null }, scope: ApiScope): string | null {
+  return viewer.scopes && !scopeAllows(viewer.scopes, scope) ? `This API token lacks the "${scope}" scope.` : null;
+}

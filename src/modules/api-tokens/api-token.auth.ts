@@ -29,6 +29,13 @@ const INVALID = "The API token is invalid, expired or revoked. Create a new one.
  */
 export class ApiTokenAuthenticator {
   private readonly cache = new LRUCache<string, TokenState>({ max: 20_000, ttl: CACHE_MS });
+  /**
+   * Owners changed in the last CACHE_MS: read fresh, not cached, because they are forgotten
+   * before the change commits (as in viewer-cache.ts) and a read in between sees the old row.
+   */
+  private readonly changedOwners = new LRUCache<string, true>({ max: 20_000, ttl: CACHE_MS });
+  /** Tokens revoked in the last CACHE_MS, likewise: a read racing the revocation must not be cached. */
+  private readonly changedTokens = new LRUCache<string, true>({ max: 20_000, ttl: CACHE_MS });
 
   async authenticate(em: EntityManager, presented: string, ip: string, now: Date): Promise<{ viewer: Viewer | null; problem: string | null }> {
     if (presented.length > 200) return { viewer: null, problem: INVALID };
@@ -47,7 +54,7 @@ export class ApiTokenAuthenticator {
         usable: !token.revokedAt && !owner.deactivatedAt,
         lastUsedAt: token.lastUsedAt,
       };
-      this.cache.set(hash, state);
+      if (!this.changedOwners.has(owner.id) && !this.changedTokens.has(token.id)) this.cache.set(hash, state);
     }
     if (!state.usable || state.expiresAt <= now) return { viewer: null, problem: INVALID };
     if (!state.lastUsedAt || now.getTime() - state.lastUsedAt.getTime() >= LAST_USE_PRECISION_MS) {
@@ -61,11 +68,13 @@ export class ApiTokenAuthenticator {
   }
 
   forgetToken(tokenId: string): void {
+    this.changedTokens.set(tokenId, true);
     for (const [hash, state] of this.cache.entries()) if (state.tokenId === tokenId) this.cache.delete(hash);
   }
 
   /** Called when a user's role or status changes (ViewerCache.forgetUser). */
   forgetUser(userId: string): void {
+    this.changedOwners.set(userId, true);
     for (const [hash, state] of this.cache.entries()) if (state.userId === userId) this.cache.delete(hash);
   }
 }

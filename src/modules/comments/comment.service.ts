@@ -4,6 +4,7 @@ import { ForbiddenError, NotFoundError } from "../../graphql/errors.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { Issue } from "../issues/issue.entity.js";
+import { notifyTicketComment } from "../mail/ticket-notifications.js";
 import { assertVersion, conflictOnRace, READ_ONLY } from "../issues/write-conflicts.js";
 import { canView } from "../tickets/ticket.access.js";
 import { Ticket } from "../tickets/ticket.entity.js";
@@ -51,6 +52,7 @@ export class CommentService {
           },
           this.tickets.now(),
         );
+        if (ticket) await notifyTicketComment(tx, ticket, viewer, input.body, internal); // issue #6: emails the requester or the assignee (mail module)
         if (ticket && this.tickets.commentChangesTicket(ticket, viewer, internal)) {
           // Managed and re-read: its version guards the change against a concurrent one.
           const managed = await tx.findOneOrFail(Ticket, { id: ticket.id }, { refresh: true });

@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/core";
 import { User } from "../users/user.entity.js";
+import { isStaff, type Role } from "../users/user.role.js";
 import { NotificationPreferences, type NotificationSetting } from "./notification-preferences.entity.js";
 import { enqueueMail } from "./outbox.js";
 import { replyMail, resolvedMail } from "./ticket-mail.templates.js";
@@ -50,4 +51,35 @@ export async function enqueueTicketNotification(em: EntityManager, n: TicketNoti
       ? resolvedMail(facts)
       : replyMail({ ...facts, authorName: actor?.displayName ?? "Someone", body: n.body ?? "", toAssignee: n.kind === "CUSTOMER_REPLY" });
   enqueueMail(em, { to: recipient.email, kind: n.kind === "TICKET_RESOLVED" ? "TICKET_RESOLVED" : "TICKET_REPLY", ...content });
+}
+
+/** What the ticket hooks need of a ticket (the Ticket entity has it). */
+interface TicketFacts {
+  id: string;
+  number: number;
+  subject: string;
+  requester: { id: string };
+  assignee: { id: string } | null;
+}
+
+/**
+ * After a comment on a ticket, in its transaction: a public reply by an agent or admin goes to
+ * the requester, a public reply by anyone else (the customer) to the assignee. Internal notes
+ * send nothing. Called by CommentService.add.
+ */
+export async function notifyTicketComment(em: EntityManager, ticket: TicketFacts, author: { userId: string; role: Role }, body: string, internal: boolean): Promise<void> {
+  if (internal) return;
+  const byStaff = isStaff(author.role);
+  await enqueueTicketNotification(em, {
+    kind: byStaff ? "AGENT_REPLY" : "CUSTOMER_REPLY",
+    ticket,
+    recipientId: byStaff ? ticket.requester.id : (ticket.assignee?.id ?? null),
+    actorId: author.userId,
+    body,
+  });
+}
+
+/** After a ticket moved to RESOLVED, in that transaction: its requester hears of it. Called by TicketService.transition. */
+export async function notifyTicketResolved(em: EntityManager, ticket: TicketFacts, actorId: string): Promise<void> {
+  await enqueueTicketNotification(em, { kind: "TICKET_RESOLVED", ticket, recipientId: ticket.requester.id, actorId });
 }

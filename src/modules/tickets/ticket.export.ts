@@ -6,6 +6,7 @@ import type { Viewer } from "../../graphql/context.js";
 import { AppError } from "../../graphql/errors.js";
 import { paginate } from "../../graphql/pagination.js";
 import { authenticate } from "../../server/viewer.js";
+import { ApiScope, missingScope } from "../api-tokens/api-scope.js";
 import type { Services } from "../../services.js";
 import { User } from "../users/user.entity.js";
 import { Ticket } from "./ticket.entity.js";
@@ -94,8 +95,10 @@ async function* ticketRecords(services: Services, viewer: Viewer, filter: Ticket
  */
 export function registerTicketExport(app: FastifyInstance, services: Services): void {
   app.get("/export/tickets.csv", async (request, reply) => {
-    const auth = await authenticate(services, services.orm.em.fork(), request.headers.authorization);
+    const auth = await authenticate(services, services.orm.em.fork(), request.headers.authorization, request.ip);
     if (!auth.viewer) return sendError(reply, 401, { code: "UNAUTHENTICATED", message: auth.problem ?? "Authentication required: send a valid access token." });
+    const lacking = missingScope(auth.viewer, ApiScope.TICKETS_READ); // issue #6: an API token needs tickets:read here, as for `tickets`
+    if (lacking) return sendError(reply, 403, { code: "FORBIDDEN", message: lacking });
     const parsed = querySchema.safeParse(request.query);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;

@@ -5,6 +5,7 @@ import { BadUserInputError, ForbiddenError, NotFoundError } from "../../graphql/
 import { paginate } from "../../graphql/pagination.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { recordAudit } from "../audit/audit.service.js";
+import { notifyTicketResolved } from "../mail/ticket-notifications.js";
 import { assertVersion, conflictOnRace, READ_ONLY } from "../issues/write-conflicts.js";
 import { User } from "../users/user.entity.js";
 import { isStaff, Role } from "../users/user.role.js";
@@ -156,6 +157,7 @@ export class TicketService {
         assertVersion("ticket", ticket.version, expectedVersion);
         assertTransition(ticket.status, to, { role: viewer.role, isRequester: isRequester(ticket, viewer) });
         this.moveTo(tx, request, viewer.userId, ticket, to, {});
+        if (to === TicketStatus.RESOLVED) await notifyTicketResolved(tx, ticket, viewer.userId); // issue #6: emails the requester (mail module)
         await tx.flush();
         return ticket;
       }),

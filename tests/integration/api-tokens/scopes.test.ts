@@ -11,7 +11,7 @@ type Scope = "TICKETS_READ" | "TICKETS_WRITE" | "ISSUES_READ" | "ISSUES_WRITE" |
 let t: TestServer;
 let admin: { id: string; token: string };
 let customer: { id: string; token: string };
-let fixture: { ticketId: string; projectId: string; issueId: string };
+let fixture: { ticketId: string; projectId: string; issueId: string; linkedIssueId: string };
 const tokens = new Map<string, string>();
 let counter = 0;
 
@@ -36,6 +36,21 @@ const OPERATIONS: Record<string, { needs: Scope | Scope[] | "any"; run: (token: 
   "comment on a ticket": {
     needs: "TICKETS_WRITE",
     run: (tk) => t.gql(`mutation($i: AddCommentInput!) { addComment(input: $i) { id } }`, { i: { subjectId: fixture.ticketId, body: "On it.", internal: true } }, tk),
+  },
+  "export tickets as CSV": {
+    needs: "TICKETS_READ",
+    run: async (tk) => {
+      const res = await t.http<{ error?: { code: string; message: string } }>("/export/tickets.csv", { headers: { authorization: `Bearer ${tk}` } });
+      return res.status === 200 ? {} : { errors: [{ message: res.body.error!.message, extensions: { code: res.body.error!.code } }] };
+    },
+  },
+  "read a ticket's linked issues": {
+    needs: ["TICKETS_READ", "ISSUES_READ"],
+    run: (tk) => t.gql(`query($id: ID!) { ticket(id: $id) { linkedIssues { id } } }`, { id: fixture.ticketId }, tk),
+  },
+  "comment on an issue": {
+    needs: ["TICKETS_WRITE", "ISSUES_WRITE"],
+    run: (tk) => t.gql(`mutation($i: AddCommentInput!) { addComment(input: $i) { id } }`, { i: { subjectId: fixture.issueId, body: "Root cause found." } }, tk),
   },
   "read projects": { needs: "ISSUES_READ", run: (tk) => t.gql(`{ projects(first: 1) { totalCount } }`, {}, tk) },
   "read issues": { needs: "ISSUES_READ", run: (tk) => t.gql(`{ issues(first: 1) { totalCount } }`, {}, tk) },
@@ -73,7 +88,9 @@ beforeAll(async () => {
   const ticket = await t.gql(`mutation($i: CreateTicketInput!) { createTicket(input: $i) { id } }`, { i: { subject: "VPN down", description: "Since this morning." } }, customer.token);
   const project = await t.gql(`mutation { createProject(input: { key: "SCOPE", name: "Scopes" }) { id } }`, {}, admin.token);
   const issue = await t.gql(`mutation($i: CreateIssueInput!) { createIssue(input: $i) { id } }`, { i: { projectId: project.data!.createProject.id, title: "VPN gateway" } }, admin.token);
-  fixture = { ticketId: ticket.data!.createTicket.id, projectId: project.data!.createProject.id, issueId: issue.data!.createIssue.id };
+  const linked = await t.gql(`mutation($i: CreateIssueInput!) { createIssue(input: $i) { id } }`, { i: { projectId: project.data!.createProject.id, title: "Already linked" } }, admin.token);
+  fixture = { ticketId: ticket.data!.createTicket.id, projectId: project.data!.createProject.id, issueId: issue.data!.createIssue.id, linkedIssueId: linked.data!.createIssue.id };
+  await t.gql(`mutation($t: ID!, $i: ID!) { linkTicketToIssue(ticketId: $t, issueId: $i) { __typename } }`, { t: fixture.ticketId, i: fixture.linkedIssueId }, admin.token);
 });
 afterAll(() => t?.close());
 
@@ -88,7 +105,7 @@ describe.each(SINGLE_SCOPES)("a token with %s", (...scopes: Scope[]) => {
         expect(res.errors).toBeUndefined();
       } else {
         expect(res.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
-        expect(res.errors?.[0]?.message).toMatch(/lacks the "(tickets|issues):(read|write)"|lacks the "admin"/);
+        expect(res.errors?.[0]?.message).toMatch(/This API token lacks the "(tickets:read|tickets:write|issues:read|issues:write|admin)" scope/);
       }
     });
   }

@@ -133,6 +133,18 @@ describe("GET /export/tickets.csv", () => {
     }
   });
 
+  it("accepts a personal API token only with the tickets:read scope", async () => {
+    const token = async (scopes: string[]) => {
+      const res = await t.gql(`mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token } }`, { i: { name: scopes.join(" "), scopes, expiresAt: new Date(Date.now() + 86_400_000).toISOString() } }, agent.token);
+      return ok(res, "createApiToken").token as string;
+    };
+    const reader = await exportCsv(await token(["TICKETS_READ"]), "?priority=URGENT");
+    expect(reader.records.map((r) => r.reference)).toEqual([tricky.reference]);
+    const { res } = await exportCsv(await token(["ISSUES_READ"]));
+    expect(res.status).toBe(403);
+    expect((res.body as any).error.code).toBe("FORBIDDEN");
+  });
+
   it("answers bad parameters with 400 naming the parameter, and project filters by customers with 403", async () => {
     for (const [query, field] of [
       ["?status=SLEEPING", "status"],

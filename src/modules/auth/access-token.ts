@@ -17,14 +17,14 @@ export interface AccessClaims {
 
 export class AccessTokens {
   /** Verified tokens, so a client's repeated requests pay for the signature check once (null: off, for the benchmark). */
-  private readonly verified: LRUCache<string, AccessClaims> | null;
+  private readonly verified: LRUCache<string, AccessClaims & { kid: string }> | null;
 
   constructor(
     private readonly keys: SigningKeys,
     private readonly config: AppConfig["jwt"],
     options: { cache?: boolean } = {},
   ) {
-    this.verified = (options.cache ?? true) ? new LRUCache<string, AccessClaims>({ max: 10_000 }) : null;
+    this.verified = (options.cache ?? true) ? new LRUCache<string, AccessClaims & { kid: string }>({ max: 10_000 }) : null;
   }
 
   get ttlSeconds(): number {
@@ -49,7 +49,8 @@ export class AccessTokens {
     const now = Math.floor(Date.now() / 1000);
     const cached = this.verified?.get(token);
     if (cached) {
-      if (cached.expiresAt > now) return cached;
+      // A key retired since (keys:rotate --retire-previous, for a leaked key) takes its tokens with it.
+      if (cached.expiresAt > now && this.keys.trusts(cached.kid)) return cached;
       this.verified!.delete(token);
       return null;
     }
@@ -68,7 +69,7 @@ export class AccessTokens {
       const role = payload.role as Role;
       if (typeof payload.sid !== "string" || !Object.values(Role).includes(role)) return null;
       const claims: AccessClaims = { userId: payload.sub!, sessionId: payload.sid, role, expiresAt: payload.exp! };
-      this.verified?.set(token, claims);
+      this.verified?.set(token, { ...claims, kid: header.kid! });
       return claims;
     } catch {
       return null;

@@ -94,6 +94,11 @@ export class SigningKeys {
     return key?.publicKey;
   }
 
+  /** Whether tokens signed under `kid` still verify (the key is loaded and not retired). */
+  trusts(kid: string): boolean {
+    return this.keys.has(kid);
+  }
+
   jwks(): { keys: jose.JWK[] } {
     return { keys: [...this.keys.values()].map((k) => k.publicJwk) };
   }

@@ -164,4 +164,18 @@ describe("signing key rotation", () => {
     expect(jose.decodeProtectedHeader(relogged.accessToken).kid).toBe(newKid);
     expect((await adminQueryWith(relogged.accessToken)).errors).toBeUndefined();
   });
+
+  it("stops a retired key's tokens at once, even tokens already verified and cached", async () => {
+    // keys:rotate --retire-previous, for a leaked key: its tokens must stop with the reload.
+    const { accessToken } = await t.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    expect((await adminQueryWith(accessToken)).errors).toBeUndefined(); // verified, so cached
+    const leaked = jose.decodeProtectedHeader(accessToken).kid;
+    await t.server.services.keys.rotate(0); // the previous keys stop verifying now
+    expect((await t.http<typeof jwks>("/.well-known/jwks.json")).body.keys.map((k) => k.kid)).not.toContain(leaked);
+
+    const res = await adminQueryWith(accessToken);
+    expect(res.errors![0]!.extensions!.code).toBe("UNAUTHENTICATED");
+    const fresh = await t.login(ADMIN_EMAIL, ADMIN_PASSWORD);
+    expect((await adminQueryWith(fresh.accessToken)).errors).toBeUndefined();
+  });
 });

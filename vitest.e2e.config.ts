@@ -15,6 +15,9 @@ export default defineConfig({
     // One browser at a time: two cores are shared by Chromium, Node and MariaDB.
     fileParallelism: false,
     maxWorkers: 1,
+    // Files run one after another in one worker: loading the server's modules once instead of
+    // once per file saves ~10 s a file. Each file still boots its own server and database.
+    isolate: false,
     testTimeout: 60_000,
     passWithNoTests: true,
   },

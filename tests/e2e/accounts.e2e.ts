@@ -46,7 +46,7 @@ describe("signing out", () => {
 
     const cookie = (await page.context().cookies()).find((c) => c.name === "deskql_refresh");
     expect(cookie).toMatchObject({ httpOnly: true, secure: true, sameSite: "Strict", path: "/auth" });
-    expect(await page.evaluate(() => document.cookie)).not.toContain("deskql_refresh");
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie)).not.toContain("deskql_refresh");
 
     await signOut(page);
     await heading(page, "Sign in to DeskQL").waitFor();

@@ -17,10 +17,10 @@ const HOSTILE_COMMENT = [
 ].join("\n\n");
 
 describe("stored markup in comments", () => {
-  it("a stored script in a comment does not run for its author or for the agent who reads it", async () => {
+  it("a stored script in a comment or a description does not run for its author or for the agent who reads it", async () => {
     const customer = await app.t.createUser("CUSTOMER", "Mallory Customer");
     const agent = await app.t.createUser("AGENT", "Alex Agent");
-    const ticket = await openTicket(app.t, customer.token, "Attachment renders oddly");
+    const ticket = await openTicket(app.t, customer.token, "Attachment renders oddly", HOSTILE_COMMENT);
 
     const author = await app.newPage();
     await signIn(author, customer.email, customer.password);
@@ -29,8 +29,9 @@ describe("stored markup in comments", () => {
     await author.getByLabel("Your reply").fill(HOSTILE_COMMENT);
     // The preview renders through the same sanitiser as the conversation.
     await author.getByRole("button", { name: "Preview" }).click();
-    await author.getByText("Here is my log").waitFor();
-    await expectInert(author, author.locator("[aria-live]").filter({ hasText: "Here is my log" }));
+    const preview = author.locator("[aria-live]").filter({ hasText: "Here is my log" });
+    await preview.waitFor();
+    await expectInert(author, preview);
     await author.getByRole("button", { name: "Write" }).click();
     await author.getByRole("button", { name: "Send reply" }).click();
     const authored = author.getByRole("article", { name: "Reply" }).filter({ hasText: "Here is my log" });
@@ -44,6 +45,7 @@ describe("stored markup in comments", () => {
     const stored = reader.getByRole("article", { name: "Reply" }).filter({ hasText: "Here is my log" });
     await stored.waitFor();
     await expectInert(reader, stored);
+    await expectInert(reader, reader.getByRole("region", { name: "Description" }));
     await reader.reload();
     await stored.waitFor();
     await expectInert(reader, stored);
@@ -65,6 +67,6 @@ async function expectInert(page: Page, comment: Locator): Promise<void> {
 
   await link.click();
   await body.getByText("hover me").hover();
-  expect(await page.evaluate(() => "__pwned" in window)).toBe(false);
+  expect(await page.evaluate(() => "__pwned" in globalThis)).toBe(false);
   expect(app.log(page).dialogs).toEqual([]);
 }

@@ -5,6 +5,14 @@ import { chromium, type Browser } from "playwright-core";
 /** Debian's Chromium (CI: `apt-get install -y chromium`); playwright-core never downloads one. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
+export function assertChromiumInstalled(): void {
+  if (existsSync(CHROMIUM_PATH)) return;
+  throw new Error(
+    `Chromium is not installed at ${CHROMIUM_PATH}. Install Debian's build with \`apt-get install -y chromium\` ` +
+      "(or point CHROMIUM_PATH at a Chromium binary); the e2e tests never download a browser.",
+  );
+}
+
 /** base64(sha256(SubjectPublicKeyInfo)): the form `--ignore-certificate-errors-spki-list` takes. */
 export function spkiHash(certPem: Buffer | string): string {
   const spki = new X509Certificate(certPem).publicKey.export({ type: "spki", format: "der" });
@@ -17,12 +25,7 @@ export function spkiHash(certPem: Buffer | string): string {
  * context, so Secure cookies and the Web Locks API behave as they do in production.
  */
 export async function launchChromium(trustedCertPem: Buffer): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Chromium is not installed at ${CHROMIUM_PATH}. Install Debian's build with \`apt-get install -y chromium\` ` +
-        "(or point CHROMIUM_PATH at a Chromium binary); the e2e tests never download a browser.",
-    );
-  }
+  assertChromiumInstalled();
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: [

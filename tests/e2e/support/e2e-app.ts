@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll } from "vitest";
 import { startTestServer, type TestServer } from "../../support/server.js";
-import { launchChromium } from "./browser.js";
+import { assertChromiumInstalled, launchChromium } from "./browser.js";
 
 const CLIENT_DIR = fileURLToPath(new URL("../../../frontend/dist/", import.meta.url));
 const ARTIFACTS_DIR = fileURLToPath(new URL("../../artifacts/e2e/", import.meta.url));
@@ -35,10 +35,12 @@ export function useE2EApp(options: { env?: Record<string, string> } = {}): E2EAp
   let server: TestServer | undefined;
   let browser: Browser | undefined;
   let contexts: BrowserContext[] = [];
+  let pages: Page[] = [];
   let kept: Page | undefined;
   const logs = new WeakMap<Page, PageLog>();
 
   beforeAll(async () => {
+    assertChromiumInstalled();
     if (!existsSync(`${CLIENT_DIR}index.html`)) {
       throw new Error(`No built client in ${CLIENT_DIR}: run \`npm run build:client\` first (npm run test:client does).`);
     }
@@ -48,7 +50,9 @@ export function useE2EApp(options: { env?: Record<string, string> } = {}): E2EAp
 
   afterEach(async (ctx) => {
     const page = kept;
+    const opened = pages;
     kept = undefined;
+    pages = [];
     try {
       if (page && !page.isClosed()) {
         mkdirSync(ARTIFACTS_DIR, { recursive: true });
@@ -59,7 +63,7 @@ export function useE2EApp(options: { env?: Record<string, string> } = {}): E2EAp
       contexts = [];
     }
     // A script that throws in the client is a bug even when the screen looks right.
-    const errors = page ? logs.get(page)?.errors ?? [] : [];
+    const errors = opened.flatMap((p) => logs.get(p)?.errors ?? []);
     if (errors.length) throw new Error(`Uncaught errors in the page: ${errors.join(" | ")}`);
   });
 
@@ -86,6 +90,7 @@ export function useE2EApp(options: { env?: Record<string, string> } = {}): E2EAp
         log.dialogs.push({ type: dialog.type(), message: dialog.message() });
         void (dialog.type() === "confirm" ? dialog.accept() : dialog.dismiss());
       });
+      pages.push(page);
       kept = page;
       return page;
     },

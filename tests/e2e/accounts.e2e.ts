@@ -29,9 +29,8 @@ describe("signing in", () => {
     // The right password does not get past the lock either.
     await fillSignIn(page, customer.email, customer.password);
     await alert.getByText(/This account is locked/).waitFor();
-    await page.waitForLoadState("networkidle");
     expect(page.url()).toContain("#/signin");
-    await expect(heading(page, "Sign in to DeskQL").isVisible()).resolves.toBe(true);
+    await heading(page, "Sign in to DeskQL").waitFor();
   });
 });
 
@@ -104,7 +103,7 @@ describe("administration", () => {
     await agentPage.reload();
     await heading(agentPage, "Queue").waitFor();
     await agentNav.getByRole("link", { name: "Users" }).waitFor();
-    await expect(agentPage.getByRole("banner").getByText("Admin", { exact: true }).isVisible()).resolves.toBe(true);
+    await agentPage.getByRole("banner").getByText("Admin", { exact: true }).waitFor();
 
     // And the change is on the record.
     await navigate(admin, "Audit trail");
@@ -112,7 +111,7 @@ describe("administration", () => {
     await admin.getByLabel("Action").selectOption({ label: "Role changed" });
     const event = admin.getByRole("list", { name: "Audit events" }).getByRole("listitem").filter({ hasText: agent.id });
     await event.first().waitFor();
-    await expect(event.first().getByText("Role changed").isVisible()).resolves.toBe(true);
+    await event.first().getByText("Role changed").waitFor();
     app.keep(admin);
   });
 });

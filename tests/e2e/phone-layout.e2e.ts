@@ -48,7 +48,7 @@ describe("at phone width (375 x 812)", () => {
     await page.getByRole("article", { name: "Reply" }).getByText("Get-MailboxAutoReplyConfiguration").waitFor();
     await expectFits(page, "Ticket");
     await page.getByRole("button", { name: "Menu" }).click();
-    await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My tickets" }).isVisible()).resolves.toBe(true);
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "My tickets" }).waitFor();
     await expectFits(page, "Ticket with the menu open");
   });
 

@@ -57,7 +57,7 @@ async function expectInert(page: Page, comment: Locator): Promise<void> {
   const body = comment.locator(".markdown");
   await expect(body.locator("script, img, svg, iframe, object, embed, style, form").count()).resolves.toBe(0);
   await expect(body.locator("[onerror], [onload], [onmouseover], [onclick], [style]").count()).resolves.toBe(0);
-  await expect(body.getByText("hover me").isVisible()).resolves.toBe(true);
+  await body.getByText("hover me").waitFor();
 
   const link = body.locator("a", { hasText: "click me" });
   await expect(link.count()).resolves.toBe(1);

@@ -19,7 +19,7 @@ describe("a ticket from sign-up to reopening", () => {
     await page.getByRole("button", { name: "Create account" }).click();
 
     await heading(page, "My tickets").waitFor();
-    await expect(page.getByText("You have not opened any tickets yet").isVisible()).resolves.toBe(true);
+    await page.getByText("You have not opened any tickets yet").waitFor();
     await page.getByRole("main").getByRole("link", { name: "New ticket" }).click();
 
     await heading(page, "New ticket").waitFor();
@@ -31,9 +31,9 @@ describe("a ticket from sign-up to reopening", () => {
 
     await heading(page, "Printer on floor 3 jams on every page").waitFor();
     const details = page.getByRole("complementary", { name: "Ticket details" });
-    await expect(details.getByText("Casey Customer").first().isVisible()).resolves.toBe(true);
-    expect(await shownTicketStatus(page)).toBe("Open");
-    await expect(page.getByRole("strong").filter({ hasText: "floor 3 printer" }).isVisible()).resolves.toBe(true);
+    await details.getByText("Casey Customer").first().waitFor();
+    await expect.poll(() => shownTicketStatus(page)).toBe("Open");
+    await page.getByRole("strong").filter({ hasText: "floor 3 printer" }).waitFor();
 
     // The desk sees it as the customer wrote it.
     const ticketId = page.url().split("#/tickets/")[1]!;
@@ -76,7 +76,7 @@ describe("a ticket from sign-up to reopening", () => {
     await status.getByRole("button", { name: "Start work" }).click();
     await status.getByRole("button", { name: "Mark resolved" }).click();
     await status.getByRole("button", { name: "Reopen" }).waitFor();
-    expect(await shownTicketStatus(page)).toBe("Resolved");
+    await expect.poll(() => shownTicketStatus(page)).toBe("Resolved");
 
     expect(await ticketStatus(app.t, agent.token, ticket.id)).toBe("RESOLVED");
   });
@@ -97,7 +97,7 @@ describe("a ticket from sign-up to reopening", () => {
     await heading(page, "Cannot open shared calendar").waitFor();
     const reply = page.getByRole("article", { name: "Reply" });
     await reply.getByText("I re-shared the calendar with you").waitFor();
-    await expect(reply.getByText("Sam Support").isVisible()).resolves.toBe(true);
+    await reply.getByText("Sam Support").waitFor();
     await expect(page.getByRole("article", { name: "Internal note" }).count()).resolves.toBe(0);
     expect(await page.getByRole("main").textContent()).not.toContain("legacy cluster");
 

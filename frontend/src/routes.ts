@@ -2,8 +2,12 @@ import type { Component } from "svelte";
 import Account from "./features/account/Account.svelte";
 import AuditTrail from "./features/admin/AuditTrail.svelte";
 import Users from "./features/admin/Users.svelte";
+import ForgotPassword from "./features/auth/ForgotPassword.svelte";
+import ResetPassword from "./features/auth/ResetPassword.svelte";
 import SignIn from "./features/auth/SignIn.svelte";
+import SignInLink from "./features/auth/SignInLink.svelte";
 import SignUp from "./features/auth/SignUp.svelte";
+import VerifyEmail from "./features/auth/VerifyEmail.svelte";
 import IssuePage from "./features/projects/IssuePage.svelte";
 import ProjectBoard from "./features/projects/ProjectBoard.svelte";
 import Projects from "./features/projects/Projects.svelte";
@@ -13,8 +17,11 @@ import Queue from "./features/tickets/Queue.svelte";
 import TicketPage from "./features/tickets/TicketPage.svelte";
 import { matchPath } from "./lib/router/hash-location.ts";
 
-/** Who may open a route; the server enforces the same rules; this only avoids dead ends. */
-export type Access = "guest" | "signed-in" | "staff" | "admin";
+/**
+ * Who may open a route; the server enforces the same rules; this only avoids dead ends.
+ * "anyone": signed in or not, e.g. the pages that emailed links open.
+ */
+export type Access = "guest" | "anyone" | "signed-in" | "staff" | "admin";
 
 export interface RouteProps {
   params: Record<string, string>;
@@ -31,6 +38,10 @@ export interface RouteDef {
 export const routes: RouteDef[] = [
   { pattern: "/signin", component: SignIn, title: "Sign in", access: "guest" },
   { pattern: "/signup", component: SignUp, title: "Create account", access: "guest" },
+  { pattern: "/forgot-password", component: ForgotPassword, title: "Forgot password", access: "guest" },
+  { pattern: "/reset-password/:token", component: ResetPassword, title: "Choose a new password", access: "anyone" },
+  { pattern: "/verify-email/:token", component: VerifyEmail, title: "Verify email", access: "anyone" },
+  { pattern: "/sign-in-link/:token", component: SignInLink, title: "Signing in", access: "anyone" },
   { pattern: "/tickets", component: MyTickets, title: "Tickets", access: "signed-in" },
   { pattern: "/tickets/new", component: NewTicket, title: "New ticket", access: "signed-in" },
   { pattern: "/tickets/:id", component: TicketPage, title: "Ticket", access: "signed-in" },
@@ -55,6 +66,8 @@ export function mayOpen(access: Access, role: string | undefined): boolean {
   switch (access) {
     case "guest":
       return role === undefined;
+    case "anyone":
+      return true;
     case "signed-in":
       return role !== undefined;
     case "staff":

@@ -31,10 +31,11 @@ export function passwordLength(password: string): number {
   return [...password].length;
 }
 
-export function passwordRules(password: string, email: string): PasswordRule[] {
+/** `email` is null where the form does not know it (a reset link): the server checks that rule. */
+export function passwordRules(password: string, email: string | null): PasswordRule[] {
   const length = passwordLength(password);
   const empty = password.length === 0;
-  const localPart = email.split("@")[0]?.trim().toLowerCase() ?? "";
+  const localPart = email?.split("@")[0]?.trim().toLowerCase() ?? "";
   return [
     {
       id: "min",
@@ -51,14 +52,16 @@ export function passwordRules(password: string, email: string): PasswordRule[] {
       text: "Not a commonly used password (fully checked when you submit)",
       state: empty ? "pending" : looksObvious(password) ? "unmet" : "met",
     },
-    {
-      id: "email",
-      text: "Does not contain the part of your email before the @",
-      state: empty ? "pending" : localPart.length >= 3 && password.toLowerCase().includes(localPart) ? "unmet" : "met",
-    },
+    email === null
+      ? { id: "email", text: "Does not contain the part of your email before the @ (checked when you submit)", state: "pending" }
+      : {
+          id: "email",
+          text: "Does not contain the part of your email before the @",
+          state: empty ? "pending" : localPart.length >= 3 && password.toLowerCase().includes(localPart) ? "unmet" : "met",
+        },
   ];
 }
 
-export function passwordAcceptable(password: string, email: string): boolean {
-  return passwordRules(password, email).every((rule) => rule.state === "met");
+export function passwordAcceptable(password: string, email: string | null): boolean {
+  return password.length > 0 && passwordRules(password, email).every((rule) => rule.state !== "unmet");
 }

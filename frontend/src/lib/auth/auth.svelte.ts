@@ -1,5 +1,5 @@
 import { executeGraphQL } from "../api/graphql-http.ts";
-import { LoginMutation, RegisterMutation } from "../graphql/auth.documents.ts";
+import { LoginMutation, RegisterMutation, SignInWithLinkMutation } from "../graphql/auth.documents.ts";
 import { requestLogout, requestRefresh, type IssuedSession, type SessionUser } from "./auth-http.ts";
 
 export type { SessionUser };
@@ -109,6 +109,13 @@ export class AuthStore {
       { headers: { "X-Refresh-Cookie": "1" } },
     );
     this.#accept(data.register);
+    this.#broadcast({ type: "signed-in" });
+  }
+
+  /** Signs in with the token of an emailed sign-in link; the session is set up as for a password sign-in. */
+  async signInWithLink(token: string): Promise<void> {
+    const data = await executeGraphQL(SignInWithLinkMutation, { token }, { headers: { "X-Refresh-Cookie": "1" } });
+    this.#accept(data.signInWithLink);
     this.#broadcast({ type: "signed-in" });
   }
 

@@ -66,3 +66,36 @@ export const MeQuery = graphql(`
     }
   }
 `);
+
+export const RequestPasswordResetMutation = graphql(`
+  mutation RequestPasswordReset($email: String!) {
+    requestPasswordReset(email: $email)
+  }
+`);
+
+export const ResetPasswordMutation = graphql(`
+  mutation ResetPassword($token: String!, $newPassword: String!) {
+    resetPassword(token: $token, newPassword: $newPassword)
+  }
+`);
+
+export const VerifyEmailMutation = graphql(`
+  mutation VerifyEmail($token: String!) {
+    verifyEmail(token: $token)
+  }
+`);
+
+export const SignInWithLinkMutation = graphql(
+  `
+    mutation SignInWithLink($token: String!) {
+      signInWithLink(token: $token) {
+        accessToken
+        expiresIn
+        user {
+          ...SessionUserFields
+        }
+      }
+    }
+  `,
+  [SessionUserFields],
+);

@@ -1,0 +1,90 @@
+import { raw, ReferenceKind, type EntityClass, type EntityManager, type EntityMetadata, type FilterQuery, type QueryOrderMap } from "@mikro-orm/core";
+import type { SqlEntityManager } from "@mikro-orm/knex";
+
+/**
+ * Read-only snapshots of entities straight from SQL rows, for hot read loaders where MikroORM's
+ * hydration (entity construction, identity map, reference propagation) dominated a request's CPU
+ * time. Built from the entity's metadata, so new columns come along by themselves. A snapshot
+ * has the entity's prototype (its methods work) and its scalar fields; a many-to-one relation is
+ * `{ id }` (enough for `ticket.requester.id`). It is not managed: never change and flush one;
+ * writes load their own entities.
+ */
+export interface RowReader<T> {
+  /** The SELECT list, columns qualified by the alias. */
+  columns: string;
+  read(row: Record<string, unknown>): T;
+}
+
+type Convert = (value: unknown) => unknown;
+
+/** MySQL/MariaDB give Date objects and 0/1; SQLite gives epoch milliseconds and 0/1. */
+export function rowDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  if (typeof value === "number" || typeof value === "bigint") return new Date(Number(value));
+  const text = String(value);
+  // A DATETIME as text ("2026-01-02 03:04:05.678") is UTC here (forceUtcTimezone).
+  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(" ", "T")}Z`);
+}
+
+const rowBoolean: Convert = (value) => (value === null || value === undefined ? value : value === true || value === 1 || value === "1" || value === 1n);
+const rowNumber: Convert = (value) => (value === null || value === undefined ? value : Number(value));
+const rowJson: Convert = (value) => (typeof value === "string" ? JSON.parse(value) : value);
+
+const readers = new WeakMap<EntityMetadata, Map<string, RowReader<unknown>>>();
+
+export function rowReader<T extends object>(em: EntityManager, entity: EntityClass<T>, alias: string): RowReader<T> {
+  const meta = em.getMetadata().get<T>(entity.name);
+  let byAlias = readers.get(meta as EntityMetadata);
+  if (!byAlias) readers.set(meta as EntityMetadata, (byAlias = new Map()));
+  let reader = byAlias.get(alias) as RowReader<T> | undefined;
+  if (!reader) byAlias.set(alias, (reader = buildReader(meta, alias)));
+  return reader;
+}
+
+function buildReader<T extends object>(meta: EntityMetadata<T>, alias: string): RowReader<T> {
+  const fields: { name: string; column: string; convert: Convert | null; reference: string | null }[] = [];
+  for (const prop of meta.props) {
+    if (prop.persist === false || prop.hidden || prop.lazy || !prop.fieldNames?.length) continue;
+    if (prop.kind === ReferenceKind.SCALAR) {
+      const convert =
+        prop.runtimeType === "Date" ? rowDate : prop.runtimeType === "boolean" ? rowBoolean : prop.runtimeType === "number" ? rowNumber : prop.runtimeType === "object" ? rowJson : null;
+      fields.push({ name: prop.name, column: prop.fieldNames[0]!, convert, reference: null });
+    } else if ((prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner)) && prop.fieldNames.length === 1) {
+      fields.push({ name: prop.name, column: prop.fieldNames[0]!, convert: null, reference: prop.targetMeta?.primaryKeys[0] ?? "id" });
+    }
+  }
+  // MikroORM puts change-tracking setters for these properties on the entity's prototype; a
+  // layer of plain data properties in between keeps assignments on the snapshot plain.
+  const prototype = Object.create(meta.prototype as object) as object;
+  for (const f of fields) Object.defineProperty(prototype, f.name, { value: undefined, writable: true, configurable: true });
+  return {
+    columns: fields.map((f) => `${alias}.\`${f.column}\``).join(", "),
+    read(row) {
+      const snapshot = Object.create(prototype) as Record<string, unknown>;
+      for (const f of fields) {
+        const value = row[f.column];
+        if (f.reference) snapshot[f.name] = value === null || value === undefined ? null : { [f.reference]: value };
+        else snapshot[f.name] = f.convert ? f.convert(value) : value;
+      }
+      return snapshot as T;
+    },
+  };
+}
+
+/**
+ * `em.find` for read-only lists: the same filter (raw fragments included) and order, compiled by
+ * MikroORM's query builder, the rows read as snapshots instead of hydrated entities.
+ */
+export async function findSnapshots<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  where: FilterQuery<T>,
+  orderBy: QueryOrderMap<T>,
+  limit: number,
+): Promise<T[]> {
+  const reader = rowReader(em, entity, "e0");
+  const qb = (em as unknown as SqlEntityManager).createQueryBuilder(entity, "e0").select(raw(reader.columns)).where(where).orderBy(orderBy).limit(limit);
+  const rows = await qb.execute<Record<string, unknown>[]>("all", false);
+  return rows.map((row) => reader.read(row));
+}

@@ -1,4 +1,5 @@
-import type { EntityManager, EntityName, FilterQuery, FindOptions } from "@mikro-orm/core";
+import type { EntityClass, EntityManager, EntityName, FilterQuery, FindOptions, QueryOrderMap } from "@mikro-orm/core";
+import { findSnapshots } from "../db/read-rows.js";
 import { BadUserInputError } from "./errors.js";
 import type { Connection, PageArgs } from "./connection.types.js";
 
@@ -60,7 +61,11 @@ export async function paginate<T extends { id: string }>(
   where: FilterQuery<T> | (() => FilterQuery<T>),
   sort: SortKey,
   args: PageArgs,
-  options: Pick<FindOptions<T>, "populate"> & { dateField?: boolean } = {},
+  options: Pick<FindOptions<T>, "populate"> & {
+    dateField?: boolean;
+    /** Read-only snapshots instead of managed entities (db/read-rows.ts), for lists nothing writes to. */
+    snapshots?: boolean;
+  } = {},
 ): Promise<Connection<T>> {
   const { size, backward } = pageWindow(args);
   const isDate = options.dateField ?? /At$/.test(sort.field);
@@ -73,11 +78,10 @@ export async function paginate<T extends { id: string }>(
   const direction = backward ? flip(sort.direction) : sort.direction;
   const orderBy = sort.field === "id" ? { id: direction } : { [sort.field]: direction, id: direction };
 
-  const rows = await em.find(entity, { $and: conditions } as FilterQuery<T>, {
-    orderBy: orderBy as FindOptions<T>["orderBy"],
-    limit: size + 1,
-    populate: options.populate,
-  });
+  const query = { $and: conditions } as FilterQuery<T>;
+  const rows = options.snapshots
+    ? await findSnapshots(em, entity as EntityClass<T>, query, orderBy as QueryOrderMap<T>, size + 1)
+    : await em.find(entity, query, { orderBy: orderBy as FindOptions<T>["orderBy"], limit: size + 1, populate: options.populate });
   const more = rows.length > size;
   const page = more ? rows.slice(0, size) : rows;
   if (backward) page.reverse();

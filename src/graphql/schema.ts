@@ -1,6 +1,6 @@
 import "reflect-metadata";
 import { lexicographicSortSchema, type GraphQLSchema } from "graphql";
-import { buildSchema } from "type-graphql";
+import { buildSchema, getMetadataStorage } from "type-graphql";
 import { accountRules } from "../modules/account/account.rules.js";
 import { AccountResolver } from "../modules/account/account.resolver.js";
 import { apiTokenRuleFor, NESTED_FIELD_SCOPE_PATHS } from "../modules/api-tokens/api-scope.table.js";
@@ -49,12 +49,26 @@ export const ruleTree = withRootFieldRequirements(
 
 /** The schema as published (sorted, so `schema.graphql` diffs are stable), before permissions. */
 export async function buildBareSchema(): Promise<GraphQLSchema> {
+  useDefaultResolversForPlainFields();
   const schema = await buildSchema({
     resolvers: [...resolvers],
     validate: { forbidUnknownValues: false },
     emitSchemaFile: false,
   });
   return lexicographicSortSchema(schema);
+}
+
+/**
+ * type-graphql resolves every plain field (no @FieldResolver) through a wrapper that runs its
+ * middleware chain, allocating per call; we use neither its middlewares nor @Authorized
+ * (permissions are graphql-shield's), so plain fields get graphql's default resolver, as
+ * `simpleResolvers: true` on every object type would. Ticket queues resolve thousands of them.
+ */
+function useDefaultResolversForPlainFields(): void {
+  const storage = getMetadataStorage();
+  for (const type of storage.objectTypes as { simpleResolvers?: boolean }[]) type.simpleResolvers ??= true;
+  // graphql's default resolver reads the schema name: a field exposed under another name than its property keeps type-graphql's.
+  for (const field of storage.fields as { name: string; schemaName: string; simple?: boolean }[]) if (field.schemaName !== field.name) field.simple ??= false;
 }
 
 /** The executable schema: every field behind graphql-shield, deny by default. */

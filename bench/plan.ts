@@ -69,22 +69,29 @@ async function inParallel<T, R>(items: readonly T[], width: number, fn: (item: T
 
 /**
  * Our server's and B1's answers to the same request must be the same bytes. timeOpen counts
- * whole seconds up to "now", so DeskQL's answer is taken between two of B1's: it must equal one
- * of them (a second may tick between any two requests, not during both gaps).
+ * whole seconds up to "now", so DeskQL's answer is taken between two of B1's and must equal one
+ * of them. On a loaded machine a DeskQL answer can take long enough for a second to tick while
+ * it is being written (each ticket reads the clock), so after a few tries the answers may differ
+ * in timeOpen by at most one second and nowhere else; the note says which held.
  */
-async function sameBytes(ctx: PlanContext, token: string, body: string): Promise<string | null> {
+async function sameBytes(ctx: PlanContext, token: string, body: string): Promise<{ problem: string | null; exact: boolean }> {
   const ask = async (port: number) => (await post(port, "/graphql", body, { authorization: `Bearer ${token}` }, ctx.ca)).text;
+  const TIME_OPEN = /"timeOpen":(\d+)/g;
   let problem = "";
-  for (let attempt = 0; attempt < 3; attempt++) {
+  for (let attempt = 0; attempt < 6; attempt++) {
     const before = await ask(ctx.servers.b1.port);
     const ours = await ask(ctx.servers.main.port);
     const after = await ask(ctx.servers.b1.port);
-    if (ours === before || ours === after) return null;
+    if (ours === before || ours === after) return { problem: null, exact: true };
+    const oursTimes = [...ours.matchAll(TIME_OPEN)].map((m) => Number(m[1]));
+    const afterTimes = [...after.matchAll(TIME_OPEN)].map((m) => Number(m[1]));
+    const sameElsewhere = ours.replace(TIME_OPEN, "") === after.replace(TIME_OPEN, "") && oursTimes.length === afterTimes.length;
+    if (attempt >= 3 && sameElsewhere && oursTimes.every((t, i) => Math.abs(t - afterTimes[i]!) <= 1)) return { problem: null, exact: false };
     let i = 0;
     while (ours[i] === after[i]) i++;
     problem = `at byte ${i}: DeskQL …${ours.slice(Math.max(0, i - 60), i + 60)}… vs B1 …${after.slice(Math.max(0, i - 60), i + 60)}…`;
   }
-  return problem;
+  return { problem, exact: false };
 }
 
 /** Signs in the demo users, takes reference answers and checks B1 against DeskQL, then lists the scenarios. */
@@ -118,14 +125,21 @@ export async function buildPlan(ctx: PlanContext): Promise<Plan> {
   });
 
   // B1 must answer byte for byte what DeskQL answers before it is measured.
-  let b1Problem = await sameBytes(ctx, agent.token, q1.body);
-  if (b1Problem) b1Problem = `Q1 ${b1Problem}`;
-  for (const id of ticketIds.slice(0, 25)) {
-    if (b1Problem) break;
-    const p = await sameBytes(ctx, agent.token, JSON.stringify({ query: TICKET, variables: { id } }));
-    if (p) b1Problem = `Q2 (ticket ${id}) ${p}`;
-  }
-  ctx.log(b1Problem ? `B1 differs from DeskQL, left out: ${b1Problem}` : "B1 answers Q1 and Q2 (25 tickets) byte for byte like DeskQL");
+  let b1Problem: string | null = null;
+  let inexact = 0;
+  const compare = async (label: string, body: string) => {
+    if (b1Problem) return;
+    const { problem, exact } = await sameBytes(ctx, agent.token, body);
+    if (problem) b1Problem = `${label} ${problem}`;
+    if (!exact) inexact++;
+  };
+  await compare("Q1", q1.body);
+  for (const id of ticketIds.slice(0, 25)) await compare(`Q2 (ticket ${id})`, JSON.stringify({ query: TICKET, variables: { id } }));
+  const equality = inexact
+    ? `B1's answers equal DeskQL's byte for byte for Q1 and 25 Q2 tickets, except that in ${inexact} of the 26 a second ticked while DeskQL wrote its answer (timeOpen off by one, everything else identical)`
+    : "B1's answers equal DeskQL's byte for byte for Q1 and 25 Q2 tickets";
+  ctx.log(b1Problem ? `B1 differs from DeskQL, left out: ${b1Problem}` : equality);
+  if (!b1Problem) notes.push(`${equality}.`);
 
   // Q3: tickets still open to comments; a snapshot to put them back after every run.
   const q3Ids = (await rows(db, "select id from tickets where status <> 'CLOSED' order by number limit ?", [Q3_TICKETS])).map((r) => r.id as string);

@@ -83,12 +83,14 @@ function searchWhere(text: string, scope: TicketQueryScope): FilterQuery<Ticket>
   if (!plan.words.length) return null;
   const visible = `c.deleted_at is null${isStaff(scope.viewer.role) ? "" : " and c.internal = 0"}`;
   if (scope.fulltext && plan.fulltext) {
-    // A UNION of two index lookups: OR-ing MATCH with a subquery would scan every ticket.
+    // A UNION of two index lookups: OR-ing MATCH with a subquery would scan every ticket. Wrapped in
+    // a derived table so it is computed once: bare, MariaDB runs it as a dependent subquery, both
+    // full-text searches again for every candidate ticket (300 ms for a common word, 30 ms wrapped).
     return {
       [raw(
         (t) =>
-          `${t}.id in (select ft.id from tickets ft where match(ft.subject, ft.description) against (? in boolean mode)` +
-          ` union select c.subject_id from comments c where match(c.body) against (? in boolean mode) and ${visible} and c.subject_type = 'TICKET')`,
+          `${t}.id in (select matched.id from (select ft.id from tickets ft where match(ft.subject, ft.description) against (? in boolean mode)` +
+          ` union select c.subject_id from comments c where match(c.body) against (? in boolean mode) and ${visible} and c.subject_type = 'TICKET') matched)`,
         [plan.fulltext, plan.fulltext],
       )]: [],
     } as FilterQuery<Ticket>;

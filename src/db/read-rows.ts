@@ -10,7 +10,7 @@ import type { SqlEntityManager } from "@mikro-orm/knex";
  * writes load their own entities.
  */
 export interface RowReader<T> {
-  /** The SELECT list, columns qualified by the alias. */
+  /** The SELECT list, columns qualified by the alias and renamed `<alias>__<column>`, so readers of joined tables never collide. */
   columns: string;
   read(row: Record<string, unknown>): T;
 }
@@ -43,15 +43,15 @@ export function rowReader<T extends object>(em: EntityManager, entity: EntityCla
 }
 
 function buildReader<T extends object>(meta: EntityMetadata<T>, alias: string): RowReader<T> {
-  const fields: { name: string; column: string; convert: Convert | null; reference: string | null }[] = [];
+  const fields: { name: string; column: string; key: string; convert: Convert | null; reference: string | null }[] = [];
   for (const prop of meta.props) {
     if (prop.persist === false || prop.hidden || prop.lazy || !prop.fieldNames?.length) continue;
     if (prop.kind === ReferenceKind.SCALAR) {
       const convert =
         prop.runtimeType === "Date" ? rowDate : prop.runtimeType === "boolean" ? rowBoolean : prop.runtimeType === "number" ? rowNumber : prop.runtimeType === "object" ? rowJson : null;
-      fields.push({ name: prop.name, column: prop.fieldNames[0]!, convert, reference: null });
+      fields.push({ name: prop.name, column: prop.fieldNames[0]!, key: `${alias}__${prop.fieldNames[0]!}`, convert, reference: null });
     } else if ((prop.kind === ReferenceKind.MANY_TO_ONE || (prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner)) && prop.fieldNames.length === 1) {
-      fields.push({ name: prop.name, column: prop.fieldNames[0]!, convert: null, reference: prop.targetMeta?.primaryKeys[0] ?? "id" });
+      fields.push({ name: prop.name, column: prop.fieldNames[0]!, key: `${alias}__${prop.fieldNames[0]!}`, convert: null, reference: prop.targetMeta?.primaryKeys[0] ?? "id" });
     }
   }
   // MikroORM puts change-tracking setters for these properties on the entity's prototype; a
@@ -59,11 +59,11 @@ function buildReader<T extends object>(meta: EntityMetadata<T>, alias: string): 
   const prototype = Object.create(meta.prototype as object) as object;
   for (const f of fields) Object.defineProperty(prototype, f.name, { value: undefined, writable: true, configurable: true });
   return {
-    columns: fields.map((f) => `${alias}.\`${f.column}\``).join(", "),
+    columns: fields.map((f) => `${alias}.\`${f.column}\` as \`${alias}__${f.column}\``).join(", "),
     read(row) {
       const snapshot = Object.create(prototype) as Record<string, unknown>;
       for (const f of fields) {
-        const value = row[f.column];
+        const value = row[f.key];
         if (f.reference) snapshot[f.name] = value === null || value === undefined ? null : { [f.reference]: value };
         else snapshot[f.name] = f.convert ? f.convert(value) : value;
       }

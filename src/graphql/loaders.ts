@@ -1,7 +1,11 @@
 import type { EntityManager } from "@mikro-orm/core";
 
-/** A factory for one kind of per-request loader; modules export these beside their services. */
-export type LoaderFactory<T> = (em: EntityManager) => T;
+/**
+ * A factory for one kind of per-request loader; modules export these beside their services. It
+ * receives the request's loaders too, to prime them with rows it joined (a comment loader
+ * priming the authors), so a later lookup costs no statement.
+ */
+export type LoaderFactory<T> = (em: EntityManager, loaders: Loaders) => T;
 
 /**
  * The request's loaders, created on first use. Modules own their loader definitions
@@ -15,7 +19,7 @@ export class Loaders {
   get<T>(factory: LoaderFactory<T>): T {
     let loader = this.instances.get(factory) as T | undefined;
     if (loader === undefined) {
-      loader = factory(this.em);
+      loader = factory(this.em, this);
       this.instances.set(factory, loader);
     }
     return loader;

@@ -1,7 +1,9 @@
 import DataLoader from "dataloader";
 import type { EntityManager } from "@mikro-orm/core";
-import type { LoaderFactory } from "../../graphql/loaders.js";
+import type { LoaderFactory, Loaders } from "../../graphql/loaders.js";
 import { rowReader } from "../../db/read-rows.js";
+import { User } from "../users/user.entity.js";
+import { usersById } from "../users/user.loaders.js";
 import { Comment } from "./comment.entity.js";
 
 /** Which comments a reader may see: staff see internal notes, customers only public comments. */
@@ -15,10 +17,12 @@ export const visibilityFor = (staff: boolean): CommentVisibility => (staff ? "al
  * comments never included. `order` "DESC" gives the latest ones, newest first. Only ids are
  * ranked, then joined to their rows: ranking whole rows (mediumtext bodies) made MariaDB write
  * an on-disk temporary table for every batch. Comments come back as read-only snapshots
- * (read-rows.ts): hydrating them was a tenth of the ticket queue's CPU time.
+ * (read-rows.ts): hydrating them was a tenth of the ticket queue's CPU time. Their authors come
+ * in the same statement and prime the users loader, so showing them costs no further query.
  */
 async function firstCommentsPerSubject(
   em: EntityManager,
+  loaders: Loaders,
   subjectIds: readonly string[],
   visibility: CommentVisibility,
   order: "ASC" | "DESC",
@@ -30,20 +34,25 @@ async function firstCommentsPerSubject(
   const internal = visibility === "public" ? " and c.`internal` = 0" : "";
   const params: unknown[] = [...subjectIds];
   const reader = rowReader(em, Comment, "c");
+  const authors = rowReader(em, User, "u");
+  const columns = `${reader.columns}, ${authors.columns}`;
+  const author = " join `users` u on u.`id` = c.`author_id`";
   let sql: string;
   if (limit === null) {
-    sql = `select ${reader.columns} from \`comments\` c where c.\`subject_id\` in (${marks}) and c.\`deleted_at\` is null${internal} order by c.\`subject_id\`, c.\`created_at\` ${order}, c.\`id\` ${order}`;
+    sql = `select ${columns} from \`comments\` c${author} where c.\`subject_id\` in (${marks}) and c.\`deleted_at\` is null${internal} order by c.\`subject_id\`, c.\`created_at\` ${order}, c.\`id\` ${order}`;
   } else {
     sql =
-      `select ${reader.columns} from (select c.\`id\`, row_number() over (partition by c.\`subject_id\` order by c.\`created_at\` ${order}, c.\`id\` ${order}) as \`row_in_subject\`` +
+      `select ${columns} from (select c.\`id\`, row_number() over (partition by c.\`subject_id\` order by c.\`created_at\` ${order}, c.\`id\` ${order}) as \`row_in_subject\`` +
       ` from \`comments\` c where c.\`subject_id\` in (${marks}) and c.\`deleted_at\` is null${internal}) ranked` +
-      ` join \`comments\` c on c.\`id\` = ranked.\`id\` where ranked.\`row_in_subject\` <= ? order by c.\`subject_id\`, ranked.\`row_in_subject\``;
+      ` join \`comments\` c on c.\`id\` = ranked.\`id\`${author} where ranked.\`row_in_subject\` <= ? order by c.\`subject_id\`, ranked.\`row_in_subject\``;
     params.push(limit);
   }
   const rows = (await em.getConnection().execute(sql, params)) as Record<string, unknown>[];
+  const users = loaders.get(usersById);
   for (const row of rows) {
     const comment = reader.read(row);
     bySubject.get(comment.subjectId)?.push(comment);
+    users.prime(comment.author.id, authors.read(row));
   }
   return bySubject;
 }
@@ -59,9 +68,9 @@ function memoized<K, V>(make: (key: K) => V): (key: K) => V {
 
 const allBySubject = memoized(
   (visibility: CommentVisibility): LoaderFactory<DataLoader<string, Comment[]>> =>
-    (em) =>
+    (em, loaders) =>
       new DataLoader(async (ids) => {
-        const map = await firstCommentsPerSubject(em, ids, visibility, "ASC", null);
+        const map = await firstCommentsPerSubject(em, loaders, ids, visibility, "ASC", null);
         return ids.map((id) => map.get(id) ?? []);
       }),
 );
@@ -74,9 +83,9 @@ export const commentsBySubject = (visibility: CommentVisibility): LoaderFactory<
 
 const windowBySubject = memoized((key: string): LoaderFactory<DataLoader<string, Comment[]>> => {
   const [visibility, order, limit] = key.split(":") as [CommentVisibility, "ASC" | "DESC", string];
-  return (em) =>
+  return (em, loaders) =>
     new DataLoader(async (ids) => {
-      const map = await firstCommentsPerSubject(em, ids, visibility, order, Number(limit));
+      const map = await firstCommentsPerSubject(em, loaders, ids, visibility, order, Number(limit));
       return ids.map((id) => map.get(id) ?? []);
     });
 });

@@ -7,13 +7,19 @@ import { estimateCost } from "./limits.js";
 
 const SUGGESTION = / Did you mean .*\?$/;
 
+/** Per parsed document (Apollo reuses them): visiting every query's tree on every request added up. */
+const introspecting = new WeakMap<DocumentNode, boolean>();
+
 function usesIntrospection(document: DocumentNode): boolean {
+  const known = introspecting.get(document);
+  if (known !== undefined) return known;
   let found = false;
   visit(document, {
     Field(node) {
       if (node.name.value === "__schema" || node.name.value === "__type") found = true;
     },
   });
+  introspecting.set(document, found);
   return found;
 }
 

@@ -72,6 +72,15 @@ function buildReader<T extends object>(meta: EntityMetadata<T>, alias: string): 
   };
 }
 
+/** One entity whose `property` equals `value`, as a snapshot read by hand-written SQL; null when none. */
+export async function findSnapshotBy<T extends object>(em: EntityManager, entity: EntityClass<T>, property: string & keyof T, value: unknown): Promise<T | null> {
+  const meta = em.getMetadata().get<T>(entity.name);
+  const reader = rowReader(em, entity, "e0");
+  const column = (meta.properties as Record<string, { fieldNames: string[] }>)[property]!.fieldNames[0];
+  const rows = (await em.getConnection().execute(`select ${reader.columns} from \`${meta.tableName}\` e0 where e0.\`${column}\` = ? limit 1`, [value])) as Record<string, unknown>[];
+  return rows[0] ? reader.read(rows[0]) : null;
+}
+
 /**
  * `em.find` for read-only lists: the same filter (raw fragments included) and order, compiled by
  * MikroORM's query builder, the rows read as snapshots instead of hydrated entities.

@@ -12,7 +12,7 @@ const expectedVersionArg = { nullable: true, description: "The version you last 
 export class TicketResolver {
   @Query(() => Ticket, { description: "One ticket by id or reference (#1042). Customers only reach their own; any other answers NOT_FOUND." })
   ticket(@Arg("id", () => ID, { description: "The ticket's id, or its reference such as #1042." }) id: string, @Ctx() ctx: Context): Promise<Ticket> {
-    return ctx.services.tickets.get(ctx.em, ctx.viewer!, id);
+    return ctx.services.tickets.get(ctx.em, ctx.viewer!, id, { snapshot: true });
   }
 
   @Query(() => TicketConnection, { description: "Tickets the viewer may see (customers: their own), newest first unless `orderBy` says otherwise." })

@@ -1,8 +1,9 @@
-import type { EntityManager } from "@mikro-orm/core";
+import type { EntityManager, FilterQuery } from "@mikro-orm/core";
 import type { RequestMeta, Viewer } from "../../graphql/context.js";
 import type { PageArgs } from "../../graphql/connection.types.js";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../../graphql/errors.js";
 import { paginate } from "../../graphql/pagination.js";
+import { findSnapshotBy } from "../../db/read-rows.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { notifyTicketResolved } from "../mail/ticket-notifications.js";
@@ -38,13 +39,15 @@ export class TicketService {
 
   /**
    * One ticket by id or by reference ("#1042"), if the viewer may see it. Another customer's
-   * ticket answers exactly like a missing one, so ids cannot be probed.
+   * ticket answers exactly like a missing one, so ids cannot be probed. `snapshot`: a read-only
+   * copy (db/read-rows.ts) for queries; writes load the managed entity.
    */
-  async get(em: EntityManager, viewer: Viewer, idOrReference: string, options: { refresh?: boolean } = {}): Promise<Ticket> {
+  async get(em: EntityManager, viewer: Viewer, idOrReference: string, options: { refresh?: boolean; snapshot?: boolean } = {}): Promise<Ticket> {
     const reference = REFERENCE.exec(idOrReference.trim());
-    const ticket = reference
-      ? await em.findOne(Ticket, { number: Number(reference[1]) }, options)
-      : await em.findOne(Ticket, { id: idOrReference }, options);
+    const [property, value] = reference ? (["number", Number(reference[1])] as const) : (["id", idOrReference] as const);
+    const ticket = options.snapshot
+      ? await findSnapshotBy(em, Ticket, property, value)
+      : await em.findOne(Ticket, { [property]: value } as FilterQuery<Ticket>, { refresh: options.refresh });
     if (!ticket || !canView(ticket, viewer)) throw new NotFoundError("Ticket", idOrReference);
     return ticket;
   }

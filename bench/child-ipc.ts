@@ -13,7 +13,12 @@ export interface ServerSnapshot {
   statements: number;
 }
 
-export type ChildRequest = { id: number; cmd: "snapshot" } | { id: number; cmd: "floor"; body: string } | { id: number; cmd: "stop" };
+export type ChildRequest =
+  | { id: number; cmd: "snapshot" }
+  /** A full garbage collection first (the process runs with --expose-gc), then the snapshot: live memory only. */
+  | { id: number; cmd: "gc-snapshot" }
+  | { id: number; cmd: "floor"; body: string }
+  | { id: number; cmd: "stop" };
 export type ChildReply = { id: number; snapshot?: ServerSnapshot; error?: string };
 export type ChildReady = { ready: true; port: number };
 
@@ -33,7 +38,8 @@ export function serveParent(handlers: {
   process.on("message", (message: ChildRequest) => {
     void (async () => {
       try {
-        if (message.cmd === "snapshot") {
+        if (message.cmd === "gc-snapshot") (globalThis as { gc?: () => void }).gc?.();
+        if (message.cmd === "snapshot" || message.cmd === "gc-snapshot") {
           const cpu = process.cpuUsage();
           const memory = process.memoryUsage();
           const snapshot: ServerSnapshot = {

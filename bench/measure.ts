@@ -21,6 +21,8 @@ export interface Measurement {
   /** The load generator's own CPU, which shares the machine. */
   clientCpuMsPerRequest: number;
   rssMb: number;
+  /** V8 heap in use after the run (live objects and not yet collected garbage). */
+  heapUsedMb: number;
   eventLoopDelayP99Ms: number;
   /**
    * CPU that processes outside the benchmark used during the run, in cores (0.5 = half a core):
@@ -72,6 +74,7 @@ export class Meter {
       dbCpuMsPerRequest: dbCpu,
       clientCpuMsPerRequest: per(after.clientCpuMs - before.clientCpuMs),
       rssMb: after.server.rssBytes / 2 ** 20,
+      heapUsedMb: after.server.heapUsedBytes / 2 ** 20,
       eventLoopDelayP99Ms: after.server.eventLoopDelay.p99,
       foreignCpuCores: foreign,
     };

@@ -173,7 +173,8 @@ export async function buildPlan(ctx: PlanContext): Promise<Plan> {
       workload: queueWorkload("/graphql", agent.token, q1.body, q1.reference),
       fixedRate: true,
       fixedRateFrom: "Q1",
-      background: { workload: loginWorkload(loginAccounts), rate: settings.backgroundLoginsPerSecond, connections: 4 },
+      // One connection per login a second: a sign-in waits its turn for the hasher, and the rate must hold anyway.
+      background: { workload: loginWorkload(loginAccounts), rate: settings.backgroundLoginsPerSecond, connections: settings.backgroundLoginsPerSecond },
     },
     { id: "Q5", title: `customer's own tickets with a text search (${searchCases.length} customers round-robin)`, server: "main", connections: c, workload: searchWorkload(SEARCH, searchCases), fixedRate: true },
     { id: "Q1-uncached", title: "Q1, caches off (verified tokens, sessions, Apollo documents)", server: "uncached", connections: c, workload: queueWorkload("/graphql", agent.token, q1.body, q1.reference), fixedRate: false },

@@ -55,7 +55,7 @@ export function scenarioRow(s: ScenarioSummary): string {
     f(medianOf(c, (m) => m.nodeCpuMsPerRequest), 2),
     Number.isFinite(dbCpu) ? f(dbCpu, 2) : "n/a",
     f(medianOf(c, (m) => m.clientCpuMsPerRequest), 2),
-    int(Math.max(...c.map((m) => m.rssMb))),
+    `${int(Math.max(...c.map((m) => m.rssMb)))} (${int(Math.max(...c.map((m) => m.heapUsedMb)))})`,
     f(medianOf(c, (m) => m.eventLoopDelayP99Ms)),
     failures ? `**${failures} of ${int(responses)}**` : `0 of ${int(responses)}`,
   ].join(" | ");
@@ -80,7 +80,7 @@ export function renderResults(input: ReportInput): string {
 
   out.push("## Results", "");
   out.push(
-    "| id | scenario | req/s | p50 ms | p99 ms | p99 ms at fixed rate | SQL/req (server / DB) | Node CPU ms/req | DB CPU ms/req | load-gen CPU ms/req | RSS MB | loop delay p99 ms | failed responses |",
+    "| id | scenario | req/s | p50 ms | p99 ms | p99 ms at fixed rate | SQL/req (server / DB) | Node CPU ms/req | DB CPU ms/req | load-gen CPU ms/req | RSS (heap) MB | loop delay p99 ms | failed responses |",
     "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
   );
   for (const s of input.summaries) if (s.closed.length) out.push(`| ${scenarioRow(s)} |`);

@@ -77,7 +77,8 @@ async function main(): Promise<void> {
     const start = (name: Exclude<ServerName, "b1">) =>
       ServerProcess.start(name, SERVER_SCRIPT, serverEnv(db, SERVER_VARIANTS[name].env), {
         logDir: settings.runsDir,
-        execArgv: settings.profile && name === "main" ? ["--cpu-prof", `--cpu-prof-dir=${join(settings.runsDir, "profiles")}`] : [],
+        // --expose-gc lets the harness measure the live heap once, after the last run; nothing else calls gc().
+        execArgv: name === "main" ? ["--expose-gc", ...(settings.profile ? ["--cpu-prof", `--cpu-prof-dir=${join(settings.runsDir, "profiles")}`] : [])] : [],
       });
     servers.main = await start("main");
     const others = await Promise.all((["uncached", "guardedDev", "unguarded"] as const).map(start));
@@ -97,6 +98,7 @@ async function main(): Promise<void> {
     const summaries = await runPhases(selected, servers as Record<ServerName, ServerProcess>, meter);
     const sweep = settings.only.length && !settings.only.includes("sweep") ? [] : await runSweep(plan.sweep, servers as Record<ServerName, ServerProcess>, meter);
 
+    const live = await servers.main.liveSnapshot();
     const argon2 = await measureArgon2(config.passwords);
     const seconds = (Date.now() - startedAt.getTime()) / 1000;
     writeResults(settings.resultsFile, {
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
       dataset,
       summaries,
       sweep,
-      targets: targetsFor(summaries, sweep, argon2),
+      targets: targetsFor(summaries, sweep, argon2, { rssMb: live.rssBytes / 2 ** 20, heapMb: live.heapUsedBytes / 2 ** 20 }),
       notes: [
         `One argon2id hash (m=${argon2.memoryKiB} KiB, t=${argon2.timeCost}, p=${argon2.parallelism}) takes ${argon2.singleMs.toFixed(1)} ms on one core here, so ${(1000 / argon2.singleMs).toFixed(0)}/s per core and about ${((2 * 1000) / argon2.singleMs).toFixed(0)}/s on two cores is the ceiling for \`login\`.`,
         "The load generator (autocannon, in the harness process) shares the two cores with the server and MariaDB; its CPU per request is in the table.",
@@ -178,7 +180,7 @@ async function runPhases(scenarios: Scenario[], servers: Record<ServerName, Serv
   };
   const describe = (m: Measurement) =>
     `${Math.round(m.load.rps)} req/s, p50 ${m.load.latencyMs.p50.toFixed(1)} ms, p99 ${m.load.latencyMs.p99.toFixed(1)} ms, ` +
-    `${m.statementsPerRequest.toFixed(2)} SQL/req, ${m.nodeCpuMsPerRequest.toFixed(2)} ms CPU/req` +
+    `${m.statementsPerRequest.toFixed(2)} SQL/req, ${m.nodeCpuMsPerRequest.toFixed(2)} ms CPU/req, RSS ${Math.round(m.rssMb)} MB (heap ${Math.round(m.heapUsedMb)})` +
     (m.load.failures ? `, ${m.load.failures} FAILED` : "") +
     (m.foreignCpuCores !== null && m.foreignCpuCores > 0.1 ? `, other processes used ${m.foreignCpuCores.toFixed(2)} cores` : "") +
     (m.background ? ` (beside ${Math.round(m.background.rps)} bg req/s${m.background.failures ? `, ${m.background.failures} bg FAILED` : ""})` : "");

@@ -65,6 +65,11 @@ export class ServerProcess {
     return (await this.call({ cmd: "snapshot" })).snapshot!;
   }
 
+  /** Memory after a full garbage collection (when started with --expose-gc). */
+  async liveSnapshot(): Promise<ServerSnapshot> {
+    return (await this.call({ cmd: "gc-snapshot" })).snapshot!;
+  }
+
   async setFloorBody(body: string): Promise<void> {
     await this.call({ cmd: "floor", body } as Omit<ChildRequest, "id">);
   }

@@ -77,9 +77,11 @@ export async function queue(sql: Sql, first: number): Promise<string> {
   const comments = new Map<string, object[]>(page.map((t) => [t.id, []]));
   if (page.length) {
     const rows = await sql<RowDataPacket>(
-      "select x.subject_id, x.id, x.body, x.internal, x.created_at, u.id as u_id, u.display_name as u_name from (" +
-        "select c.subject_id, c.id, c.body, c.internal, c.created_at, c.author_id, row_number() over (partition by c.subject_id order by c.created_at desc, c.id desc) as rn" +
-        " from comments c where c.subject_id in (?) and c.deleted_at is null) x join users u on u.id = x.author_id where x.rn <= 3 order by x.subject_id, x.rn desc",
+      // Ranks ids only (whole rows with their bodies would make MariaDB spill the window to disk), then joins.
+      "select c.subject_id, c.id, c.body, c.internal, c.created_at, u.id as u_id, u.display_name as u_name from (" +
+        "select id, row_number() over (partition by subject_id order by created_at desc, id desc) as rn" +
+        " from comments where subject_id in (?) and deleted_at is null) x join comments c on c.id = x.id join users u on u.id = c.author_id" +
+        " where x.rn <= 3 order by c.subject_id, x.rn desc",
       [page.map((t) => t.id)],
     );
     for (const c of rows) {

@@ -32,9 +32,28 @@ export class ViewerCache {
     this.enabled = options.enabled ?? true;
   }
 
+  /**
+   * Reads in flight, by session: when an entry expires under load, the requests that find it
+   * missing share one read instead of each sending the same query. A change drops them, so a
+   * request arriving after it never joins a read that started before.
+   */
+  private readonly reading = new Map<string, Promise<SessionState | null>>();
+
   async sessionState(em: EntityManager, sessionId: string, now = new Date()): Promise<SessionState | null> {
     const cached = this.enabled ? this.cache.get(sessionId) : undefined;
     if (cached) return cached;
+    if (!this.enabled) return this.read(em, sessionId, now);
+    let pending = this.reading.get(sessionId);
+    if (!pending) {
+      pending = this.read(em, sessionId, now).finally(() => {
+        if (this.reading.get(sessionId) === pending) this.reading.delete(sessionId);
+      });
+      this.reading.set(sessionId, pending);
+    }
+    return pending;
+  }
+
+  private async read(em: EntityManager, sessionId: string, now: Date): Promise<SessionState | null> {
     const rows = await em.getConnection().execute<{ user_id: string; role: Role; revoked_at: unknown; expires_at: unknown; deactivated_at: unknown }[]>(
       "select s.user_id, u.role, s.revoked_at, s.expires_at, u.deactivated_at from sessions s join users u on u.id = s.user_id where s.id = ?",
       [sessionId],
@@ -54,11 +73,13 @@ export class ViewerCache {
   forgetSession(sessionId: string): void {
     this.changed.set(`s:${sessionId}`, true);
     this.cache.delete(sessionId);
+    this.reading.delete(sessionId);
   }
 
   forgetUser(userId: string): void {
     this.changed.set(`u:${userId}`, true);
     for (const [sid, state] of this.cache.entries()) if (state.userId === userId) this.cache.delete(sid);
+    this.reading.clear(); // whose sessions they are is not known until they return
     for (const listener of this.userListeners) listener(userId);
   }
 

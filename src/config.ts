@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
 
@@ -64,7 +65,9 @@ const envSchema = z.object({
   ARGON2_MEMORY_KIB: int(19_456, 1_048_576).default(19_456),
   ARGON2_TIME_COST: int(2, 20).default(2),
   ARGON2_PARALLELISM: int(1, 16).default(1),
-  PASSWORD_HASH_CONCURRENCY: int(1, 64).default(2),
+  // Hashes run on libuv's pool; bounded to one core fewer than the machine has, so a sign-in
+  // flood always leaves a core to the event loop (GraphQL). On 2 cores: one hash at a time.
+  PASSWORD_HASH_CONCURRENCY: int(1, 64).default(Math.max(1, availableParallelism() - 1)),
 
   LOGIN_MAX_FAILURES: int(1, 100).default(5),
   LOCKOUT_MINUTES: int(1, 24 * 60).default(30),

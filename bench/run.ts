@@ -49,6 +49,7 @@ function serverEnv(db: BenchDatabase, extra: Record<string, string>): Record<str
     RATE_LIMIT_ANONYMOUS_POINTS_PER_HOUR: "100000000",
     LOG_LEVEL: "info",
     CLIENT_DIR: existsSync(join(clientDir, "index.html")) ? clientDir : join(settings.runsDir, "no-client"),
+    ...settings.serverEnv,
     ...extra,
   };
 }
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
         "run": `${settings.rounds} interleaved rounds of ${settings.duration} s after a ${settings.warmup} s warm-up`,
         "connections": `${settings.connections} keep-alive HTTPS connections (Q4 alone: 4)`,
         "fixed rate": `${Math.round(settings.fixedRateFraction * 100)}% of the median maximum (autocannon overallRate)`,
-        "server": `NODE_ENV=production, LOG_LEVEL=info (to a file), pool ${config.database.poolMax}, PASSWORD_HASH_CONCURRENCY=${config.passwords.hashConcurrency}, rate-limit budgets raised out of the way (still checked per request)`,
+        "server": `NODE_ENV=production, LOG_LEVEL=info (to a file)${Object.entries(settings.serverEnv).map(([k, v]) => `, ${k}=${v}`).join("")}, pool ${config.database.poolMax}, PASSWORD_HASH_CONCURRENCY=${config.passwords.hashConcurrency}, rate-limit budgets raised out of the way (still checked per request)`,
       },
       dataset,
       summaries,

@@ -34,6 +34,14 @@ export const settings = {
     .split(",")
     .map((s) => s.trim())
     .filter(Boolean),
+  /** Extra settings for every DeskQL server, "KEY=value,KEY=value" (e.g. PASSWORD_HASH_CONCURRENCY=1), to compare configurations. */
+  serverEnv: Object.fromEntries(
+    (process.env.BENCH_SERVER_ENV ?? "")
+      .split(",")
+      .map((pair) => pair.trim())
+      .filter(Boolean)
+      .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
+  ) as Record<string, string>,
   /** Scratch folder: logs, certificates, keys, profiles. */
   runsDir: resolve("bench/.runs"),
   resultsFile: resolve(process.env.BENCH_RESULTS_FILE || "bench/RESULTS.md"),

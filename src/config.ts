@@ -85,6 +85,7 @@ const envSchema = z.object({
   QUERY_MAX_COST: int(100, 1_000_000).default(50_000),
   QUERY_MAX_DIRECTIVES: int(1, 500).default(50),
   EXPOSE_SQL_STATEMENT_COUNT: bool.optional(),
+  GRAPHQL_JIT: bool.default(true),
 
   SLA_FIRST_RESPONSE_MINUTES: z
     .string()
@@ -227,6 +228,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxDirectives: e.QUERY_MAX_DIRECTIVES,
     },
     sla: { firstResponseMinutes: e.SLA_FIRST_RESPONSE_MINUTES, resolutionMinutes: e.SLA_RESOLUTION_MINUTES },
+    /** Execute operations with graphql-jit (src/graphql/jit-executor.ts); false runs graphql-js's executor. */
+    graphqlJit: e.GRAPHQL_JIT,
     // Each response's SQL statement count as an x-sql-statements header: on under NODE_ENV=test, opt-in elsewhere.
     exposeStatementCount: e.EXPOSE_SQL_STATEMENT_COUNT ?? e.NODE_ENV === "test",
     mail: {

@@ -17,14 +17,53 @@ export interface RowReader<T> {
 
 type Convert = (value: unknown) => unknown;
 
-/** MySQL/MariaDB give Date objects and 0/1; SQLite gives epoch milliseconds and 0/1. */
+/** MySQL/MariaDB give DATETIME as text (MikroORM sets dateStrings) and 0/1; SQLite gives epoch milliseconds and 0/1. */
 export function rowDate(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value;
   if (typeof value === "number" || typeof value === "bigint") return new Date(Number(value));
   const text = String(value);
-  // A DATETIME as text ("2026-01-02 03:04:05.678") is UTC here (forceUtcTimezone).
-  return new Date(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(" ", "T")}Z`);
+  return new Date(utcDateTimeMillis(text) ?? Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(" ", "T")}Z`));
+}
+
+const COLON = 58;
+const DASH = 45;
+const DOT = 46;
+
+/**
+ * "2026-01-02 03:04:05.678" (UTC here: forceUtcTimezone) read digit by digit, null for any other
+ * shape. A list page reads hundreds of these; Date's own string parser took 3.5 times as long.
+ */
+function utcDateTimeMillis(text: string): number | null {
+  const length = text.length;
+  if (length < 19 || text.charCodeAt(4) !== DASH || text.charCodeAt(7) !== DASH || text.charCodeAt(13) !== COLON || text.charCodeAt(16) !== COLON) return null;
+  const separator = text.charCodeAt(10);
+  if (separator !== 32 && separator !== 84) return null; // " " or "T"
+  let millis = 0;
+  if (length > 19) {
+    if (text.charCodeAt(19) !== DOT || length === 20) return null;
+    const fraction = digits(text, 20, length);
+    if (fraction === null) return null;
+    millis = Math.floor(fraction / 10 ** (length - 23)); // any precision down to milliseconds
+  }
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 7);
+  const day = digits(text, 8, 10);
+  const hour = digits(text, 11, 13);
+  const minute = digits(text, 14, 16);
+  const second = digits(text, 17, 19);
+  if (year === null || month === null || day === null || hour === null || minute === null || second === null) return null;
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis);
+}
+
+function digits(text: string, start: number, end: number): number | null {
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return null;
+    n = n * 10 + digit;
+  }
+  return n;
 }
 
 const rowBoolean: Convert = (value) => (value === null || value === undefined ? value : value === true || value === 1 || value === "1" || value === 1n);

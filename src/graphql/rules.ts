@@ -1,23 +1,26 @@
-import { allow, deny, rule } from "graphql-shield";
+import { allow, deny } from "graphql-shield";
 import { scopeAllows, type ApiScope } from "../modules/api-tokens/api-scope.js";
 import { isStaff as roleIsStaff, Role } from "../modules/users/user.role.js";
 import type { Context } from "./context.js";
 import { ForbiddenError, UnauthenticatedError } from "./errors.js";
+import { predicate, type ShieldRule } from "./rule-compiler.js";
 
 /**
  * The rule primitives every module's `*.rules.ts` composes. Rules return our own coded errors,
- * so callers learn UNAUTHENTICATED (who are you?) apart from FORBIDDEN (not for you).
+ * so callers learn UNAUTHENTICATED (who are you?) apart from FORBIDDEN (not for you). They are
+ * predicates (rule-compiler.ts): synchronous, so fields ruled by them alone skip shield's
+ * asynchronous machinery.
  */
 const unauthenticated = (ctx: Context) => new UnauthenticatedError(ctx.authProblem ?? undefined);
 
-export const isAuthenticated = rule({ cache: "contextual" })((_parent, _args, ctx: Context) => (ctx.viewer ? true : unauthenticated(ctx)));
+export const isAuthenticated = predicate("isAuthenticated", (_parent, _args, ctx: Context) => (ctx.viewer ? true : unauthenticated(ctx)));
 
-export const isStaff = rule({ cache: "contextual" })((_parent, _args, ctx: Context) => {
+export const isStaff = predicate("isStaff", (_parent, _args, ctx: Context) => {
   if (!ctx.viewer) return unauthenticated(ctx);
   return roleIsStaff(ctx.viewer.role) ? true : new ForbiddenError("Only agents and admins may do this.");
 });
 
-export const isAdmin = rule({ cache: "contextual" })((_parent, _args, ctx: Context) => {
+export const isAdmin = predicate("isAdmin", (_parent, _args, ctx: Context) => {
   if (!ctx.viewer) return unauthenticated(ctx);
   return ctx.viewer.role === Role.ADMIN ? true : new ForbiddenError("Only admins may do this.");
 });
@@ -25,13 +28,13 @@ export const isAdmin = rule({ cache: "contextual" })((_parent, _args, ctx: Conte
 // Scope rules: API tokens (Viewer.scopes) may only use what their scopes name. They narrow and
 // never widen: the field's own rule still checks the owner's role. Applied to every root field
 // from the table in src/modules/api-tokens/api-scope.table.ts (see schema.ts).
-const scopeRules = new Map<ApiScope, ReturnType<ReturnType<typeof rule>>>();
+const scopeRules = new Map<ApiScope, ShieldRule>();
 
 /** Passes JWT sessions (their role alone limits them) and API tokens that carry `scope`. */
 export function requireScope(scope: ApiScope) {
   let r = scopeRules.get(scope);
   if (!r) {
-    r = rule(`requireScope:${scope}`, { cache: "contextual" })((_parent, _args, ctx: Context) => {
+    r = predicate(`requireScope:${scope}`, (_parent, _args, ctx: Context) => {
       const scopes = ctx.viewer?.scopes;
       if (!scopes || scopeAllows(scopes, scope)) return true;
       return new ForbiddenError(`This API token lacks the "${scope}" scope.`);
@@ -42,7 +45,7 @@ export function requireScope(scope: ApiScope) {
 }
 
 /** Passes everyone but API tokens: account, session and token management need a signed-in session. */
-export const isNotApiToken = rule({ cache: "contextual" })((_parent, _args, ctx: Context) =>
+export const isNotApiToken = predicate("isNotApiToken", (_parent, _args, ctx: Context) =>
   ctx.viewer?.scopes ? new ForbiddenError("API tokens cannot do this: it needs a signed-in session.") : true,
 );
 

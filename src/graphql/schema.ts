@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { lexicographicSortSchema, type GraphQLSchema } from "graphql";
+import { isObjectType, lexicographicSortSchema, type GraphQLSchema } from "graphql";
 import { buildSchema, getMetadataStorage } from "type-graphql";
 import { accountRules } from "../modules/account/account.rules.js";
 import { AccountResolver } from "../modules/account/account.resolver.js";
@@ -55,7 +55,7 @@ export async function buildBareSchema(): Promise<GraphQLSchema> {
     validate: { forbidUnknownValues: false },
     emitSchemaFile: false,
   });
-  return lexicographicSortSchema(schema);
+  return resolveLazyCounts(lexicographicSortSchema(schema));
 }
 
 /**
@@ -74,4 +74,17 @@ function useDefaultResolversForPlainFields(): void {
 /** The executable schema: every field behind graphql-shield, deny by default. */
 export async function buildExecutableSchema(): Promise<GraphQLSchema> {
   return applyPermissions(await buildBareSchema(), ruleTree);
+}
+
+/**
+ * A connection's `totalCount` is a getter that starts the count query when read and returns its
+ * promise. graphql-js's default resolver awaits such values; graphql-jit reads a field without a
+ * resolver as a plain value, so these fields get a resolver of their own.
+ */
+function resolveLazyCounts(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    const field = isObjectType(type) && type.name.endsWith("Connection") ? type.getFields().totalCount : undefined;
+    if (field && !field.resolve) field.resolve = (source: { totalCount: Promise<number> }) => source.totalCount;
+  }
+  return schema;
 }

@@ -9,6 +9,7 @@ import { protectionPlugin, requestLogPlugin } from "../graphql/apollo-plugins.js
 import { createContext, type Context } from "../graphql/context.js";
 import { rateLimitPlugin } from "../modules/rate-limit/rate-limit.plugin.js";
 import { createErrorFormatter, errorLoggingPlugin } from "../graphql/error-formatting.js";
+import { jitGateway } from "../graphql/jit-executor.js";
 import { queryLimitRules } from "../graphql/limits.js";
 import type { Services } from "../services.js";
 import { graphqlTokenLimit } from "./graphql-token-limit.js";
@@ -23,7 +24,8 @@ import { authenticate } from "./viewer.js";
 export async function registerGraphql(app: FastifyInstance, services: Services, schema: GraphQLSchema, logger: Logger): Promise<ApolloServer<Context>> {
   const { config } = services;
   const apollo = new ApolloServer<Context>({
-    schema,
+    // graphql-jit executes (Apollo still parses, validates and runs the plugins); GRAPHQL_JIT=false keeps graphql-js.
+    ...(config.graphqlJit ? { gateway: jitGateway(schema, { maxDocuments: 1000 }) } : { schema }),
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
     // Parsed and validated documents are reused (Apollo's default LRU); off only in the benchmark's caches-off ablation.

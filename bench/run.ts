@@ -48,6 +48,9 @@ function serverEnv(db: BenchDatabase, extra: Record<string, string>): Record<str
     RATE_LIMIT_POINTS_PER_HOUR: "100000000",
     RATE_LIMIT_ANONYMOUS_POINTS_PER_HOUR: "100000000",
     LOG_LEVEL: "info",
+    // As `npm start` and the Docker image run the server (docs/operations.md, "Memory").
+    MALLOC_ARENA_MAX: "2",
+    MALLOC_MMAP_THRESHOLD_: "8388608",
     CLIENT_DIR: existsSync(join(clientDir, "index.html")) ? clientDir : join(settings.runsDir, "no-client"),
     ...settings.serverEnv,
     ...extra,

@@ -86,6 +86,7 @@ const envSchema = z.object({
   QUERY_MAX_DIRECTIVES: int(1, 500).default(50),
   EXPOSE_SQL_STATEMENT_COUNT: bool.optional(),
   GRAPHQL_JIT: bool.default(true),
+  HEAP_GROWTH_PERCENT: int(0, 300).default(100),
 
   SLA_FIRST_RESPONSE_MINUTES: z
     .string()
@@ -230,6 +231,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sla: { firstResponseMinutes: e.SLA_FIRST_RESPONSE_MINUTES, resolutionMinutes: e.SLA_RESOLUTION_MINUTES },
     /** Execute operations with graphql-jit (src/graphql/jit-executor.ts); false runs graphql-js's executor. */
     graphqlJit: e.GRAPHQL_JIT,
+    /** V8's old-generation growth past the live heap before the next full collection (src/server/heap-growth.ts); 0: V8's default. */
+    heapGrowthPercent: e.HEAP_GROWTH_PERCENT,
     // Each response's SQL statement count as an x-sql-statements header: on under NODE_ENV=test, opt-in elsewhere.
     exposeStatementCount: e.EXPOSE_SQL_STATEMENT_COUNT ?? e.NODE_ENV === "test",
     mail: {

@@ -10,6 +10,7 @@ import { startAccessServices, stopAccessServices } from "../access-services.js";
 import { createServices, type Services } from "../services.js";
 import { buildApp } from "./app.js";
 import type { Lifecycle } from "./health.js";
+import { limitHeapGrowth } from "./heap-growth.js";
 import { createLogger } from "./logger.js";
 import { countStatements } from "./statement-counter.js";
 import { loadTlsCredentials } from "./tls.js";
@@ -30,6 +31,7 @@ export interface RunningServer {
 /** config -> TLS -> database (migrated) -> keys -> services -> schema -> HTTPS listener. */
 export async function startServer(config: AppConfig, options: { logger?: Logger } = {}): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config);
+  limitHeapGrowth(config.heapGrowthPercent);
   const tls = await loadTlsCredentials(config.tls);
   // Keys before the database: a missing key is a settings problem to report before migrating anything.
   const keys = await SigningKeys.open(config.jwt.keysDir, { allowGenerate: config.jwt.allowGeneratedKeys });

@@ -1,5 +1,6 @@
 import { raw, ReferenceKind, type EntityClass, type EntityManager, type EntityMetadata, type FilterQuery, type QueryOrderMap } from "@mikro-orm/core";
 import type { SqlEntityManager } from "@mikro-orm/knex";
+import { selectRows } from "./select-rows.js";
 
 /**
  * Read-only snapshots of entities straight from SQL rows, for hot read loaders where MikroORM's
@@ -116,7 +117,7 @@ export async function findSnapshotBy<T extends object>(em: EntityManager, entity
   const meta = em.getMetadata().get<T>(entity.name);
   const reader = rowReader(em, entity, "e0");
   const column = (meta.properties as Record<string, { fieldNames: string[] }>)[property]!.fieldNames[0];
-  const rows = (await em.getConnection().execute(`select ${reader.columns} from \`${meta.tableName}\` e0 where e0.\`${column}\` = ? limit 1`, [value])) as Record<string, unknown>[];
+  const rows = await selectRows(em, `select ${reader.columns} from \`${meta.tableName}\` e0 where e0.\`${column}\` = ? limit 1`, [value]);
   return rows[0] ? reader.read(rows[0]) : null;
 }
 
@@ -133,6 +134,6 @@ export async function findSnapshots<T extends object>(
 ): Promise<T[]> {
   const reader = rowReader(em, entity, "e0");
   const qb = (em as unknown as SqlEntityManager).createQueryBuilder(entity, "e0").select(raw(reader.columns)).where(where).orderBy(orderBy).limit(limit);
-  const rows = await qb.execute<Record<string, unknown>[]>("all", false);
+  const rows = await selectRows(em, qb.getQuery(), qb.getParams());
   return rows.map((row) => reader.read(row));
 }

@@ -16,13 +16,16 @@ const totals = { requests: 0, statements: 0 };
  */
 export function countStatements(orm: Orm): void {
   const knex = (orm.em.getConnection() as unknown as { getKnex(): { on(event: string, fn: () => void): void } }).getKnex();
-  knex.on("query", () => {
-    const stats = storage.getStore();
-    if (stats) {
-      stats.statements++;
-      totals.statements++;
-    }
-  });
+  knex.on("query", countStatement);
+}
+
+/** Counts one statement for the current request; for statements sent past knex (src/db/select-rows.ts). */
+export function countStatement(): void {
+  const stats = storage.getStore();
+  if (stats) {
+    stats.statements++;
+    totals.statements++;
+  }
 }
 
 /** Runs `fn` (and everything it schedules) with a fresh statement count. */

@@ -5,6 +5,7 @@ import { rowReader } from "../../db/read-rows.js";
 import { User } from "../users/user.entity.js";
 import { usersById } from "../users/user.loaders.js";
 import { Comment } from "./comment.entity.js";
+import { selectRows } from "../../db/select-rows.js";
 
 /** Which comments a reader may see: staff see internal notes, customers only public comments. */
 export type CommentVisibility = "all" | "public";
@@ -47,7 +48,7 @@ async function firstCommentsPerSubject(
       ` join \`comments\` c on c.\`id\` = ranked.\`id\`${author} where ranked.\`row_in_subject\` <= ? order by c.\`subject_id\`, ranked.\`row_in_subject\``;
     params.push(limit);
   }
-  const rows = (await em.getConnection().execute(sql, params)) as Record<string, unknown>[];
+  const rows = await selectRows(em, sql, params);
   const users = loaders.get(usersById);
   for (const row of rows) {
     const comment = reader.read(row);
@@ -103,7 +104,7 @@ const countsBySubject = memoized(
       new DataLoader<string, number>(async (ids) => {
         const internal = visibility === "public" ? " and `internal` = 0" : "";
         const sql = `select \`subject_id\` as subject_id, count(*) as n from \`comments\` where \`subject_id\` in (${ids.map(() => "?").join(", ")}) and \`deleted_at\` is null${internal} group by \`subject_id\``;
-        const rows = (await em.getConnection().execute(sql, [...ids])) as { subject_id: string; n: number | string }[];
+        const rows = await selectRows<{ subject_id: string; n: number | string }>(em, sql, ids);
         const counts = new Map(rows.map((r) => [r.subject_id, Number(r.n)]));
         return ids.map((id) => counts.get(id) ?? 0);
       }),

@@ -7,6 +7,7 @@ import { User } from "../users/user.entity.js";
 import { usersById } from "../users/user.loaders.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import type { TicketHistoryEntry } from "./ticket.types.js";
+import { selectRows } from "../../db/select-rows.js";
 
 /**
  * A ticket's timeline is its slice of the audit trail (events targeting the ticket: creation,
@@ -63,7 +64,7 @@ const factory =
         `select ${reader.columns}, ${actors.columns} from \`audit_events\` e left join \`users\` u on u.\`id\` = e.\`actor_id\` where e.\`target_type\` = 'Ticket' and e.\`target_id\` in (${ticketIds.map(() => "?").join(", ")})` +
         (actions.length ? ` and e.\`action\` in (${actions.map(() => "?").join(", ")})` : "") +
         " order by e.`created_at`, e.`id`";
-      const rows = (await em.getConnection().execute(sql, [...ticketIds, ...actions])) as Record<string, unknown>[];
+      const rows = await selectRows(em, sql, [...ticketIds, ...actions]);
       const users = loaders.get(usersById);
       const events = rows.map((row) => {
         const event = reader.read(row);

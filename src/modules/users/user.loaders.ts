@@ -3,6 +3,7 @@ import type { EntityManager } from "@mikro-orm/core";
 import { rowReader } from "../../db/read-rows.js";
 import type { LoaderFactory } from "../../graphql/loaders.js";
 import { User } from "./user.entity.js";
+import { selectRows } from "../../db/select-rows.js";
 
 /**
  * Users by id, one `IN (...)` query per tick of resolution however many fields ask. Read-only
@@ -13,7 +14,7 @@ export const usersById: LoaderFactory<DataLoader<string, User | null>> = (em: En
   new DataLoader(async (ids) => {
     const reader = rowReader(em, User, "u");
     const sql = `select ${reader.columns} from \`users\` u where u.\`id\` in (${ids.map(() => "?").join(", ")})`;
-    const users = ((await em.getConnection().execute(sql, [...ids])) as Record<string, unknown>[]).map((row) => reader.read(row));
+    const users = (await selectRows(em, sql, ids)).map((row) => reader.read(row));
     const byId = new Map(users.map((u) => [u.id, u]));
     return ids.map((id) => byId.get(id) ?? null);
   });

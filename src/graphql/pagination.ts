@@ -86,7 +86,8 @@ export async function paginate<T extends { id: string }>(
   const page = more ? rows.slice(0, size) : rows;
   if (backward) page.reverse();
 
-  const edges = page.map((node) => ({ node, cursor: encodeCursor(sort, (node as Record<string, unknown>)[sort.field], node.id) }));
+  const cursorOf = (node: T) => encodeCursor(sort, (node as Record<string, unknown>)[sort.field], node.id);
+  const edges = lazyEdges(page, cursorOf);
   let total: Promise<number> | undefined;
   return {
     edges,
@@ -94,11 +95,26 @@ export async function paginate<T extends { id: string }>(
     pageInfo: {
       hasNextPage: backward ? Boolean(args.before) : more,
       hasPreviousPage: backward ? more : Boolean(args.after),
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      startCursor: page.length ? cursorOf(page[0]!) : null,
+      endCursor: page.length ? cursorOf(page.at(-1)!) : null,
     },
     get totalCount() {
       return (total ??= em.count(entity, filter()));
     },
   };
+}
+
+/** An edge whose cursor is encoded only if a client selects it: most queries read `nodes` and `pageInfo` alone. */
+class LazyEdge<T> {
+  constructor(
+    readonly node: T,
+    private readonly cursorOf: (node: T) => string,
+  ) {}
+  get cursor(): string {
+    return this.cursorOf(this.node);
+  }
+}
+
+export function lazyEdges<T>(nodes: readonly T[], cursorOf: (node: T) => string): { node: T; cursor: string }[] {
+  return nodes.map((node) => new LazyEdge(node, cursorOf));
 }

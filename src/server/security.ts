@@ -1,6 +1,7 @@
 import cors from "@fastify/cors";
-import helmet from "@fastify/helmet";
 import type { FastifyInstance } from "fastify";
+import helmet, { type HelmetOptions } from "helmet";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AppConfig } from "../config.js";
 
 // Apollo Sandbox (GET /graphql in a browser) is a page that loads from Apollo's CDN and embeds
@@ -34,16 +35,35 @@ const APP_CSP = {
   "object-src": ["'none'"],
 };
 
+const HELMET: HelmetOptions = {
+  contentSecurityPolicy: { useDefaults: false, directives: APP_CSP },
+  strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
+  frameguard: { action: "deny" },
+  crossOriginEmbedderPolicy: false,
+  crossOriginResourcePolicy: { policy: "same-origin" },
+  referrerPolicy: { policy: "no-referrer" },
+};
+
+/**
+ * helmet's headers, computed once. They depend only on the options (no nonces), and
+ * @fastify/helmet rebuilt helmet's middleware, CSP parsing included, on every request.
+ */
+function helmetHeaders(options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {};
+  const response = {
+    setHeader: (name: string, value: unknown) => void (headers[name.toLowerCase()] = String(value)),
+    removeHeader: (name: string) => void delete headers[name.toLowerCase()],
+  };
+  helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, () => {});
+  return headers;
+}
+
 /** Security headers on every response (HSTS, nosniff, frame denial, CSP) and the CORS allow-list. */
 export async function registerSecurity(app: FastifyInstance, config: AppConfig): Promise<void> {
-  await app.register(helmet, {
-    global: true,
-    contentSecurityPolicy: { useDefaults: false, directives: APP_CSP },
-    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: true },
-    frameguard: { action: "deny" },
-    crossOriginEmbedderPolicy: false,
-    crossOriginResourcePolicy: { policy: "same-origin" },
-    referrerPolicy: { policy: "no-referrer" },
+  const securityHeaders = helmetHeaders(HELMET);
+  app.addHook("onRequest", (_request, reply, done) => {
+    reply.headers(securityHeaders);
+    done();
   });
   app.addHook("onSend", async (request, reply) => {
     if (request.method === "GET" && request.url.startsWith("/graphql") && String(reply.getHeader("content-type") ?? "").startsWith("text/html")) {

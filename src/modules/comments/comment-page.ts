@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { Connection, PageArgs } from "../../graphql/connection.types.js";
 import type { Loaders } from "../../graphql/loaders.js";
-import { encodeCursor, pageWindow, paginate, type SortKey } from "../../graphql/pagination.js";
+import { encodeCursor, lazyEdges, pageWindow, paginate, type SortKey } from "../../graphql/pagination.js";
 import { Comment } from "./comment.entity.js";
 import { commentCountBySubject, commentWindowBySubject, type CommentVisibility } from "./comment.loaders.js";
 
@@ -17,10 +17,12 @@ export async function commentPage(em: EntityManager, loaders: Loaders, subjectId
   const count = () => loaders.get(commentCountBySubject(visibility)).load(subjectId);
   if (args.after || args.before) {
     const where = { subjectId, deletedAt: null, ...(visibility === "public" ? { internal: false } : {}) };
-    const page = await paginate(em, Comment, where, CHRONOLOGICAL, args);
+    const { edges, nodes, pageInfo } = await paginate(em, Comment, where, CHRONOLOGICAL, args); // not spread: that would read (start) its own count
     let total: Promise<number> | undefined;
     return {
-      ...page,
+      edges,
+      nodes,
+      pageInfo,
       get totalCount() {
         return (total ??= count());
       },
@@ -30,7 +32,8 @@ export async function commentPage(em: EntityManager, loaders: Loaders, subjectId
   const more = rows.length > size;
   const nodes = rows.slice(0, size);
   if (backward) nodes.reverse();
-  const edges = nodes.map((node) => ({ node, cursor: encodeCursor(CHRONOLOGICAL, node.createdAt, node.id) }));
+  const cursorOf = (node: Comment) => encodeCursor(CHRONOLOGICAL, node.createdAt, node.id);
+  const edges = lazyEdges(nodes, cursorOf);
   let total: Promise<number> | undefined;
   return {
     edges,
@@ -38,8 +41,8 @@ export async function commentPage(em: EntityManager, loaders: Loaders, subjectId
     pageInfo: {
       hasNextPage: backward ? false : more,
       hasPreviousPage: backward ? more : false,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      startCursor: nodes.length ? cursorOf(nodes[0]!) : null,
+      endCursor: nodes.length ? cursorOf(nodes.at(-1)!) : null,
     },
     get totalCount() {
       return (total ??= count());

@@ -115,7 +115,7 @@ async function main(): Promise<void> {
         "run": `${settings.rounds} interleaved rounds of ${settings.duration} s after a ${settings.warmup} s warm-up`,
         "connections": `${settings.connections} keep-alive HTTPS connections (Q4 alone: 4)`,
         "fixed rate": `${Math.round(settings.fixedRateFraction * 100)}% of the median maximum (autocannon overallRate)`,
-        "server": `NODE_ENV=production, LOG_LEVEL=info (to a file)${Object.entries(settings.serverEnv).map(([k, v]) => `, ${k}=${v}`).join("")}, pool ${config.database.poolMax}, PASSWORD_HASH_CONCURRENCY=${config.passwords.hashConcurrency}, rate-limit budgets raised out of the way (still checked per request)`,
+        "server": `NODE_ENV=production, LOG_LEVEL=info (to a file)${Object.entries(settings.serverEnv).map(([k, v]) => `, ${k}=${v}`).join("")}, pool ${config.database.poolMax}, PASSWORD_HASH_CONCURRENCY=${config.passwords.hashConcurrency}, GRAPHQL_JIT=${config.graphqlJit}, HEAP_GROWTH_PERCENT=${config.heapGrowthPercent}, MALLOC_ARENA_MAX=2 and MALLOC_MMAP_THRESHOLD_=8388608 (as npm start), rate-limit budgets raised out of the way (still checked per request)`,
       },
       dataset,
       summaries,

@@ -1,7 +1,9 @@
 import argon2 from "argon2";
+import { availableParallelism } from "node:os";
 import type { AppConfig } from "../src/config.js";
 import type { Measurement } from "./measure.js";
 import type { ScenarioSummary, Target } from "./report.js";
+import { settings } from "./settings.js";
 import { median, medianOf } from "./stats.js";
 
 export interface Argon2Cost {
@@ -24,6 +26,8 @@ export async function measureArgon2(passwords: AppConfig["passwords"]): Promise<
   return { memoryKiB: memoryCost, timeCost, parallelism, singleMs: median(times) };
 }
 
+/** As src/config.ts defaults it (one fewer than the cores), unless BENCH_SERVER_ENV sets it. */
+const hashConcurrency = () => settings.serverEnv.PASSWORD_HASH_CONCURRENCY ?? String(Math.max(1, availableParallelism() - 1));
 const rps = (s: ScenarioSummary | undefined) => (s ? medianOf(s.closed, (m) => m.load.rps) : NaN);
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "–");
@@ -91,9 +95,18 @@ export function targetsFor(
 
   const q4 = by("Q4");
   targets.push({
-    goal: "login: argon2id at OWASP parameters (m=19 MiB, t=2); report the ceiling",
-    measured: `m=${argon.memoryKiB} KiB, t=${argon.timeCost}, p=${argon.parallelism}: ${fmt(argon.singleMs, 1)} ms per hash on one core; ${q4 ? `${fmt(rps(q4), 1)} logins/s measured` : "Q4 not measured"}`,
+    goal: "login: argon2id at OWASP parameters (m=19 MiB, t=2)",
+    measured: `m=${argon.memoryKiB} KiB, t=${argon.timeCost}, p=${argon.parallelism}: ${fmt(argon.singleMs, 1)} ms per hash on one core`,
     met: argon.memoryKiB >= 19_456 && argon.timeCost >= 2,
+  });
+  // Both cores hashing and nothing else is the physical ceiling; the hashing bound leaves one core to GraphQL.
+  const ceiling = (2 * 1000) / argon.singleMs;
+  targets.push({
+    goal: "login: ≥ 60 sign-ins/s on the two cores",
+    measured: q4
+      ? `${fmt(rps(q4), 1)} sign-ins/s with PASSWORD_HASH_CONCURRENCY=${hashConcurrency()}; ceiling with both cores hashing and nothing else: ${fmt(ceiling, 0)}/s`
+      : "Q4 not measured",
+    met: q4 ? rps(q4) >= 60 : null,
   });
 
   const alone = by("Q1");

@@ -177,6 +177,7 @@ export async function buildPlan(ctx: PlanContext): Promise<Plan> {
       background: { workload: loginWorkload(loginAccounts), rate: settings.backgroundLoginsPerSecond, connections: settings.backgroundLoginsPerSecond },
     },
     { id: "Q5", title: `customer's own tickets with a text search (${searchCases.length} customers round-robin)`, server: "main", connections: c, workload: searchWorkload(SEARCH, searchCases), fixedRate: true },
+    { id: "Q1-graphql-js", title: "Q1, graphql-js's executor instead of graphql-jit (GRAPHQL_JIT=false)", server: "graphqlJs", connections: c, workload: queueWorkload("/graphql", agent.token, q1.body, q1.reference), fixedRate: false },
     { id: "Q1-uncached", title: "Q1, caches off (verified tokens, sessions, Apollo documents)", server: "uncached", connections: c, workload: queueWorkload("/graphql", agent.token, q1.body, q1.reference), fixedRate: false },
     { id: "Q1-dev", title: "Q1, development mode (reference for the next row)", server: "guardedDev", connections: c, workload: queueWorkload("/graphql", agent.token, q1.body, q1.reference), fixedRate: false },
     { id: "Q1-unguarded", title: "Q1, development mode without the permission layer", server: "unguarded", connections: c, workload: queueWorkload("/graphql", agent.token, q1.body, q1.reference), fixedRate: false },

@@ -62,6 +62,7 @@ const SERVER_VARIANTS: Record<Exclude<ServerName, "b1">, { title: string; env: R
   uncached: { title: "production mode, caches off", env: { BENCH_DISABLE_CACHES: "true" } },
   guardedDev: { title: "development mode, permissions", env: { NODE_ENV: "development" } },
   unguarded: { title: "development mode, no permission layer", env: { NODE_ENV: "development", BENCH_UNGUARDED_SCHEMA: "true" } },
+  graphqlJs: { title: "production mode, graphql-js's executor instead of graphql-jit", env: { GRAPHQL_JIT: "false" } },
 };
 
 async function main(): Promise<void> {
@@ -85,7 +86,7 @@ async function main(): Promise<void> {
         execArgv: name === "main" ? ["--expose-gc", ...(settings.profile ? ["--cpu-prof", `--cpu-prof-dir=${join(settings.runsDir, "profiles")}`] : [])] : [],
       });
     servers.main = await start("main");
-    const others = await Promise.all((["uncached", "guardedDev", "unguarded"] as const).map(start));
+    const others = await Promise.all((["uncached", "guardedDev", "unguarded", "graphqlJs"] as const).map(start));
     for (const s of others) servers[s.name as ServerName] = s;
     const ca = readFileSync(join(settings.runsDir, "ssl/cert.pem"));
     const config = loadConfig(serverEnv(db, {}));

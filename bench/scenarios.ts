@@ -10,7 +10,7 @@ export interface Account {
   token: string;
 }
 
-export type ServerName = "main" | "uncached" | "unguarded" | "guardedDev" | "b1";
+export type ServerName = "main" | "uncached" | "unguarded" | "guardedDev" | "graphqlJs" | "b1";
 
 export interface Scenario {
   id: string;

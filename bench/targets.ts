@@ -114,11 +114,13 @@ export function targetsFor(
   if (alone && beside) {
     const a = medianOf(alone.closed, (m) => m.load.latencyMs.p99);
     const b = medianOf(beside.closed, (m) => m.load.latencyMs.p99);
-    targets.push({ goal: "Q1 p99 at most doubles beside 20 logins/s (max throughput)", measured: `${fmt(b / a)} × (${fmt(b, 1)} vs ${fmt(a, 1)} ms)`, met: b <= 2 * a });
+    // The sign-ins wait their turn for the hasher (PASSWORD_HASH_CONCURRENCY), so fewer than asked may complete.
+    const achieved = (runs: Measurement[]) => `${fmt(medianOf(runs, (m) => m.background?.rps ?? NaN), 0)} of ${settings.backgroundLoginsPerSecond} sign-ins/s completed`;
+    targets.push({ goal: "Q1 p99 at most doubles beside 20 logins/s (max throughput)", measured: `${fmt(b / a)} × (${fmt(b, 1)} vs ${fmt(a, 1)} ms); ${achieved(beside.closed)}`, met: b <= 2 * a });
     if (alone.fixed.length && beside.fixed.length) {
       const fa = medianOf(alone.fixed, (m) => m.load.latencyMs.p99);
       const fb = medianOf(beside.fixed, (m) => m.load.latencyMs.p99);
-      targets.push({ goal: `Q1 p99 at most doubles beside 20 logins/s (at ${alone.fixedRate}/s)`, measured: `${fmt(fb / fa)} × (${fmt(fb, 1)} vs ${fmt(fa, 1)} ms)`, met: fb <= 2 * fa });
+      targets.push({ goal: `Q1 p99 at most doubles beside 20 logins/s (at ${alone.fixedRate}/s)`, measured: `${fmt(fb / fa)} × (${fmt(fb, 1)} vs ${fmt(fa, 1)} ms); ${achieved(beside.fixed)}`, met: fb <= 2 * fa });
     }
   }
   return targets;

@@ -26,6 +26,7 @@ const KEY_PACKAGES = [
   "@apollo/server",
   "@as-integrations/fastify",
   "graphql",
+  "graphql-jit",
   "type-graphql",
   "graphql-shield",
   "graphql-middleware",

@@ -1,9 +1,8 @@
-import { and, type or } from "graphql-shield";
+import { and } from "graphql-shield";
+import type { ShieldRule } from "../../graphql/rule-compiler.js";
 import { isNotApiToken, requireScope } from "../../graphql/rules.js";
 import { ApiScope } from "./api-scope.js";
 import { issueCommentsNeedIssuesWrite } from "./comment-subject.rule.js";
-
-type ShieldRule = Parameters<typeof or>[number];
 
 /** "any": no scope needed (anonymous flows, identity); "session": not for API tokens; else the scopes needed (all of them). */
 export type ScopeRequirement = "any" | "session" | ApiScope | ApiScope[];

@@ -112,13 +112,67 @@ function buildReader<T extends object>(meta: EntityMetadata<T>, alias: string): 
   };
 }
 
+/**
+ * A many-to-one relation read in the same statement as its owner (a left join): each related row
+ * that exists is handed to `receive` as a snapshot, typically to prime a per-request loader, so
+ * showing it later costs no statement of its own.
+ */
+export interface SnapshotJoin {
+  relation: string;
+  receive(related: object): void;
+}
+
+interface CompiledJoin {
+  alias: string;
+  relation: string;
+  reader: RowReader<object>;
+  /** ` left join <table> <alias> on ...`, for hand-written statements. */
+  sql: string;
+  receive(related: object): void;
+}
+
+function compileJoins(em: EntityManager, meta: EntityMetadata, joins: readonly SnapshotJoin[]): CompiledJoin[] {
+  return joins.map((join, i) => {
+    const prop = meta.properties[join.relation];
+    const target = prop?.targetMeta;
+    if (!prop || !target || prop.kind !== ReferenceKind.MANY_TO_ONE) throw new Error(`${meta.className}.${join.relation} is not a many-to-one relation`);
+    const alias = `j${i}`;
+    const targetKey = target.properties[target.primaryKeys[0]!]!.fieldNames[0]!;
+    return {
+      alias,
+      relation: join.relation,
+      reader: rowReader(em, target.class as EntityClass<object>, alias),
+      sql: ` left join \`${target.tableName}\` ${alias} on ${alias}.\`${targetKey}\` = e0.\`${prop.fieldNames[0]!}\``,
+      receive: join.receive,
+    };
+  });
+}
+
+function readWithJoins<T extends object>(reader: RowReader<T>, joins: readonly CompiledJoin[], row: Record<string, unknown>): T {
+  const snapshot = reader.read(row);
+  for (const join of joins) {
+    if ((snapshot as Record<string, unknown>)[join.relation]) join.receive(join.reader.read(row));
+  }
+  return snapshot;
+}
+
+const selectList = (reader: RowReader<object>, joins: readonly CompiledJoin[]) => [reader.columns, ...joins.map((j) => j.reader.columns)].join(", ");
+
 /** One entity whose `property` equals `value`, as a snapshot read by hand-written SQL; null when none. */
-export async function findSnapshotBy<T extends object>(em: EntityManager, entity: EntityClass<T>, property: string & keyof T, value: unknown): Promise<T | null> {
+export async function findSnapshotBy<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  property: string & keyof T,
+  value: unknown,
+  joins: readonly SnapshotJoin[] = [],
+): Promise<T | null> {
   const meta = em.getMetadata().get<T>(entity.name);
   const reader = rowReader(em, entity, "e0");
+  const joined = compileJoins(em, meta as EntityMetadata, joins);
   const column = (meta.properties as Record<string, { fieldNames: string[] }>)[property]!.fieldNames[0];
-  const rows = await selectRows(em, `select ${reader.columns} from \`${meta.tableName}\` e0 where e0.\`${column}\` = ? limit 1`, [value]);
-  return rows[0] ? reader.read(rows[0]) : null;
+  const sql = `select ${selectList(reader, joined)} from \`${meta.tableName}\` e0${joined.map((j) => j.sql).join("")} where e0.\`${column}\` = ? limit 1`;
+  const rows = await selectRows(em, sql, [value]);
+  return rows[0] ? readWithJoins(reader, joined, rows[0]) : null;
 }
 
 /**
@@ -131,9 +185,13 @@ export async function findSnapshots<T extends object>(
   where: FilterQuery<T>,
   orderBy: QueryOrderMap<T>,
   limit: number,
+  joins: readonly SnapshotJoin[] = [],
 ): Promise<T[]> {
   const reader = rowReader(em, entity, "e0");
-  const qb = (em as unknown as SqlEntityManager).createQueryBuilder(entity, "e0").select(raw(reader.columns)).where(where).orderBy(orderBy).limit(limit);
+  const joined = compileJoins(em, em.getMetadata().get(entity.name) as EntityMetadata, joins);
+  const qb = (em as unknown as SqlEntityManager).createQueryBuilder(entity, "e0").select(raw(selectList(reader, joined)));
+  for (const join of joined) qb.leftJoin(`e0.${join.relation}`, join.alias);
+  qb.where(where).orderBy(orderBy).limit(limit);
   const rows = await selectRows(em, qb.getQuery(), qb.getParams());
-  return rows.map((row) => reader.read(row));
+  return rows.map((row) => readWithJoins(reader, joined, row));
 }

@@ -1,5 +1,5 @@
 import type { EntityClass, EntityManager, EntityName, FilterQuery, FindOptions, QueryOrderMap } from "@mikro-orm/core";
-import { findSnapshots } from "../db/read-rows.js";
+import { findSnapshots, type SnapshotJoin } from "../db/read-rows.js";
 import { BadUserInputError } from "./errors.js";
 import type { Connection, PageArgs } from "./connection.types.js";
 
@@ -65,6 +65,8 @@ export async function paginate<T extends { id: string }>(
     dateField?: boolean;
     /** Read-only snapshots instead of managed entities (db/read-rows.ts), for lists nothing writes to. */
     snapshots?: boolean;
+    /** With snapshots: relations read in the same statement (db/read-rows.ts). */
+    joins?: readonly SnapshotJoin[];
   } = {},
 ): Promise<Connection<T>> {
   const { size, backward } = pageWindow(args);
@@ -80,7 +82,7 @@ export async function paginate<T extends { id: string }>(
 
   const query = { $and: conditions } as FilterQuery<T>;
   const rows = options.snapshots
-    ? await findSnapshots(em, entity as EntityClass<T>, query, orderBy as QueryOrderMap<T>, size + 1)
+    ? await findSnapshots(em, entity as EntityClass<T>, query, orderBy as QueryOrderMap<T>, size + 1, options.joins)
     : await em.find(entity, query, { orderBy: orderBy as FindOptions<T>["orderBy"], limit: size + 1, populate: options.populate });
   const more = rows.length > size;
   const page = more ? rows.slice(0, size) : rows;

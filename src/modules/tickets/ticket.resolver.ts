@@ -12,7 +12,7 @@ const expectedVersionArg = { nullable: true, description: "The version you last 
 export class TicketResolver {
   @Query(() => Ticket, { description: "One ticket by id or reference (#1042). Customers only reach their own; any other answers NOT_FOUND." })
   ticket(@Arg("id", () => ID, { description: "The ticket's id, or its reference such as #1042." }) id: string, @Ctx() ctx: Context): Promise<Ticket> {
-    return ctx.services.tickets.get(ctx.em, ctx.viewer!, id, { snapshot: true });
+    return ctx.services.tickets.get(ctx.em, ctx.viewer!, id, { snapshot: ctx.loaders });
   }
 
   @Query(() => TicketConnection, { description: "Tickets the viewer may see (customers: their own), newest first unless `orderBy` says otherwise." })
@@ -22,7 +22,7 @@ export class TicketResolver {
     @Arg("orderBy", () => TicketOrder, { nullable: true, description: "Sort order; default CREATED_AT descending." }) orderBy: TicketOrder | undefined,
     @Ctx() ctx: Context,
   ): Promise<Connection<Ticket>> {
-    return ctx.services.tickets.list(ctx.em, ctx.viewer!, filter, orderBy, page);
+    return ctx.services.tickets.list(ctx.em, ctx.loaders, ctx.viewer!, filter, orderBy, page);
   }
 
   @Mutation(() => Ticket, { description: "Opens a ticket (OPEN) with the desk's next number. Customers open their own; agents and admins may open one for a customer." })

@@ -19,6 +19,8 @@ import { assertTransition, isFinal, statusAfterComment } from "./ticket.states.j
 import type { CreateTicketInput, TicketFilter, TicketOrder, UpdateTicketInput } from "./ticket.types.js";
 import { checkDescription, cleanCategory, cleanSubject } from "./ticket.validation.js";
 import { unchanged } from "./no-op-write.js";
+import { ticketPeople } from "./ticket-people.js";
+import type { Loaders } from "../../graphql/loaders.js";
 import { ensureTicketCounter, takeTicketNumber } from "./ticket-number.js";
 
 type Changes = Record<string, { from: unknown; to: unknown }>;
@@ -40,24 +42,25 @@ export class TicketService {
   /**
    * One ticket by id or by reference ("#1042"), if the viewer may see it. Another customer's
    * ticket answers exactly like a missing one, so ids cannot be probed. `snapshot`: a read-only
-   * copy (db/read-rows.ts) for queries; writes load the managed entity.
+   * copy (db/read-rows.ts) for queries, its requester and assignee primed into `loaders`; writes
+   * load the managed entity.
    */
-  async get(em: EntityManager, viewer: Viewer, idOrReference: string, options: { refresh?: boolean; snapshot?: boolean } = {}): Promise<Ticket> {
+  async get(em: EntityManager, viewer: Viewer, idOrReference: string, options: { refresh?: boolean; snapshot?: Loaders } = {}): Promise<Ticket> {
     const reference = REFERENCE.exec(idOrReference.trim());
     const [property, value] = reference ? (["number", Number(reference[1])] as const) : (["id", idOrReference] as const);
     const ticket = options.snapshot
-      ? await findSnapshotBy(em, Ticket, property, value)
+      ? await findSnapshotBy(em, Ticket, property, value, ticketPeople(options.snapshot))
       : await em.findOne(Ticket, { [property]: value } as FilterQuery<Ticket>, { refresh: options.refresh });
     if (!ticket || !canView(ticket, viewer)) throw new NotFoundError("Ticket", idOrReference);
     return ticket;
   }
 
-  /** A page of the tickets the viewer may see, filtered and ordered (keyset cursors). */
-  list(em: EntityManager, viewer: Viewer, filter: TicketFilter | undefined, order: TicketOrder | undefined, page: PageArgs) {
+  /** A page of the tickets the viewer may see, filtered and ordered (keyset cursors); their people primed into `loaders`. */
+  list(em: EntityManager, loaders: Loaders, viewer: Viewer, filter: TicketFilter | undefined, order: TicketOrder | undefined, page: PageArgs) {
     assertTicketFilter(filter, viewer);
     const where = ticketWhere(filter, { viewer, now: this.now(), fulltext: em.getPlatform().supportsCreatingFullTextIndex() });
     // Snapshots: a page of tickets is only read, and hydrating 50 tickets cost more than the query.
-    return paginate(em, Ticket, where, ticketSort(order), page, { snapshots: true });
+    return paginate(em, Ticket, where, ticketSort(order), page, { snapshots: true, joins: ticketPeople(loaders) });
   }
 
   async create(em: EntityManager, request: RequestMeta, viewer: Viewer, input: CreateTicketInput): Promise<Ticket> {

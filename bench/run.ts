@@ -51,6 +51,7 @@ function serverEnv(db: BenchDatabase, extra: Record<string, string>): Record<str
     // As `npm start` and the Docker image run the server (docs/operations.md, "Memory").
     MALLOC_ARENA_MAX: "2",
     MALLOC_MMAP_THRESHOLD_: "8388608",
+    GLIBC_TUNABLES: "glibc.malloc.hugetlb=1",
     CLIENT_DIR: existsSync(join(clientDir, "index.html")) ? clientDir : join(settings.runsDir, "no-client"),
     ...settings.serverEnv,
     ...extra,
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
         "run": `${settings.rounds} interleaved rounds of ${settings.duration} s after a ${settings.warmup} s warm-up`,
         "connections": `${settings.connections} keep-alive HTTPS connections (Q4 alone: 4)`,
         "fixed rate": `${Math.round(settings.fixedRateFraction * 100)}% of the median maximum (autocannon overallRate)`,
-        "server": `NODE_ENV=production, LOG_LEVEL=info (to a file)${Object.entries(settings.serverEnv).map(([k, v]) => `, ${k}=${v}`).join("")}, pool ${config.database.poolMax}, PASSWORD_HASH_CONCURRENCY=${config.passwords.hashConcurrency}, GRAPHQL_JIT=${config.graphqlJit}, HEAP_GROWTH_PERCENT=${config.heapGrowthPercent}, MALLOC_ARENA_MAX=2 and MALLOC_MMAP_THRESHOLD_=8388608 (as npm start), rate-limit budgets raised out of the way (still checked per request)`,
+        "server": `NODE_ENV=production, LOG_LEVEL=info (to a file)${Object.entries(settings.serverEnv).map(([k, v]) => `, ${k}=${v}`).join("")}, pool ${config.database.poolMax}, PASSWORD_HASH_CONCURRENCY=${config.passwords.hashConcurrency} (${config.passwords.hashConcurrencyUnderLoad} while the event loop is busy), GRAPHQL_JIT=${config.graphqlJit}, HEAP_GROWTH_PERCENT=${config.heapGrowthPercent}, MALLOC_ARENA_MAX=2, MALLOC_MMAP_THRESHOLD_=8388608 and GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (as npm start), rate-limit budgets raised out of the way (still checked per request)`,
       },
       dataset,
       summaries,

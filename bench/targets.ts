@@ -26,8 +26,12 @@ export async function measureArgon2(passwords: AppConfig["passwords"]): Promise<
   return { memoryKiB: memoryCost, timeCost, parallelism, singleMs: median(times) };
 }
 
-/** As src/config.ts defaults it (one fewer than the cores), unless BENCH_SERVER_ENV sets it. */
-const hashConcurrency = () => settings.serverEnv.PASSWORD_HASH_CONCURRENCY ?? String(Math.max(1, availableParallelism() - 1));
+/** The hashing slots, as src/config.ts defaults them (every core; one fewer under load), unless BENCH_SERVER_ENV sets them. */
+function hashConcurrency(): string {
+  const max = Number(settings.serverEnv.PASSWORD_HASH_CONCURRENCY ?? availableParallelism());
+  const underLoad = Math.min(max, Number(settings.serverEnv.PASSWORD_HASH_CONCURRENCY_UNDER_LOAD ?? Math.max(1, availableParallelism() - 1)));
+  return `PASSWORD_HASH_CONCURRENCY=${max} (${underLoad} while the event loop is busy)`;
+}
 const rps = (s: ScenarioSummary | undefined) => (s ? medianOf(s.closed, (m) => m.load.rps) : NaN);
 const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
 const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "–");
@@ -104,7 +108,7 @@ export function targetsFor(
   targets.push({
     goal: "login: ≥ 60 sign-ins/s on the two cores",
     measured: q4
-      ? `${fmt(rps(q4), 1)} sign-ins/s with PASSWORD_HASH_CONCURRENCY=${hashConcurrency()}; ceiling with both cores hashing and nothing else: ${fmt(ceiling, 0)}/s`
+      ? `${fmt(rps(q4), 1)} sign-ins/s with ${hashConcurrency()}; ceiling with both cores hashing and nothing else: ${fmt(ceiling, 0)}/s`
       : "Q4 not measured",
     met: q4 ? rps(q4) >= 60 : null,
   });
@@ -114,7 +118,7 @@ export function targetsFor(
   if (alone && beside) {
     const a = medianOf(alone.closed, (m) => m.load.latencyMs.p99);
     const b = medianOf(beside.closed, (m) => m.load.latencyMs.p99);
-    // The sign-ins wait their turn for the hasher (PASSWORD_HASH_CONCURRENCY), so fewer than asked may complete.
+    // Beside a busy event loop the sign-ins wait for the under-load hashing slots, so fewer than asked may complete.
     const achieved = (runs: Measurement[]) => `${fmt(medianOf(runs, (m) => m.background?.rps ?? NaN), 0)} of ${settings.backgroundLoginsPerSecond} sign-ins/s completed`;
     targets.push({ goal: "Q1 p99 at most doubles beside 20 logins/s (max throughput)", measured: `${fmt(b / a)} × (${fmt(b, 1)} vs ${fmt(a, 1)} ms); ${achieved(beside.closed)}`, met: b <= 2 * a });
     if (alone.fixed.length && beside.fixed.length) {

@@ -65,9 +65,11 @@ const envSchema = z.object({
   ARGON2_MEMORY_KIB: int(19_456, 1_048_576).default(19_456),
   ARGON2_TIME_COST: int(2, 20).default(2),
   ARGON2_PARALLELISM: int(1, 16).default(1),
-  // Hashes run on libuv's pool; bounded to one core fewer than the machine has, so a sign-in
-  // flood always leaves a core to the event loop (GraphQL). On 2 cores: one hash at a time.
-  PASSWORD_HASH_CONCURRENCY: int(1, 64).default(Math.max(1, availableParallelism() - 1)),
+  // Hashes run on libuv's pool (src/modules/auth/hash-slots.ts): up to one per core while the
+  // event loop is idle, one core fewer while it serves other requests, so a sign-in flood always
+  // leaves a core to GraphQL. On 2 cores: two hashes at a time, one under load.
+  PASSWORD_HASH_CONCURRENCY: int(1, 64).default(availableParallelism()),
+  PASSWORD_HASH_CONCURRENCY_UNDER_LOAD: int(1, 64).optional(),
 
   LOGIN_MAX_FAILURES: int(1, 100).default(5),
   LOCKOUT_MINUTES: int(1, 24 * 60).default(30),
@@ -212,6 +214,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       requireComposition: e.PASSWORD_REQUIRE_COMPOSITION,
       argon2: { memoryCost: e.ARGON2_MEMORY_KIB, timeCost: e.ARGON2_TIME_COST, parallelism: e.ARGON2_PARALLELISM },
       hashConcurrency: e.PASSWORD_HASH_CONCURRENCY,
+      hashConcurrencyUnderLoad: Math.min(e.PASSWORD_HASH_CONCURRENCY, e.PASSWORD_HASH_CONCURRENCY_UNDER_LOAD ?? Math.max(1, availableParallelism() - 1)),
     },
     lockout: { maxFailures: e.LOGIN_MAX_FAILURES, minutes: e.LOCKOUT_MINUTES },
     rateLimits: { loginPerMinute: e.RATE_LIMIT_LOGIN_PER_MINUTE, registerPerMinute: e.RATE_LIMIT_REGISTER_PER_MINUTE },

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
 
@@ -84,6 +85,14 @@ describe("loadConfig", () => {
     const problems = problemsOf({ PORT: "abc", LOG_LEVEL: "loud", DATABASE_URL: "sqlite://x" });
     expect(problems).toHaveLength(3);
     expect(new ConfigError(problems).message).toMatch(/^Invalid configuration:\n {2}- /);
+  });
+
+  it("hashes on every core while idle and keeps one for GraphQL under load, never more under load than at most", () => {
+    const cores = availableParallelism();
+    expect(loadConfig({}).passwords).toMatchObject({ hashConcurrency: cores, hashConcurrencyUnderLoad: Math.max(1, cores - 1) });
+    expect(loadConfig({ PASSWORD_HASH_CONCURRENCY: "1" }).passwords).toMatchObject({ hashConcurrency: 1, hashConcurrencyUnderLoad: 1 });
+    expect(loadConfig({ PASSWORD_HASH_CONCURRENCY: "4", PASSWORD_HASH_CONCURRENCY_UNDER_LOAD: "3" }).passwords).toMatchObject({ hashConcurrency: 4, hashConcurrencyUnderLoad: 3 });
+    expect(loadConfig({ PASSWORD_HASH_CONCURRENCY: "2", PASSWORD_HASH_CONCURRENCY_UNDER_LOAD: "8" }).passwords).toMatchObject({ hashConcurrency: 2, hashConcurrencyUnderLoad: 2 });
   });
 
   it("refuses a minimum password length above the maximum", () => {

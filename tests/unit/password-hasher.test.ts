@@ -8,6 +8,7 @@ const policy = (memoryCost: number, timeCost: number) => ({
   requireComposition: false,
   argon2: { memoryCost, timeCost, parallelism: 1 },
   hashConcurrency: 2,
+  hashConcurrencyUnderLoad: 1,
 });
 
 describe("PasswordHasher", () => {

@@ -1,6 +1,6 @@
 import argon2 from "argon2";
-import pLimit from "p-limit";
 import type { AppConfig } from "../../config.js";
+import { HashSlots } from "./hash-slots.js";
 
 /**
  * node-argon2 (0.40+) writes the parameters as `m=..,p=..,t=..`; the reference encoding, and the
@@ -13,25 +13,26 @@ export function canonicalPhc(hash: string): string {
 
 /**
  * argon2id at (at least) OWASP's minimum: m=19 MiB, t=2, p=1. Hashing runs on libuv's thread
- * pool; a concurrency cap keeps login floods from starving GraphQL of the second core.
+ * pool, in slots (hash-slots.ts): every core while the event loop is idle, one core fewer while
+ * it serves other requests, so sign-in floods never starve GraphQL.
  */
 export class PasswordHasher {
-  private readonly limit: ReturnType<typeof pLimit>;
+  private readonly slots: HashSlots;
   private readonly options: argon2.HashOptions & { type: typeof argon2.argon2id; raw?: false };
   /** Verified against for unknown emails so that they cost the same time as wrong passwords. */
   private dummyHash: Promise<string> | undefined;
 
   constructor(config: AppConfig["passwords"]) {
-    this.limit = pLimit(config.hashConcurrency);
+    this.slots = new HashSlots(config.hashConcurrency, config.hashConcurrencyUnderLoad);
     this.options = { type: argon2.argon2id, ...config.argon2 };
   }
 
   async hash(password: string): Promise<string> {
-    return canonicalPhc(await this.limit(() => argon2.hash(password, { ...this.options, raw: false })));
+    return canonicalPhc(await this.slots.run(() => argon2.hash(password, { ...this.options, raw: false })));
   }
 
   verify(hash: string, password: string): Promise<boolean> {
-    return this.limit(async () => {
+    return this.slots.run(async () => {
       try {
         return await argon2.verify(hash, password);
       } catch {

@@ -1,0 +1,66 @@
+import { performance, type EventLoopUtilization } from "node:perf_hooks";
+
+/**
+ * Event-loop utilisation at or above which the loop counts as busy with other requests. Sign-ins
+ * alone keep it near half busy at full speed (their own GraphQL and SQL, and the hashing threads
+ * taking the cores from it); a loaded API keeps it above this.
+ */
+const BUSY_UTILISATION = 0.7;
+/** How long a utilisation sample spans. Decisions in between reuse the last one. */
+const WINDOW_MS = 100;
+
+/**
+ * How many password hashes run at once. Hashes (argon2 on libuv's thread pool) and GraphQL (the
+ * event loop) compete for the same cores. While the event loop is busy serving other requests,
+ * hashes get `underLoad` slots, so a core stays for GraphQL and a sign-in flood cannot starve
+ * the API; while it is mostly idle, they get `max` slots and sign-ins use every core.
+ *
+ * The loop's utilisation is sampled when a hash asks for a slot or gives one back, over windows
+ * of at least WINDOW_MS; no timer runs. A waiting hash starts when a running one finishes, under
+ * the limit that holds at that moment.
+ */
+export class HashSlots {
+  private running = 0;
+  private readonly waiting: (() => void)[] = [];
+  private busy = false;
+  private windowStart: EventLoopUtilization = performance.eventLoopUtilization();
+  private windowStartedAt = performance.now();
+
+  constructor(
+    private readonly max: number,
+    private readonly underLoad: number,
+  ) {
+    if (!(underLoad >= 1 && underLoad <= max)) throw new Error(`hash slots: 1 <= underLoad (${underLoad}) <= max (${max})`);
+  }
+
+  /** Slots open now: `max` while the event loop is mostly idle, `underLoad` while it is busy. */
+  get limit(): number {
+    return this.busy ? this.underLoad : this.max;
+  }
+
+  run<T>(task: () => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push(() => {
+        this.running++;
+        new Promise<T>((done) => done(task())).then(resolve, reject).finally(() => {
+          this.running--;
+          this.startWaiting();
+        });
+      });
+      this.startWaiting();
+    });
+  }
+
+  private startWaiting(): void {
+    this.sample();
+    while (this.waiting.length > 0 && this.running < this.limit) this.waiting.shift()!();
+  }
+
+  private sample(): void {
+    const now = performance.now();
+    if (now - this.windowStartedAt < WINDOW_MS) return;
+    this.busy = performance.eventLoopUtilization(this.windowStart).utilization >= BUSY_UTILISATION;
+    this.windowStart = performance.eventLoopUtilization();
+    this.windowStartedAt = now;
+  }
+}

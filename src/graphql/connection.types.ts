@@ -1,5 +1,4 @@
 import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
-import { Max, Min } from "class-validator";
 
 @ObjectType({ description: "Where a page sits in its list (Relay cursor connections)." })
 export class PageInfo {
@@ -16,19 +15,16 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
+/** Ranges are checked where every list takes its page, pagination.ts's pageWindow(). */
 @ArgsType()
 export class PageArgs {
   @Field(() => Int, { nullable: true, description: "Return the first N items after `after` (1-100; default 20)." })
-  @Min(1)
-  @Max(100)
   first?: number;
 
   @Field(() => String, { nullable: true, description: "Opaque cursor: return items after this one." })
   after?: string;
 
   @Field(() => Int, { nullable: true, description: "Return the last N items before `before` (1-100)." })
-  @Min(1)
-  @Max(100)
   last?: number;
 
   @Field(() => String, { nullable: true, description: "Opaque cursor: return items before this one." })

@@ -1,5 +1,4 @@
 import { GraphQLError, type GraphQLFormattedError } from "graphql";
-import { ArgumentValidationError } from "type-graphql";
 import { unwrapResolverError } from "@apollo/server/errors";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { Logger } from "pino";
@@ -15,7 +14,7 @@ const CLIENT_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED
  */
 function isExpected(error: unknown): boolean {
   const original = unwrapResolverError(error);
-  if (original instanceof AppError || original instanceof ArgumentValidationError) return true;
+  if (original instanceof AppError) return true;
   if (!(error instanceof GraphQLError)) return false;
   const code = error.extensions?.code;
   if (typeof code === "string" && CLIENT_CODES.has(code)) return true;
@@ -23,8 +22,8 @@ function isExpected(error: unknown): boolean {
 }
 
 /**
- * The one place errors become responses. Coded domain errors pass with their code; input
- * validation becomes BAD_USER_INPUT naming the fields; anything else is masked, so no stack,
+ * The one place errors become responses. Coded domain errors (input validation among them:
+ * BAD_USER_INPUT naming the field) pass with their code; anything else is masked, so no stack,
  * SQL or internal message ever reaches a client (errorLoggingPlugin logs it).
  */
 export function createErrorFormatter() {
@@ -32,17 +31,6 @@ export function createErrorFormatter() {
     const original = unwrapResolverError(error);
     if (original instanceof AppError) {
       return { message: original.message, locations: formatted.locations, path: formatted.path, extensions: { ...original.extensions } };
-    }
-    if (original instanceof ArgumentValidationError) {
-      const fields = original.extensions.validationErrors as { property: string; constraints?: Record<string, string> }[] | undefined;
-      const problems = (fields ?? []).flatMap((f) => Object.values(f.constraints ?? {}).map((msg) => `${msg}`));
-      return {
-        message: problems.length ? `Invalid input: ${problems.join("; ")}.` : "Invalid input.",
-        locations: formatted.locations,
-        path: formatted.path,
-        // `field` like every other BAD_USER_INPUT (README), `fields` when several are wrong.
-        extensions: { code: "BAD_USER_INPUT", field: fields?.[0]?.property, fields: (fields ?? []).map((f) => f.property) },
-      };
     }
     if (!isExpected(error)) {
       return { message: "Internal server error. The incident was logged.", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };

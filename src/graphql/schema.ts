@@ -52,7 +52,9 @@ export async function buildBareSchema(): Promise<GraphQLSchema> {
   useDefaultResolversForPlainFields();
   const schema = await buildSchema({
     resolvers: [...resolvers],
-    validate: { forbidUnknownValues: false },
+    // Inputs are checked by the services that take them (BadUserInputError naming the field);
+    // type-graphql's class-validator pass imported and ran it for every argument object.
+    validate: false,
     emitSchemaFile: false,
   });
   return resolveLazyCounts(lexicographicSortSchema(schema));

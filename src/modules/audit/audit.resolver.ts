@@ -27,7 +27,7 @@ export class AuditResolver {
   }
 
   @FieldResolver(() => User, { nullable: true, description: "Who did it; null for the system or an unknown caller." })
-  actor(@Root() event: AuditEvent, @Ctx() ctx: Context): Promise<User | null> | null {
-    return event.actor ? ctx.loaders.get(usersById).load(event.actor.id) : null;
+  actor(@Root() event: AuditEvent, @Ctx() ctx: Context): User | Promise<User | null> | null {
+    return event.actor ? ctx.loaders.get(usersById).user(event.actor.id) : null;
   }
 }

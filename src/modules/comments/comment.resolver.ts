@@ -40,8 +40,8 @@ export class CommentResolver {
   }
 
   @FieldResolver(() => User, { description: "Who wrote it." })
-  async author(@Root() comment: Comment, @Ctx() ctx: Context): Promise<User> {
-    return (await ctx.loaders.get(usersById).load(comment.author.id))!;
+  author(@Root() comment: Comment, @Ctx() ctx: Context): User | Promise<User> {
+    return ctx.loaders.get(usersById).user(comment.author.id) as User | Promise<User>;
   }
 
   @FieldResolver(() => Boolean, { description: "Whether the viewer may edit or delete the comment: its author or an agent, while the ticket is not closed." })

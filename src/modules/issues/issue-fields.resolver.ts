@@ -24,13 +24,13 @@ export class IssueFieldsResolver {
   }
 
   @FieldResolver(() => User, { description: "Who created the issue." })
-  async reporter(@Root() issue: Issue, @Ctx() ctx: Context): Promise<User> {
-    return (await ctx.loaders.get(usersById).load(issue.reporter.id))!;
+  reporter(@Root() issue: Issue, @Ctx() ctx: Context): User | Promise<User> {
+    return ctx.loaders.get(usersById).user(issue.reporter.id) as User | Promise<User>;
   }
 
   @FieldResolver(() => User, { nullable: true, description: "Who works on it; null while unassigned." })
-  assignee(@Root() issue: Issue, @Ctx() ctx: Context): Promise<User | null> | null {
-    return issue.assignee ? ctx.loaders.get(usersById).load(issue.assignee.id) : null;
+  assignee(@Root() issue: Issue, @Ctx() ctx: Context): User | Promise<User | null> | null {
+    return issue.assignee ? ctx.loaders.get(usersById).user(issue.assignee.id) : null;
   }
 
   @FieldResolver(() => Issue, { nullable: true, description: "The issue this one is a sub-issue of; null for a top-level issue." })

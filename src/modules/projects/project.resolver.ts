@@ -64,8 +64,8 @@ export class ProjectResolver {
   }
 
   @FieldResolver(() => User, { nullable: true, description: "The agent or admin who leads the project." })
-  lead(@Root() project: Project, @Ctx() ctx: Context): Promise<User | null> | null {
-    return project.lead ? ctx.loaders.get(usersById).load(project.lead.id) : null;
+  lead(@Root() project: Project, @Ctx() ctx: Context): User | Promise<User | null> | null {
+    return project.lead ? ctx.loaders.get(usersById).user(project.lead.id) : null;
   }
 
   @FieldResolver(() => Boolean, { description: "Whether the viewer may change or archive the project (admins)." })

@@ -19,13 +19,13 @@ export class TicketFieldsResolver {
   }
 
   @FieldResolver(() => User, { description: "The customer the ticket is for." })
-  async requester(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<User> {
-    return (await ctx.loaders.get(usersById).load(ticket.requester.id))!;
+  requester(@Root() ticket: Ticket, @Ctx() ctx: Context): User | Promise<User> {
+    return ctx.loaders.get(usersById).user(ticket.requester.id) as User | Promise<User>;
   }
 
   @FieldResolver(() => User, { nullable: true, description: "The agent working on it; null while unassigned." })
-  assignee(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<User | null> | null {
-    return ticket.assignee ? ctx.loaders.get(usersById).load(ticket.assignee.id) : null;
+  assignee(@Root() ticket: Ticket, @Ctx() ctx: Context): User | Promise<User | null> | null {
+    return ticket.assignee ? ctx.loaders.get(usersById).user(ticket.assignee.id) : null;
   }
 
   @FieldResolver(() => [TicketHistoryEntry], {

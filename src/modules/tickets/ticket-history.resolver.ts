@@ -7,7 +7,7 @@ import { TicketHistoryEntry } from "./ticket.types.js";
 @Resolver(() => TicketHistoryEntry)
 export class TicketHistoryResolver {
   @FieldResolver(() => User, { nullable: true, description: "Who did it; null for the system." })
-  actor(@Root() entry: TicketHistoryEntry, @Ctx() ctx: Context): Promise<User | null> | null {
-    return entry.actorId ? ctx.loaders.get(usersById).load(entry.actorId) : null;
+  actor(@Root() entry: TicketHistoryEntry, @Ctx() ctx: Context): User | Promise<User | null> | null {
+    return entry.actorId ? ctx.loaders.get(usersById).user(entry.actorId) : null;
   }
 }

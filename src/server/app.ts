@@ -3,7 +3,6 @@ import compress from "@fastify/compress";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
-import { v7 as uuidv7 } from "uuid";
 import { registerTicketExport } from "../modules/tickets/ticket.export.js";
 import type { Services } from "../services.js";
 import { registerBenchFloorRoute } from "./bench-floor.js";
@@ -14,6 +13,7 @@ import { operationNameOf } from "./request-meta.js";
 import { registerSecurity } from "./security.js";
 import { currentStatementCount, withStatementCount } from "./statement-counter.js";
 import { registerStaticClient } from "./static-client.js";
+import { newRequestId } from "./request-id.js";
 
 export interface AppOptions {
   services: Services;
@@ -31,7 +31,7 @@ export async function buildApp({ services, schema, logger, tls, lifecycle }: App
     loggerInstance: logger as FastifyBaseLogger,
     // One line per request, written below with what we care about, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    genReqId: () => uuidv7(),
+    genReqId: newRequestId,
     trustProxy: config.trustProxy,
     bodyLimit: config.http.bodyLimitBytes,
     requestTimeout: config.http.requestTimeoutMs,

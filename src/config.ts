@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
@@ -28,12 +29,32 @@ const isOrigin = (value: string) => {
 };
 const origins = csv.pipe(z.array(z.string().refine(isOrigin, "must be origins like https://desk.example.com (scheme://host[:port], no path)")));
 
+/** An IPv4/IPv6 address, optionally with a CIDR prefix length, as Fastify's trustProxy takes them. */
+function isProxyAddress(entry: string): boolean {
+  const [address, bits, ...rest] = entry.split("/");
+  const version = isIP(address ?? "");
+  if (!version || rest.length) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128));
+}
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   HOST: z.string().min(1).default("localhost"),
   PORT: int(0, 65535).default(4000),
   PUBLIC_URL: z.url().optional(),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: z
+    .string()
+    .transform((v, ctx) => {
+      const value = v.trim().toLowerCase();
+      if (["false", "no", "0"].includes(value)) return false;
+      if (["true", "yes"].includes(value)) return true;
+      if (/^[1-9]$/.test(value)) return Number(value); // hops: the last N addresses of X-Forwarded-For are proxies
+      const proxies = value.split(",").map((p) => p.trim()).filter(Boolean);
+      if (proxies.length && proxies.every(isProxyAddress)) return proxies;
+      ctx.addIssue({ code: "custom", message: "must be true, false, a number of proxy hops (1-9), or proxy addresses/CIDRs separated by commas" });
+      return z.NEVER;
+    })
+    .default(false),
 
   TLS_CERT_FILE: z.string().default("ssl/cert.pem"),
   TLS_KEY_FILE: z.string().default("ssl/key.pem"),
@@ -48,7 +69,7 @@ const envSchema = z.object({
   DATABASE_DEBUG: bool.default(false),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://").optional(),
 
-  JWT_ISSUER: z.string().min(1).default("https://localhost:4000"),
+  JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).default("deskql-api"),
   JWT_KEYS_DIR: z.string().optional(),
   ALLOW_GENERATED_KEYS: bool.default(false),
@@ -197,7 +218,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : { kind: "sqlite" as const, file: resolve(dataDir, "deskql.sqlite"), poolMax: 1, debug: e.DATABASE_DEBUG },
     redisUrl: e.REDIS_URL,
     jwt: {
-      issuer: e.JWT_ISSUER,
+      issuer: e.JWT_ISSUER ?? e.PUBLIC_URL ?? `https://localhost:${e.PORT}`,
       audience: e.JWT_AUDIENCE,
       keysDir: resolve(e.JWT_KEYS_DIR ?? resolve(dataDir, "keys")),
       // Generated signing keys are a development convenience; production must provide or opt in.

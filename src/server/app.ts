@@ -32,7 +32,8 @@ export async function buildApp({ services, schema, logger, tls, lifecycle }: App
     // One line per request, written below with what we care about, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId: newRequestId,
-    trustProxy: config.trustProxy,
+    // A hop count trusts that many proxies next to us, as proxy-addr (Fastify's) counts hops.
+    trustProxy: typeof config.trustProxy === "number" ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: config.http.bodyLimitBytes,
     requestTimeout: config.http.requestTimeoutMs,
     connectionTimeout: config.http.requestTimeoutMs,
@@ -90,4 +91,8 @@ export async function buildApp({ services, schema, logger, tls, lifecycle }: App
   registerTicketExport(app, services);
   await registerStaticClient(app, config.clientDir);
   return app;
+}
+
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
 }

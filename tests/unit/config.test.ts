@@ -87,6 +87,22 @@ describe("loadConfig", () => {
     expect(new ConfigError(problems).message).toMatch(/^Invalid configuration:\n {2}- /);
   });
 
+  it("trusts proxies by hop count or by address, and every hop only when told true", () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: "no" }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: "1" }).trustProxy).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: "10.0.0.0/8, 192.168.1.7,::1" }).trustProxy).toEqual(["10.0.0.0/8", "192.168.1.7", "::1"]);
+    for (const bad of ["0.0.0.0/33", "10", "proxy.internal", "10.0.0.1/8/1", ""]) {
+      expect(problemsOf({ TRUST_PROXY: bad === "" ? "," : bad }).join(), bad).toMatch(/TRUST_PROXY/);
+    }
+  });
+
+  it("issues tokens in the name of the public URL unless JWT_ISSUER says otherwise", () => {
+    expect(loadConfig({ PORT: "8443" }).jwt.issuer).toBe("https://localhost:8443");
+    expect(loadConfig({ PUBLIC_URL: "https://desk.example.com" }).jwt.issuer).toBe("https://desk.example.com");
+    expect(loadConfig({ PUBLIC_URL: "https://desk.example.com", JWT_ISSUER: "urn:desk" }).jwt.issuer).toBe("urn:desk");
+  });
+
   it("hashes on every core while idle and keeps one for GraphQL under load, never more under load than at most", () => {
     const cores = availableParallelism();
     expect(loadConfig({}).passwords).toMatchObject({ hashConcurrency: cores, hashConcurrencyUnderLoad: Math.max(1, cores - 1) });

@@ -26,6 +26,27 @@ const login = (server: TestServer, ip: string, email: string, password = "not th
 const register = (ip: string, email: string) => t.gql(REGISTER, { i: { email, password: DEFAULT_PASSWORD, displayName: "Limited" } }, null, from(ip));
 const codeOf = (res: { errors?: { extensions?: Record<string, any> }[] }) => res.errors?.[0]?.extensions?.code;
 
+describe("behind one proxy (TRUST_PROXY=1)", () => {
+  it("takes the address the proxy saw, so a client cannot escape its budget with a forged X-Forwarded-For", async () => {
+    const behindProxy = await startTestServer({ env: { ...LIMITS, TRUST_PROXY: "1" } });
+    try {
+      const client = newIp();
+      // The proxy appends the address it saw; whatever the client wrote comes before it.
+      const forged = () => `${newIp()}, ${client}`;
+      for (let i = 1; i <= 5; i++) {
+        const res = await behindProxy.gql(LOGIN, { i: { email: `someone${i}@example.test`, password: "not the right passphrase" } }, null, from(forged()));
+        expect(codeOf(res), `attempt ${i}`).toBe("UNAUTHENTICATED");
+      }
+      const sixth = await behindProxy.gql(LOGIN, { i: { email: "someone6@example.test", password: "not the right passphrase" } }, null, from(forged()));
+      expect(codeOf(sixth)).toBe("RATE_LIMITED");
+      const other = await behindProxy.gql(LOGIN, { i: { email: "someone7@example.test", password: "not the right passphrase" } }, null, from(`${client}, ${newIp()}`));
+      expect(codeOf(other)).toBe("UNAUTHENTICATED"); // another address as seen by the proxy
+    } finally {
+      await behindProxy.close();
+    }
+  });
+});
+
 describe("sign-in rate limit", () => {
   it("allows 5 attempts a minute per IP, then answers RATE_LIMITED with retryAfter", async () => {
     const ip = newIp();

@@ -55,7 +55,7 @@ describe("issued access tokens", () => {
     expect(header).toEqual({ alg: "EdDSA", kid: expect.any(String), typ: "at+jwt" });
     expect(jwks.keys.map((k) => k.kid)).toContain(header.kid);
     const payload = jose.decodeJwt(admin.accessToken);
-    expect(payload).toMatchObject({ iss: "https://localhost:4000", aud: "deskql-api", sub: admin.userId, role: "ADMIN" });
+    expect(payload).toMatchObject({ iss: t.server.services.config.publicUrl, aud: "deskql-api", sub: admin.userId, role: "ADMIN" });
     expect(payload.sid).toEqual(expect.any(String));
     expect(payload.jti).toEqual(expect.any(String));
     expect(payload.exp! - payload.iat!).toBe(900);

@@ -25,6 +25,16 @@ export class UserLoader extends DataLoader<string, User | null> {
     return this.known.get(id) ?? this.load(id);
   }
 
+  override clear(id: string): this {
+    this.known.delete(id);
+    return super.clear(id);
+  }
+
+  override clearAll(): this {
+    this.known.clear();
+    return super.clearAll();
+  }
+
   override prime(id: string, user: User | null | Error | PromiseLike<User | null>): this {
     if (user instanceof User && !this.known.has(id)) this.known.set(id, user);
     return super.prime(id, user);

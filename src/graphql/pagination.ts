@@ -67,6 +67,8 @@ export async function paginate<T extends { id: string }>(
     snapshots?: boolean;
     /** With snapshots: relations read in the same statement (db/read-rows.ts). */
     joins?: readonly SnapshotJoin[];
+    /** How `totalCount` is counted, when a batched loader does it better than a COUNT of `where`. */
+    count?: () => Promise<number>;
   } = {},
 ): Promise<Connection<T>> {
   const { size, backward } = pageWindow(args);
@@ -89,19 +91,35 @@ export async function paginate<T extends { id: string }>(
   if (backward) page.reverse();
 
   const cursorOf = (node: T) => encodeCursor(sort, (node as Record<string, unknown>)[sort.field], node.id);
-  const edges = lazyEdges(page, cursorOf);
+  return connectionOf(
+    page,
+    cursorOf,
+    { hasNextPage: backward ? Boolean(args.before) : more, hasPreviousPage: backward ? more : Boolean(args.after) },
+    options.count ?? (() => em.count(entity, filter())),
+  );
+}
+
+/**
+ * A connection over `nodes` (in list order): edges whose cursors are encoded only if selected,
+ * the cursors of both ends, and a `totalCount` whose query starts only when a client reads it.
+ */
+export function connectionOf<T>(
+  nodes: T[],
+  cursorOf: (node: T) => string,
+  more: { hasNextPage: boolean; hasPreviousPage: boolean },
+  count: () => Promise<number>,
+): Connection<T> {
   let total: Promise<number> | undefined;
   return {
-    edges,
-    nodes: page,
+    edges: nodes.map((node) => new LazyEdge(node, cursorOf)),
+    nodes,
     pageInfo: {
-      hasNextPage: backward ? Boolean(args.before) : more,
-      hasPreviousPage: backward ? more : Boolean(args.after),
-      startCursor: page.length ? cursorOf(page[0]!) : null,
-      endCursor: page.length ? cursorOf(page.at(-1)!) : null,
+      ...more,
+      startCursor: nodes.length ? cursorOf(nodes[0]!) : null,
+      endCursor: nodes.length ? cursorOf(nodes.at(-1)!) : null,
     },
     get totalCount() {
-      return (total ??= em.count(entity, filter()));
+      return (total ??= count());
     },
   };
 }
@@ -115,8 +133,4 @@ class LazyEdge<T> {
   get cursor(): string {
     return this.cursorOf(this.node);
   }
-}
-
-export function lazyEdges<T>(nodes: readonly T[], cursorOf: (node: T) => string): { node: T; cursor: string }[] {
-  return nodes.map((node) => new LazyEdge(node, cursorOf));
 }

@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { Connection, PageArgs } from "../../graphql/connection.types.js";
 import type { Loaders } from "../../graphql/loaders.js";
-import { encodeCursor, lazyEdges, pageWindow, paginate, type SortKey } from "../../graphql/pagination.js";
+import { connectionOf, encodeCursor, pageWindow, paginate, type SortKey } from "../../graphql/pagination.js";
 import { Comment } from "./comment.entity.js";
 import { commentCountBySubject, commentWindowBySubject, type CommentVisibility } from "./comment.loaders.js";
 
@@ -17,35 +17,12 @@ export async function commentPage(em: EntityManager, loaders: Loaders, subjectId
   const count = () => loaders.get(commentCountBySubject(visibility)).load(subjectId);
   if (args.after || args.before) {
     const where = { subjectId, deletedAt: null, ...(visibility === "public" ? { internal: false } : {}) };
-    const { edges, nodes, pageInfo } = await paginate(em, Comment, where, CHRONOLOGICAL, args); // not spread: that would read (start) its own count
-    let total: Promise<number> | undefined;
-    return {
-      edges,
-      nodes,
-      pageInfo,
-      get totalCount() {
-        return (total ??= count());
-      },
-    };
+    return paginate(em, Comment, where, CHRONOLOGICAL, args, { count });
   }
   const rows = await loaders.get(commentWindowBySubject(visibility, backward ? "DESC" : "ASC", size + 1)).load(subjectId);
   const more = rows.length > size;
   const nodes = rows.slice(0, size);
   if (backward) nodes.reverse();
   const cursorOf = (node: Comment) => encodeCursor(CHRONOLOGICAL, node.createdAt, node.id);
-  const edges = lazyEdges(nodes, cursorOf);
-  let total: Promise<number> | undefined;
-  return {
-    edges,
-    nodes,
-    pageInfo: {
-      hasNextPage: backward ? false : more,
-      hasPreviousPage: backward ? more : false,
-      startCursor: nodes.length ? cursorOf(nodes[0]!) : null,
-      endCursor: nodes.length ? cursorOf(nodes.at(-1)!) : null,
-    },
-    get totalCount() {
-      return (total ??= count());
-    },
-  };
+  return connectionOf(nodes, cursorOf, { hasNextPage: backward ? false : more, hasPreviousPage: backward ? more : false }, count);
 }

@@ -78,10 +78,23 @@ function linkedToProject(projectId: string): FilterQuery<Ticket> {
  * Tickets whose subject, description or a comment the viewer may read matches. Customers never
  * match through internal notes, deleted comments never match.
  */
-function searchWhere(text: string, scope: TicketQueryScope): FilterQuery<Ticket> | null {
+function searchWhere(text: string, scope: TicketQueryScope, oneRequester: boolean): FilterQuery<Ticket> | null {
   const plan = planSearch(text);
   if (!plan.words.length) return null;
   const visible = `c.deleted_at is null${isStaff(scope.viewer.role) ? "" : " and c.internal = 0"}`;
+  if (scope.fulltext && plan.fulltext && oneRequester) {
+    // One requester's tickets (a customer's own, or a staff filter) are a few hundred at most:
+    // walking them in page order and testing each beats materialising every match in the desk.
+    // A word common to 1,500 tickets and 1,300 comments: 9 ms instead of 24.
+    return {
+      [raw(
+        (t) =>
+          `(match(${t}.subject, ${t}.description) against (? in boolean mode)` +
+          ` or exists (select 1 from comments c where c.subject_id = ${t}.id and match(c.body) against (? in boolean mode) and ${visible} and c.subject_type = 'TICKET'))`,
+        [plan.fulltext, plan.fulltext],
+      )]: [],
+    } as FilterQuery<Ticket>;
+  }
   if (scope.fulltext && plan.fulltext) {
     // A UNION of two index lookups: OR-ing MATCH with a subquery would scan every ticket. Wrapped in
     // a derived table so it is computed once: bare, MariaDB runs it as a dependent subquery, both
@@ -134,7 +147,8 @@ export function ticketWhere(filter: TicketFilter | undefined | null, scope: Tick
     if (filter.updatedAfter) where.push({ updatedAt: { $gte: filter.updatedAfter } });
     if (filter.slaBreached === true) where.push(slaBreachedWhere(scope.now));
     if (filter.slaBreached === false) where.push({ $not: slaBreachedWhere(scope.now) } as FilterQuery<Ticket>);
-    const search = filter.search?.trim() ? searchWhere(filter.search, scope) : null;
+    const oneRequester = !isStaff(scope.viewer.role) || Boolean(filter.requesterId);
+    const search = filter.search?.trim() ? searchWhere(filter.search, scope, oneRequester) : null;
     if (search) where.push(search);
     return where.length ? { $and: where } : {};
   };

@@ -259,6 +259,24 @@ describe("search", () => {
     expect(await found("photocopier vendor", ann.token)).toEqual([]);
   });
 
+  it("searches one requester's tickets the same way: a customer's own, or a staff filter by requester", async () => {
+    const anns = await openTicket(t, ann.token, { subject: "Kettle descaling schedule", description: "The kettle on floor 2" });
+    const bens = await openTicket(t, ben.token, { subject: "Kettle leaks", description: "Water everywhere" });
+    await comment(t, agent.token, bens.id, "Ordered a spare gasket");
+    await comment(t, agent.token, anns.id, "Gasket talk is internal here", true);
+    const byRequester = async (search: string, requesterId: string) =>
+      ok(await t.gql(TICKET_LIST, { first: 100, filter: { search, requesterId, createdAfter: T0.toISOString() } }, agent.token), "tickets").nodes.map((n: any) => n.id);
+    expect(await found("kettle")).toEqual([anns.id, bens.id].sort());
+    expect(await found("kettle", ann.token)).toEqual([anns.id]);
+    expect(await found("kettle", ben.token)).toEqual([bens.id]);
+    expect(await found("gasket", ben.token)).toEqual([bens.id]);
+    expect(await found("gasket", ann.token)).toEqual([]);
+    expect(await byRequester("kettle", ann.id)).toEqual([anns.id]);
+    expect(await byRequester("gasket", ann.id)).toEqual([anns.id]);
+    expect(await byRequester("gasket", ben.id)).toEqual([bens.id]);
+    expect(await byRequester("everywhere", ann.id)).toEqual([]);
+  });
+
   it("forgets deleted comments", async () => {
     const target = seeded[1]!;
     const note = await comment(t, agent.token, target.id, "Mentions zeppelin once");

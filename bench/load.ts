@@ -1,4 +1,5 @@
 import autocannon, { type RequestSpec } from "autocannon";
+import { runPaced } from "./paced.js";
 
 /** One request of a workload and what its response must contain. */
 export interface Planned<E = unknown> {
@@ -31,17 +32,24 @@ export interface LoadResult {
   /** Responses that failed `check` (any non-2xx among them), connection errors and timeouts. */
   failures: number;
   failureReasons: Record<string, number>;
+  /** Fixed-rate runs only: how late requests left against their schedule (see paced.ts). */
+  paceSlipMs?: { p50: number; p99: number };
 }
 
 export interface LoadOptions {
   connections: number;
   seconds: number;
-  /** Requests per second across all connections (open loop); unset means as fast as possible. */
+  /** Requests per second, evenly spaced (open loop, paced.ts); unset means as fast as the connections go (closed loop). */
   overallRate?: number;
 }
 
-/** Drives `workload` against https://localhost:`port` with autocannon and checks every response. */
+/**
+ * Drives `workload` against https://localhost:`port` and checks every response: with autocannon
+ * as fast as `connections` allow, or evenly paced at `overallRate` (see paced.ts for why
+ * autocannon's own rate limiting is not used).
+ */
 export async function runLoad<E>(port: number, workload: Workload<E>, options: LoadOptions): Promise<LoadResult> {
+  if (options.overallRate) return runPaced(port, workload, { rate: options.overallRate, seconds: options.seconds, connections: options.connections });
   let failures = 0;
   let correct = 0;
   const failureReasons: Record<string, number> = {};
@@ -75,7 +83,6 @@ export async function runLoad<E>(port: number, workload: Workload<E>, options: L
     connections: options.connections,
     duration: options.seconds,
     timeout: 30,
-    ...(options.overallRate ? { overallRate: Math.max(1, Math.round(options.overallRate)) } : {}),
     requests: [spec],
   });
   // Non-2xx responses went through `check` like any other; what is left never got a response.

@@ -42,7 +42,10 @@ export function scenarioRow(s: ScenarioSummary): string {
   const c = s.closed;
   const failures = [...c, ...s.fixed].reduce((sum, m) => sum + m.load.failures, 0);
   const responses = [...c, ...s.fixed].reduce((sum, m) => sum + m.load.responses, 0);
-  const fixedP99 = s.fixed.length ? `${f(medianOf(s.fixed, (m) => m.load.latencyMs.p99))} (p50 ${f(medianOf(s.fixed, (m) => m.load.latencyMs.p50))}) @ ${int(s.fixedRate ?? NaN)}/s` : "–";
+  const slip = medianOf(s.fixed, (m) => m.load.paceSlipMs?.p99 ?? null);
+  const fixedP99 = s.fixed.length
+    ? `${f(medianOf(s.fixed, (m) => m.load.latencyMs.p99))} (p50 ${f(medianOf(s.fixed, (m) => m.load.latencyMs.p50))}${Number.isFinite(slip) ? `; left late p99 ${f(slip)}` : ""}) @ ${int(s.fixedRate ?? NaN)}/s`
+    : "–";
   const dbCpu = medianOf(c, (m) => m.dbCpuMsPerRequest);
   return [
     `**${s.id}**`,

@@ -84,7 +84,10 @@ async function main(): Promise<void> {
       ServerProcess.start(name, SERVER_SCRIPT, serverEnv(db, SERVER_VARIANTS[name].env), {
         logDir: settings.runsDir,
         // --expose-gc lets the harness measure the live heap once, after the last run; nothing else calls gc().
-        execArgv: name === "main" ? ["--expose-gc", ...(settings.profile ? ["--cpu-prof", `--cpu-prof-dir=${join(settings.runsDir, "profiles")}`] : [])] : [],
+        execArgv:
+          name === "main"
+            ? ["--expose-gc", ...(settings.profile ? ["--cpu-prof", `--cpu-prof-dir=${join(settings.runsDir, "profiles")}`] : []), ...settings.mainNodeFlags]
+            : [],
       });
     servers.main = await start("main");
     const others = await Promise.all((["uncached", "guardedDev", "unguarded", "graphqlJs"] as const).map(start));
@@ -116,7 +119,7 @@ async function main(): Promise<void> {
       settings: {
         "run": `${settings.rounds} interleaved rounds of ${settings.duration} s after a ${settings.warmup} s warm-up`,
         "connections": `${settings.connections} keep-alive HTTPS connections (Q4 alone: 4)`,
-        "fixed rate": `${Math.round(settings.fixedRateFraction * 100)}% of the median maximum (autocannon overallRate)`,
+        "fixed rate": `${Math.round(settings.fixedRateFraction * 100)}% of the median maximum, evenly paced (bench/paced.ts: undici, latency from each request's departure)`,
         "server": `NODE_ENV=production, LOG_LEVEL=info (to a file)${Object.entries(settings.serverEnv).map(([k, v]) => `, ${k}=${v}`).join("")}, pool ${config.database.poolMax}, PASSWORD_HASH_CONCURRENCY=${config.passwords.hashConcurrency} (${config.passwords.hashConcurrencyUnderLoad} while the event loop is busy), GRAPHQL_JIT=${config.graphqlJit}, HEAP_GROWTH_PERCENT=${config.heapGrowthPercent}, MALLOC_ARENA_MAX=2, MALLOC_MMAP_THRESHOLD_=8388608 and GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (as npm start), rate-limit budgets raised out of the way (still checked per request)`,
       },
       dataset,
@@ -125,7 +128,8 @@ async function main(): Promise<void> {
       targets: targetsFor(summaries, sweep, argon2, { rssMb: live.rssBytes / 2 ** 20, heapMb: live.heapUsedBytes / 2 ** 20 }),
       notes: [
         `One argon2id hash (m=${argon2.memoryKiB} KiB, t=${argon2.timeCost}, p=${argon2.parallelism}) takes ${argon2.singleMs.toFixed(1)} ms on one core here, so ${(1000 / argon2.singleMs).toFixed(0)}/s per core and about ${((2 * 1000) / argon2.singleMs).toFixed(0)}/s on two cores is the ceiling for \`login\`.`,
-        "The load generator (autocannon, in the harness process) shares the two cores with the server and MariaDB; its CPU per request is in the table.",
+        "The load generators (autocannon for maximum throughput, bench/paced.ts for the fixed rate; both in the harness process) share the two cores with the server and MariaDB; their CPU per request is in the table.",
+        "The fixed-rate runs are open-loop and evenly paced: each request leaves on schedule whatever the server is doing, and its latency includes any wait for a free connection. autocannon's own `overallRate` is not used: it sends each second's quota in a burst and back-fills synthetic 1 ms-spaced samples below every latency, which made earlier reports' p99 / p50 figures meaningless. A fixed-rate p50 is therefore the latency of a lone request (about a millisecond for the floor), and p99 is what queueing behind other requests, garbage collection and the neighbours on these shared cores add to it: read the baselines' own ratios beside ours.",
         foreignLoadNote(summaries),
         ...plan.notes,
       ],
@@ -186,7 +190,8 @@ async function runPhases(scenarios: Scenario[], servers: Record<ServerName, Serv
   };
   const describe = (m: Measurement) =>
     `${Math.round(m.load.rps)} req/s, p50 ${m.load.latencyMs.p50.toFixed(1)} ms, p99 ${m.load.latencyMs.p99.toFixed(1)} ms, ` +
-    `${m.statementsPerRequest.toFixed(2)} SQL/req, ${m.nodeCpuMsPerRequest.toFixed(2)} ms CPU/req, RSS ${Math.round(m.rssMb)} MB (heap ${Math.round(m.heapUsedMb)})` +
+    `${m.statementsPerRequest.toFixed(2)} SQL/req, ${m.nodeCpuMsPerRequest.toFixed(2)} ms CPU/req (load-gen ${m.clientCpuMsPerRequest.toFixed(2)}), RSS ${Math.round(m.rssMb)} MB (heap ${Math.round(m.heapUsedMb)})` +
+    (m.load.paceSlipMs ? `, pacing late p99 ${m.load.paceSlipMs.p99.toFixed(1)} ms` : "") +
     (m.load.failures ? `, ${m.load.failures} FAILED` : "") +
     (m.foreignCpuCores !== null && m.foreignCpuCores > 0.1 ? `, other processes used ${m.foreignCpuCores.toFixed(2)} cores` : "") +
     (m.background ? ` (beside ${Math.round(m.background.rps)} bg req/s${m.background.failures ? `, ${m.background.failures} bg FAILED` : ""})` : "");

@@ -29,6 +29,8 @@ export const settings = {
   fixedRateFraction: number("BENCH_FIXED_RATE", 0.7),
   /** Write a V8 CPU profile of the main server (node --cpu-prof) into bench/.runs/profiles. */
   profile: process.env.BENCH_PROFILE === "1",
+  /** Extra node flags for the main server, space-separated (e.g. "--trace-gc"; its output goes to bench/.runs/main.log). */
+  mainNodeFlags: (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean),
   /** Only these scenarios (comma-separated ids such as "Q1,B0"); all when unset. */
   only: (process.env.BENCH_ONLY ?? "")
     .split(",")

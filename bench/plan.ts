@@ -172,9 +172,20 @@ export async function buildPlan(ctx: PlanContext): Promise<Plan> {
       connections: c,
       workload: queueWorkload("/graphql", agent.token, q1.body, q1.reference),
       fixedRate: true,
-      fixedRateFrom: "Q1",
       // One connection per login a second: a sign-in waits its turn for the hasher, and the rate must hold anyway.
       background: { workload: loginWorkload(loginAccounts), rate: settings.backgroundLoginsPerSecond, connections: settings.backgroundLoginsPerSecond },
+    },
+    {
+      // Q1's own 70% rate plus the sign-ins can be more than two cores can do: the comparison
+      // runs Q1 alone and beside the sign-ins at one rate both can sustain.
+      id: "Q1-paired",
+      title: "Q1 alone at Q1+logins' fixed rate (its reference)",
+      server: "main",
+      connections: c,
+      workload: queueWorkload("/graphql", agent.token, q1.body, q1.reference),
+      fixedRate: true,
+      fixedRateFrom: "Q1+logins",
+      closedLoop: false,
     },
     { id: "Q5", title: `customer's own tickets with a text search (${searchCases.length} customers round-robin)`, server: "main", connections: c, workload: searchWorkload(SEARCH, searchCases), fixedRate: true },
     { id: "Q1-graphql-js", title: "Q1, graphql-js's executor instead of graphql-jit (GRAPHQL_JIT=false)", server: "graphqlJs", connections: c, workload: queueWorkload("/graphql", agent.token, q1.body, q1.reference), fixedRate: false },

@@ -86,7 +86,7 @@ export function renderResults(input: ReportInput): string {
     "| id | scenario | req/s | p50 ms | p99 ms | p99 ms at fixed rate | SQL/req (server / DB) | Node CPU ms/req | DB CPU ms/req | load-gen CPU ms/req | RSS (heap) MB | loop delay p99 ms | failed responses |",
     "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|",
   );
-  for (const s of input.summaries) if (s.closed.length) out.push(`| ${scenarioRow(s)} |`);
+  for (const s of input.summaries) if (s.closed.length || s.fixed.length) out.push(`| ${scenarioRow(s)} |`);
   out.push("");
 
   if (input.targets.length) {

@@ -119,7 +119,7 @@ async function main(): Promise<void> {
       settings: {
         "run": `${settings.rounds} interleaved rounds of ${settings.duration} s after a ${settings.warmup} s warm-up`,
         "connections": `${settings.connections} keep-alive HTTPS connections (Q4 alone: 4)`,
-        "fixed rate": `${Math.round(settings.fixedRateFraction * 100)}% of the median maximum, evenly paced (bench/paced.ts: undici, latency from each request's departure)`,
+        "fixed rate": `${Math.round(settings.fixedRateFraction * 100)}% of the median maximum, evenly paced (bench/paced.ts, latency from each request's departure)`,
         "server": `NODE_ENV=production, LOG_LEVEL=info (to a file)${Object.entries(settings.serverEnv).map(([k, v]) => `, ${k}=${v}`).join("")}, pool ${config.database.poolMax}, PASSWORD_HASH_CONCURRENCY=${config.passwords.hashConcurrency} (${config.passwords.hashConcurrencyUnderLoad} while the event loop is busy), GRAPHQL_JIT=${config.graphqlJit}, HEAP_GROWTH_PERCENT=${config.heapGrowthPercent}, MALLOC_ARENA_MAX=2, MALLOC_MMAP_THRESHOLD_=8388608 and GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (as npm start), rate-limit budgets raised out of the way (still checked per request)`,
       },
       dataset,
@@ -197,24 +197,27 @@ async function runPhases(scenarios: Scenario[], servers: Record<ServerName, Serv
     (m.background ? ` (beside ${Math.round(m.background.rps)} bg req/s${m.background.failures ? `, ${m.background.failures} bg FAILED` : ""})` : "");
 
   log(`warm-up: ${settings.warmup} s per scenario`);
-  for (const s of scenarios) {
+  const closedLoop = scenarios.filter((s) => s.closedLoop !== false);
+  for (const s of closedLoop) {
     const m = await run(s, settings.warmup);
     log(`  ${s.id} warm-up: ${describe(m)}`);
   }
   for (let round = 1; round <= settings.rounds; round++) {
     log(`round ${round}/${settings.rounds} at maximum throughput`);
-    for (const s of scenarios) {
+    for (const s of closedLoop) {
       const m = await run(s, settings.duration);
       summaries.get(s.id)!.closed.push(m);
       log(`  ${s.id}: ${describe(m)}`);
     }
   }
-  const fixed = scenarios.filter((s) => s.fixedRate);
-  for (const s of fixed) {
-    const summary = summaries.get(s.id)!;
-    const rates = (summaries.get(s.fixedRateFrom ?? s.id) ?? summary).closed.map((m) => m.load.rps).sort((a, b) => a - b);
-    summary.fixedRate = Math.max(1, Math.round(rates[Math.floor(rates.length / 2)]! * settings.fixedRateFraction));
-  }
+  // A scenario whose maximum was not measured (BENCH_ONLY left out the one it takes it from) has no fixed rate.
+  const fixed = scenarios.filter((s) => {
+    if (!s.fixedRate) return false;
+    const rates = (summaries.get(s.fixedRateFrom ?? s.id)?.closed ?? []).map((m) => m.load.rps).sort((a, b) => a - b);
+    if (!rates.length) return false;
+    summaries.get(s.id)!.fixedRate = Math.max(1, Math.round(rates[Math.floor(rates.length / 2)]! * settings.fixedRateFraction));
+    return true;
+  });
   for (let round = 1; round <= settings.rounds; round++) {
     log(`round ${round}/${settings.rounds} at ${Math.round(settings.fixedRateFraction * 100)}% of the maximum`);
     for (const s of fixed) {

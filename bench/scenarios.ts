@@ -20,8 +20,10 @@ export interface Scenario {
   workload: Workload<any>;
   /** Also measured at a fixed rate of settings.fixedRateFraction of its maximum. */
   fixedRate: boolean;
-  /** Take the maximum from this scenario instead (Q1+logins runs at Q1's fixed rate). */
+  /** Take the maximum from this scenario instead (Q1-paired runs at Q1+logins' fixed rate). */
   fixedRateFrom?: string;
+  /** false: only the fixed-rate runs (a reference at another scenario's rate), no maximum-throughput rounds. */
+  closedLoop?: boolean;
   /** Runs beside the measured workload at this many requests per second (not measured itself). */
   background?: { workload: Workload<any>; rate: number; connections: number };
   /** Puts the database back after a writing run, so every run starts from the same state. */

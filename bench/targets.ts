@@ -79,7 +79,7 @@ export function targetsFor(
   for (const s of summaries.filter((x) => x.fixed.length)) {
     const p99 = medianOf(s.fixed, (m) => m.load.latencyMs.p99);
     const p50 = medianOf(s.fixed, (m) => m.load.latencyMs.p50);
-    targets.push({ goal: `${s.id}: p99 ≤ 3 × p50 at ${s.fixedRate}/s (70% of max)`, measured: `${fmt(p99 / p50)} × (p99 ${fmt(p99, 1)} ms, p50 ${fmt(p50, 1)} ms)`, met: known(p99, p50) ? p99 <= 3 * p50 : null });
+    targets.push({ goal: `${s.id}: p99 ≤ 3 × p50 at ${s.fixedRate}/s (fixed rate)`, measured: `${fmt(p99 / p50)} × (p99 ${fmt(p99, 1)} ms, p50 ${fmt(p50, 1)} ms)`, met: known(p99, p50) ? p99 <= 3 * p50 : null });
   }
 
   const main = summaries.filter((s) => s.server === "main").flatMap((s) => [...s.closed, ...s.fixed]);
@@ -115,16 +115,17 @@ export function targetsFor(
 
   const alone = by("Q1");
   const beside = by("Q1+logins");
+  const paired = summaries.find((s) => s.id === "Q1-paired");
   if (alone && beside) {
     const a = medianOf(alone.closed, (m) => m.load.latencyMs.p99);
     const b = medianOf(beside.closed, (m) => m.load.latencyMs.p99);
     // Beside a busy event loop the sign-ins wait for the under-load hashing slots, so fewer than asked may complete.
     const achieved = (runs: Measurement[]) => `${fmt(medianOf(runs, (m) => m.background?.rps ?? NaN), 0)} of ${settings.backgroundLoginsPerSecond} sign-ins/s completed`;
     targets.push({ goal: "Q1 p99 at most doubles beside 20 logins/s (max throughput)", measured: `${fmt(b / a)} × (${fmt(b, 1)} vs ${fmt(a, 1)} ms); ${achieved(beside.closed)}`, met: b <= 2 * a });
-    if (alone.fixed.length && beside.fixed.length) {
-      const fa = medianOf(alone.fixed, (m) => m.load.latencyMs.p99);
+    if (paired?.fixed.length && beside.fixed.length) {
+      const fa = medianOf(paired.fixed, (m) => m.load.latencyMs.p99);
       const fb = medianOf(beside.fixed, (m) => m.load.latencyMs.p99);
-      targets.push({ goal: `Q1 p99 at most doubles beside 20 logins/s (at ${alone.fixedRate}/s)`, measured: `${fmt(fb / fa)} × (${fmt(fb, 1)} vs ${fmt(fa, 1)} ms); ${achieved(beside.fixed)}`, met: fb <= 2 * fa });
+      targets.push({ goal: `Q1 p99 at most doubles beside 20 logins/s (both at ${beside.fixedRate}/s)`, measured: `${fmt(fb / fa)} × (${fmt(fb, 1)} vs ${fmt(fa, 1)} ms); ${achieved(beside.fixed)}`, met: fb <= 2 * fa });
     }
   }
   return targets;

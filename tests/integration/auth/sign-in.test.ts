@@ -37,6 +37,23 @@ describe("registration and sign-in", () => {
     expect(unknown.errors?.[0]).toEqual(wrong.errors?.[0]);
   });
 
+  it("records the sign-in on the account and opens its session in 7 statements: the account, then one transaction", async () => {
+    const user = await t.createUser();
+    const before = Date.now();
+    const res = await t.http<{ data: any; errors?: unknown }>("/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: `mutation($i: LoginInput!) { login(input: $i) { accessToken user { id lastLoginAt } } }`, variables: { i: { email: user.email, password: DEFAULT_PASSWORD } } }),
+    });
+    expect(res.body.errors).toBeUndefined();
+    // select the user; begin; update the user; insert the session, its refresh token, the audit event; commit
+    expect(Number(res.headers["x-sql-statements"])).toBe(7);
+    const signedIn = res.body.data.login;
+    expect(Date.parse(signedIn.user.lastLoginAt)).toBeGreaterThanOrEqual(before - 1000);
+    const me = await t.gql(`{ me { lastLoginAt } }`, {}, signedIn.accessToken);
+    expect(me.data!.me.lastLoginAt).toBe(signedIn.user.lastLoginAt);
+  });
+
   it("returns null for me without a token and UNAUTHENTICATED for a forged one", async () => {
     expect((await t.gql(`{ me { id } }`)).data!.me).toBeNull();
     const forged = await t.gql(`{ users(first: 1) { totalCount } }`, {}, "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.");

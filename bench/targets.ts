@@ -33,7 +33,7 @@ function hashConcurrency(): string {
   return `PASSWORD_HASH_CONCURRENCY=${max} (${underLoad} while the event loop is busy)`;
 }
 const rps = (s: ScenarioSummary | undefined) => (s ? medianOf(s.closed, (m) => m.load.rps) : NaN);
-const pct = (x: number) => `${(x * 100).toFixed(0)}%`;
+const pct = (x: number) => `${Math.abs(x) < 0.005 ? "0" : (x * 100).toFixed(0)}%`;
 const fmt = (x: number, d = 2) => (Number.isFinite(x) ? x.toFixed(d) : "–");
 const known = (...xs: number[]) => xs.every(Number.isFinite);
 

@@ -113,10 +113,10 @@ export function connectionOf<T>(
 }
 
 /**
- * A class, not an object literal with a getter: V8 gives each such literal a hidden class of its
- * own, kept in old space, whose getter then holds the page (and the request behind it) through
- * every young-generation GC until a full one. Measured on the agent queue: promoted bytes per
- * scavenge and its pauses grew threefold.
+ * A class, not an object literal with a getter: for a literal's getter V8 allocates the accessor
+ * pair in old space, where it points at the closure, so the page and the request it captures
+ * survive every young-generation GC until a full one (measured on one ticket's page: 0.68 MB
+ * promoted per scavenge instead of 0.08 MB). A class keeps its getter on the prototype.
  */
 class LazyConnection<T> implements Connection<T> {
   readonly edges: LazyEdge<T>[];

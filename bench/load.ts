@@ -43,6 +43,26 @@ export interface LoadOptions {
   overallRate?: number;
 }
 
+/** Correct and failed responses of one run, failures by reason; the first few are printed. */
+export class ResponseTally {
+  correct = 0;
+  failures = 0;
+  readonly failureReasons: Record<string, number> = {};
+
+  /** Counts a response as correct or failed, as `check` judges it. */
+  judge<E>(workload: Workload<E>, status: number, body: string, expect: E): void {
+    const reason = workload.check(status, body, expect);
+    if (reason === null) this.correct++;
+    else this.fail(reason, body);
+  }
+
+  fail(reason: string, detail: string): void {
+    this.failures++;
+    this.failureReasons[reason] = (this.failureReasons[reason] ?? 0) + 1;
+    if (this.failures <= 3) console.warn(`    ! ${reason}: ${detail.slice(0, 300)}`);
+  }
+}
+
 /**
  * Drives `workload` against https://localhost:`port` and checks every response: with autocannon
  * as fast as `connections` allow, or evenly paced at `overallRate` (see paced.ts for why
@@ -50,20 +70,10 @@ export interface LoadOptions {
  */
 export async function runLoad<E>(port: number, workload: Workload<E>, options: LoadOptions): Promise<LoadResult> {
   if (options.overallRate) return runPaced(port, workload, { rate: options.overallRate, seconds: options.seconds, connections: options.connections });
-  let failures = 0;
-  let correct = 0;
-  const failureReasons: Record<string, number> = {};
+  const tally = new ResponseTally();
   const onResponse = (status: number, body: string, context: Record<string, unknown>) => {
     const fixed = typeof workload.request !== "function";
-    const expect = (fixed ? (workload.request as Planned<E>).expect : context.expect) as E;
-    const reason = workload.check(status, body, expect);
-    if (reason === null) {
-      correct++;
-      return;
-    }
-    failures++;
-    failureReasons[reason] = (failureReasons[reason] ?? 0) + 1;
-    if (failures <= 3) console.warn(`    ! ${reason}: ${body.slice(0, 300)}`);
+    tally.judge(workload, status, body, (fixed ? (workload.request as Planned<E>).expect : context.expect) as E);
   };
 
   const spec: RequestSpec = { method: "POST", path: workload.path, headers: workload.headers, onResponse };
@@ -86,14 +96,14 @@ export async function runLoad<E>(port: number, workload: Workload<E>, options: L
     requests: [spec],
   });
   // Non-2xx responses went through `check` like any other; what is left never got a response.
-  if (result.errors) failureReasons["connection error or timeout"] = result.errors;
+  if (result.errors) tally.failureReasons["connection error or timeout"] = result.errors;
   const responses = result.requests.total;
   return {
     responses,
     seconds: result.duration,
-    rps: correct / result.duration,
+    rps: tally.correct / result.duration,
     latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, mean: result.latency.mean, max: result.latency.max },
-    failures: failures + result.errors,
-    failureReasons,
+    failures: tally.failures + result.errors,
+    failureReasons: tally.failureReasons,
   };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import type { LoadResult, Planned, Workload } from "./load.js";
+import { ResponseTally, type LoadResult, type Planned, type Workload } from "./load.js";
 import { postRequest, RawConnection } from "./raw-connection.js";
 import { settings } from "./settings.js";
 
@@ -34,14 +34,7 @@ export async function runPaced<E>(port: number, workload: Workload<E>, options: 
   const idle = await Promise.all(Array.from({ length: options.connections }, () => RawConnection.open(port, ca)));
   const all = [...idle];
   const queue: (() => void)[] = [];
-  let failures = 0;
-  let correct = 0;
-  const failureReasons: Record<string, number> = {};
-  const fail = (reason: string, detail: string) => {
-    failures++;
-    failureReasons[reason] = (failureReasons[reason] ?? 0) + 1;
-    if (failures <= 3) console.warn(`    ! ${reason}: ${detail.slice(0, 300)}`);
-  };
+  let tally = new ResponseTally();
   const fixed = typeof workload.request === "function" ? null : workload.request;
   const fixedBytes = fixed ? postRequest(workload.path, fixed.headers ?? workload.headers, fixed.body) : null;
   const next = (): [Planned<E>, Buffer] => {
@@ -58,9 +51,7 @@ export async function runPaced<E>(port: number, workload: Workload<E>, options: 
     try {
       const res = await connection.send(bytes);
       const latency = performance.now() - left;
-      const reason = workload.check(res.status, res.body, planned.expect);
-      if (reason === null) correct++;
-      else fail(reason, res.body);
+      tally.judge(workload, res.status, res.body, planned.expect);
       return latency;
     } finally {
       idle.push(connection);
@@ -71,9 +62,7 @@ export async function runPaced<E>(port: number, workload: Workload<E>, options: 
   try {
     // One request on every connection first: the first request of a connection is not the server's steady latency.
     await Promise.all(all.map(() => send()));
-    failures = 0;
-    correct = 0;
-    for (const key of Object.keys(failureReasons)) delete failureReasons[key];
+    tally = new ResponseTally();
 
     const total = Math.max(1, Math.round(options.rate * options.seconds));
     const interval = 1000 / options.rate;
@@ -90,7 +79,7 @@ export async function runPaced<E>(port: number, workload: Workload<E>, options: 
           inFlight.push(
             send().then(
               (ms) => void latencies.push(ms),
-              (error: Error) => fail("connection error or timeout", error.message),
+              (error: Error) => tally.fail("connection error or timeout", error.message),
             ),
           );
         }
@@ -107,7 +96,7 @@ export async function runPaced<E>(port: number, workload: Workload<E>, options: 
     return {
       responses: latencies.length,
       seconds,
-      rps: correct / seconds,
+      rps: tally.correct / seconds,
       latencyMs: {
         p50: at(latencies, 0.5),
         p90: at(latencies, 0.9),
@@ -115,8 +104,8 @@ export async function runPaced<E>(port: number, workload: Workload<E>, options: 
         mean: latencies.reduce((a, b) => a + b, 0) / (latencies.length || 1),
         max: latencies.at(-1) ?? NaN,
       },
-      failures,
-      failureReasons,
+      failures: tally.failures,
+      failureReasons: tally.failureReasons,
       paceSlipMs: { p50: at(slips, 0.5), p99: at(slips, 0.99) },
     };
   } finally {

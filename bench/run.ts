@@ -15,6 +15,7 @@ import type { Scenario, ServerName } from "./scenarios.js";
 import { seedDemoDesk } from "./seed.js";
 import { ServerProcess } from "./server-process.js";
 import { settings } from "./settings.js";
+import { median } from "./stats.js";
 import { measureArgon2, targetsFor } from "./targets.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -211,13 +212,11 @@ async function runPhases(scenarios: Scenario[], servers: Record<ServerName, Serv
     }
   }
   // A scenario whose maximum was not measured (BENCH_ONLY left out the one it takes it from) has no fixed rate.
-  const fixed = scenarios.filter((s) => {
-    if (!s.fixedRate) return false;
-    const rates = (summaries.get(s.fixedRateFrom ?? s.id)?.closed ?? []).map((m) => m.load.rps).sort((a, b) => a - b);
-    if (!rates.length) return false;
-    summaries.get(s.id)!.fixedRate = Math.max(1, Math.round(rates[Math.floor(rates.length / 2)]! * settings.fixedRateFraction));
-    return true;
-  });
+  for (const s of scenarios.filter((x) => x.fixedRate)) {
+    const max = median((summaries.get(s.fixedRateFrom ?? s.id)?.closed ?? []).map((m) => m.load.rps));
+    if (Number.isFinite(max)) summaries.get(s.id)!.fixedRate = Math.max(1, Math.round(max * settings.fixedRateFraction));
+  }
+  const fixed = scenarios.filter((s) => summaries.get(s.id)!.fixedRate !== null);
   for (let round = 1; round <= settings.rounds; round++) {
     log(`round ${round}/${settings.rounds} at ${Math.round(settings.fixedRateFraction * 100)}% of the maximum`);
     for (const s of fixed) {

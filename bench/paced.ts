@@ -32,7 +32,7 @@ export interface PacedOptions {
 export async function runPaced<E>(port: number, workload: Workload<E>, options: PacedOptions): Promise<LoadResult> {
   const ca = readFileSync(join(settings.runsDir, "ssl/cert.pem"));
   const idle = await Promise.all(Array.from({ length: options.connections }, () => RawConnection.open(port, ca)));
-  const all = [...idle];
+  const all = new Set(idle);
   const queue: (() => void)[] = [];
   let tally = new ResponseTally();
   const fixed = typeof workload.request === "function" ? null : workload.request;
@@ -47,7 +47,14 @@ export async function runPaced<E>(port: number, workload: Workload<E>, options: 
   const send = async (): Promise<number> => {
     const [planned, bytes] = next();
     const left = performance.now();
-    const connection = idle.pop() ?? (await new Promise<RawConnection>((resolve) => queue.push(() => resolve(idle.pop()!))));
+    // Oldest idle first, so every connection stays in use; one the server closed (its keep-alive
+    // timeout is 5 s) is replaced, and the new handshake counts in that request's latency.
+    let connection = idle.shift() ?? (await new Promise<RawConnection>((resolve) => queue.push(() => resolve(idle.shift()!))));
+    if (connection.closed) {
+      all.delete(connection);
+      connection = await RawConnection.open(port, ca);
+      all.add(connection);
+    }
     try {
       const res = await connection.send(bytes);
       const latency = performance.now() - left;
@@ -61,7 +68,7 @@ export async function runPaced<E>(port: number, workload: Workload<E>, options: 
 
   try {
     // One request on every connection first: the first request of a connection is not the server's steady latency.
-    await Promise.all(all.map(() => send()));
+    await Promise.all([...all].map(() => send()));
     tally = new ResponseTally();
 
     const total = Math.max(1, Math.round(options.rate * options.seconds));

@@ -27,6 +27,8 @@ export class RawConnection {
   private bodyLength = -1;
   private chunked = false;
   private waiting: { resolve(r: RawResponse): void; reject(e: Error): void } | null = null;
+  /** The socket ended (the server closes idle keep-alive connections): open another. */
+  closed = false;
 
   private constructor(private readonly socket: TLSSocket) {
     socket.setNoDelay(true);
@@ -37,7 +39,10 @@ export class RawConnection {
       waiting?.reject(error);
     };
     socket.on("error", fail);
-    socket.on("close", () => fail(new Error("connection closed")));
+    socket.on("close", () => {
+      this.closed = true;
+      fail(new Error("connection closed"));
+    });
   }
 
   static open(port: number, ca: Buffer): Promise<RawConnection> {

@@ -83,10 +83,12 @@ export class AuthService {
 
     const rehash = this.hasher.needsRehash(user.passwordHash) ? await this.hasher.hash(input.password) : null;
     return em.transactional(async (tx) => {
-      // Changed on the managed user, so the flush writes them in the one UPDATE it sends anyway
-      // (a native update beside it cost a second statement). A wrong guess counted in parallel
-      // after this user was read stays counted: as if it came after this sign-in.
-      Object.assign(user, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now, ...(rehash ? { passwordHash: rehash } : {}) });
+      // The account's row is written first, so its exclusive lock comes before the session's
+      // foreign key takes a shared one: when the flush both inserted the session and updated the
+      // user, two sign-ins of one account at once deadlocked (each holding the shared lock, each
+      // waiting to upgrade it). The flush then updates the row again for the assignment below.
+      await tx.nativeUpdate(User, { id: user.id }, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now, ...(rehash ? { passwordHash: rehash } : {}) });
+      Object.assign(user, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
       const tokens = await this.sessions.open(tx, user, request, now);
       recordAudit(tx, request, { action: AuditAction.LOGIN_SUCCEEDED, actorId: user.id, targetType: "Session", targetId: tokens.session.id });
       return tokens;

@@ -82,6 +82,7 @@ function searchWhere(text: string, scope: TicketQueryScope, oneRequester: boolea
   const plan = planSearch(text);
   if (!plan.words.length) return null;
   const visible = `c.deleted_at is null${isStaff(scope.viewer.role) ? "" : " and c.internal = 0"}`;
+  const commentMatches = `match(c.body) against (? in boolean mode) and ${visible} and c.subject_type = 'TICKET'`;
   if (scope.fulltext && plan.fulltext && oneRequester) {
     // One requester's tickets (a customer's own, or a staff filter) are a few hundred at most:
     // walking them in page order and testing each beats materialising every match in the desk.
@@ -90,7 +91,7 @@ function searchWhere(text: string, scope: TicketQueryScope, oneRequester: boolea
       [raw(
         (t) =>
           `(match(${t}.subject, ${t}.description) against (? in boolean mode)` +
-          ` or exists (select 1 from comments c where c.subject_id = ${t}.id and match(c.body) against (? in boolean mode) and ${visible} and c.subject_type = 'TICKET'))`,
+          ` or exists (select 1 from comments c where c.subject_id = ${t}.id and ${commentMatches}))`,
         [plan.fulltext, plan.fulltext],
       )]: [],
     } as FilterQuery<Ticket>;
@@ -103,7 +104,7 @@ function searchWhere(text: string, scope: TicketQueryScope, oneRequester: boolea
       [raw(
         (t) =>
           `${t}.id in (select matched.id from (select ft.id from tickets ft where match(ft.subject, ft.description) against (? in boolean mode)` +
-          ` union select c.subject_id from comments c where match(c.body) against (? in boolean mode) and ${visible} and c.subject_type = 'TICKET') matched)`,
+          ` union select c.subject_id from comments c where ${commentMatches}) matched)`,
         [plan.fulltext, plan.fulltext],
       )]: [],
     } as FilterQuery<Ticket>;

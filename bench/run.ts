@@ -128,7 +128,7 @@ async function main(): Promise<void> {
       sweep,
       targets: targetsFor(summaries, sweep, argon2, { rssMb: live.rssBytes / 2 ** 20, heapMb: live.heapUsedBytes / 2 ** 20 }),
       notes: [
-        `One argon2id hash (m=${argon2.memoryKiB} KiB, t=${argon2.timeCost}, p=${argon2.parallelism}) takes ${argon2.singleMs.toFixed(1)} ms on one core here, so ${(1000 / argon2.singleMs).toFixed(0)}/s per core and about ${((2 * 1000) / argon2.singleMs).toFixed(0)}/s on two cores is the ceiling for \`login\`.`,
+        `One argon2id hash (m=${argon2.memoryKiB} KiB, t=${argon2.timeCost}, p=${argon2.parallelism}) takes ${argon2.singleMs.toFixed(1)} ms on one core here (${argon2.build} build), so ${(1000 / argon2.singleMs).toFixed(0)}/s per core and about ${((2 * 1000) / argon2.singleMs).toFixed(0)}/s on two cores is the ceiling for \`login\`.`,
         "The load generators (autocannon for maximum throughput, bench/paced.ts for the fixed rate; both in the harness process) share the two cores with the server and MariaDB; their CPU per request is in the table.",
         "The fixed-rate runs are open-loop and evenly paced: each request leaves on schedule whatever the server is doing, and its latency includes any wait for a free connection. autocannon's own `overallRate` is not used: it sends each second's quota in a burst and back-fills synthetic 1 ms-spaced samples below every latency, which made earlier reports' p99 / p50 figures meaningless. A fixed-rate p50 is therefore the latency of a lone request (about a millisecond for the floor), and p99 is what queueing behind other requests, garbage collection and the neighbours on these shared cores add to it: read the baselines' own ratios beside ours.",
         foreignLoadNote(summaries),

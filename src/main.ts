@@ -19,9 +19,10 @@ async function main(): Promise<void> {
   // Loaded once the settings are valid, so a bad setting is reported at once, not after the
   // whole server (ORM, Apollo, every module) has been imported.
   const { startServer } = await import("./server/start.js");
+  const { argon2Build } = await import("./modules/auth/password.hasher.js");
   const server = await startServer(config);
   const { logger } = server;
-  logger.info({ url: server.url, database: config.database.kind }, "DeskQL is listening");
+  logger.info({ url: server.url, database: config.database.kind, argon2: argon2Build }, "DeskQL is listening");
   if (server.tlsGenerated) logger.warn({ cert: config.tls.certFile }, "generated a self-signed TLS certificate for localhost: your browser will warn about it");
   if (server.firstAdmin) {
     const { email, generatedPassword } = server.firstAdmin;

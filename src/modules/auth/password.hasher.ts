@@ -12,6 +12,12 @@ export function canonicalPhc(hash: string): string {
 }
 
 /**
+ * Which native argon2 runs: "avx2" (built at install, scripts/build-argon2-avx2.js) or the
+ * portable SSE2 build. Logged at start, since it sets how many sign-ins a core can hash.
+ */
+export const argon2Build = argon2.build;
+
+/**
  * argon2id at (at least) OWASP's minimum: m=19 MiB, t=2, p=1. Hashing runs on libuv's thread
  * pool, in slots (hash-slots.ts): every core while the event loop is idle, one core fewer while
  * it serves other requests, so sign-in floods never starve GraphQL.

@@ -82,17 +82,20 @@ export class AuthService {
     }
 
     const rehash = this.hasher.needsRehash(user.passwordHash) ? await this.hasher.hash(input.password) : null;
-    return em.transactional(async (tx) => {
+    const signedIn = { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now };
+    const tokens = await em.transactional(async (tx) => {
       // The account's row is written first, so its exclusive lock comes before the session's
       // foreign key takes a shared one: when the flush both inserted the session and updated the
       // user, two sign-ins of one account at once deadlocked (each holding the shared lock, each
-      // waiting to upgrade it). The flush then updates the row again for the assignment below.
-      await tx.nativeUpdate(User, { id: user.id }, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now, ...(rehash ? { passwordHash: rehash } : {}) });
-      Object.assign(user, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
-      const tokens = await this.sessions.open(tx, user, request, now);
-      recordAudit(tx, request, { action: AuditAction.LOGIN_SUCCEEDED, actorId: user.id, targetType: "Session", targetId: tokens.session.id });
-      return tokens;
+      // waiting to upgrade it).
+      await tx.nativeUpdate(User, { id: user.id }, { ...signedIn, ...(rehash ? { passwordHash: rehash } : {}) });
+      const opened = await this.sessions.open(tx, user, request, now);
+      recordAudit(tx, request, { action: AuditAction.LOGIN_SUCCEEDED, actorId: user.id, targetType: "Session", targetId: opened.session.id });
+      return opened;
     });
+    // Only now, so that the flush does not write the row a second time with the same values.
+    Object.assign(user, signedIn);
+    return tokens;
   }
 
   async changePassword(em: EntityManager, request: RequestMeta, userId: string, sessionId: string, current: string, next: string): Promise<void> {

@@ -3,12 +3,14 @@
 // node-gyp's default) uses SSE2 only, and libargon2's AVX2 rounds hash about 1.5x faster
 // (20 vs 31 ms per m=19 MiB, t=2 hash on this project's machines). Sign-in throughput is bound
 // by that hash. patches/argon2+0.45.1.patch loads this build only when the running CPU has AVX2,
-// so a Docker image built on one host still starts on another.
+// so a Docker image built on one host still starts on another. The same patch makes argon2.cpp
+// keep its block memory between hashes, which only this build (compiled after patching) has.
 //
 // It never fails the install: without an x64 Linux CPU with AVX2, node-gyp or a compiler, or
 // when the AVX2 build does not hash exactly like the portable one, the portable build stays in
 // use and one line says why. ARGON2_BUILD=portable skips it (and is honoured at run time too).
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
@@ -27,9 +29,11 @@ if (process.platform !== "linux" || process.arch !== "x64") keepPortable(`${proc
 if (!existsSync(path.join(packageDir, "package.json"))) keepPortable("argon2 is not installed");
 if (!/^flags\s*:.*\bavx2\b/m.test(readFileSync("/proc/cpuinfo", "utf8"))) keepPortable("this CPU has no AVX2");
 
-// The addon is tied to argon2's version and to Node's ABI; anything else reuses the last build.
+// The addon is tied to argon2's version, its (patched) source and Node's ABI; anything else
+// reuses the last build.
 const { version } = JSON.parse(readFileSync(path.join(packageDir, "package.json"), "utf8"));
-const builtFor = `argon2 ${version}, node ${process.versions.node}`;
+const source = createHash("sha256").update(readFileSync(path.join(packageDir, "argon2.cpp"))).digest("hex").slice(0, 12);
+const builtFor = `argon2 ${version} (argon2.cpp ${source}), node ${process.versions.node}`;
 if (existsSync(binary) && existsSync(stamp) && readFileSync(stamp, "utf8") === builtFor) {
   console.log(`argon2: AVX2 build present (${builtFor})`);
   process.exit(0);
@@ -61,8 +65,9 @@ renameSync(path.join(workDir, "build", "Release", "argon2.node"), binary);
 rmSync(workDir, { recursive: true, force: true });
 
 // A different answer from the portable build would lock every user out: compare them on
-// RFC 9106's argon2id vector and on the parameters sign-ins use, in a child process so that
-// a broken binary cannot take this script down with it.
+// RFC 9106's argon2id vector and on the parameters sign-ins use, the latter twice (the second
+// hash runs in kept memory, then again after releasing it), in a child process so that a
+// broken binary cannot take this script down with it.
 const check = spawnSync(process.execPath, ["--input-type=commonjs", "-e", String.raw`
   const portable = require("node-gyp-build")(${JSON.stringify(packageDir)});
   const avx2 = require(${JSON.stringify(binary)});
@@ -72,7 +77,8 @@ const check = spawnSync(process.execPath, ["--input-type=commonjs", "-e", String
   ].map((c) => ({ hashLength: 32, type: 2, version: 0x13, ...c }));
   const rfc9106 = "0d640df58d78766c08c037a34a8b53c9d01ef0452d75b65eb52520e96b01e659";
   (async () => {
-    for (const [i, c] of cases.entries()) {
+    for (const [i, c] of [...cases, cases[1], "release", cases[1]].entries()) {
+      if (c === "release") { avx2.releaseMemory(); continue; }
       const [a, b] = await Promise.all([portable.hash(c), avx2.hash(c)]);
       if (!a.equals(b) || (i === 0 && b.toString("hex") !== rfc9106)) throw new Error("hashes differ");
     }

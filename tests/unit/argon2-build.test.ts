@@ -40,4 +40,23 @@ describe("argon2's native build", () => {
     expect(chosen.verifiesOther).toBe(true);
     expect(hashIn({ ARGON2_BUILD: "portable", OTHER_HASH: chosen.hash }).verifiesOther).toBe(true);
   });
+
+  it.runIf(existsSync(avx2Binary) && cpuHasAvx2)("keeps the AVX2 build's block memory between hashes until releaseMemory()", () => {
+    const script = `
+      const argon2 = require("argon2");
+      const options = { type: argon2.argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1, salt: Buffer.alloc(16, 9) };
+      (async () => {
+        const first = await argon2.hash("correct horse battery", options);
+        const kept = process.memoryUsage().rss;
+        const again = await argon2.hash("correct horse battery", options); // in the kept block
+        argon2.releaseMemory();
+        const released = process.memoryUsage().rss;
+        const afterRelease = await argon2.hash("correct horse battery", options);
+        console.log(JSON.stringify({ same: first === again && again === afterRelease, freedMiB: (kept - released) / 2 ** 20 }));
+      })();`;
+    const out = JSON.parse(execFileSync(process.execPath, ["--input-type=commonjs", "-e", script], { encoding: "utf8" }));
+    expect(out.same).toBe(true);
+    // One block of m = 19,456 KiB was kept after the first hash, and is returned on release.
+    expect(out.freedMiB).toBeGreaterThan(15);
+  });
 });

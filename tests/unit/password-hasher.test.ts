@@ -1,5 +1,5 @@
 import argon2 from "argon2";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { canonicalPhc, PasswordHasher } from "../../src/modules/auth/password.hasher.js";
 
 const policy = (memoryCost: number, timeCost: number) => ({
@@ -50,5 +50,21 @@ describe("PasswordHasher", () => {
 
   it("spends a real verification on unknown accounts and always fails", async () => {
     expect(await hasher.verifyAgainstDummy("dummy password that no account has")).toBe(false);
+  });
+
+  it("gives argon2's kept block memory back once hashing pauses, not while it goes on", async () => {
+    const release = vi.spyOn(argon2, "releaseMemory");
+    try {
+      const pausing = new PasswordHasher(policy(19_456, 2), { keepMemoryMs: 1_000 });
+      const hash = await pausing.hash("correct horse battery");
+      release.mockClear(); // the timer armed at construction may have fired during the first hash
+      await pausing.verify(hash, "correct horse battery");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await pausing.verify(hash, "correct horse battery");
+      expect(release).not.toHaveBeenCalled();
+      await vi.waitFor(() => expect(release).toHaveBeenCalledTimes(1), { timeout: 4_000 });
+    } finally {
+      release.mockRestore();
+    }
   });
 });

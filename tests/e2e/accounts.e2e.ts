@@ -73,6 +73,60 @@ describe("signing out", () => {
   });
 });
 
+describe("your account", () => {
+  it("lists where you are signed in and signs other devices out, whose tokens then stop working", async () => {
+    const customer = await app.t.createUser("CUSTOMER", "Sam Sessions"); // signs in once through the API
+    const phone = await loginAs(customer.email, customer.password, IPHONE);
+    const page = await app.newPage();
+    await signIn(page, customer.email, customer.password);
+    await heading(page, "My tickets").waitFor();
+    await page.goto("/#/account");
+    await heading(page, "Your account").waitFor();
+
+    const devices = page.getByRole("list", { name: "Signed-in devices" });
+    await expect.poll(() => devices.getByRole("listitem").count()).toBe(3);
+    const current = devices.getByRole("listitem").filter({ hasText: "This device" });
+    await current.getByText(/^Chrome Headless \d+ on Linux/).waitFor();
+    // The current session is ended by the header's "Sign out", which also clears the cookie.
+    expect(await current.getByRole("button").count()).toBe(0);
+
+    const phoneRow = devices.getByRole("listitem").filter({ hasText: "on iOS" });
+    const phoneName = (await phoneRow.locator(".device").innerText()).trim();
+    await phoneRow.getByRole("button", { name: `Sign out ${phoneName}` }).click();
+    await page.getByRole("status").filter({ hasText: `${phoneName} was signed out.` }).waitFor({ state: "attached" });
+    await expect.poll(() => devices.getByRole("listitem").count()).toBe(2);
+    // The server ended that session: its access token and its refresh token are refused.
+    expect((await app.t.gql(`{ mySessions { id } }`, {}, phone.accessToken)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expect((await app.t.gql(REFRESH, { t: phone.refreshToken })).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+
+    await page.getByRole("button", { name: "Sign out all other devices" }).click();
+    await page.getByRole("status").filter({ hasText: "1 other device was signed out." }).waitFor({ state: "attached" });
+    await page.getByText("You are signed in on this device only.").waitFor();
+    expect(app.log(page).dialogs).toEqual([
+      { type: "confirm", message: `Sign out ${phoneName}?` },
+      { type: "confirm", message: "Sign out the other device?" },
+    ]);
+    // This browser's session goes on.
+    await page.reload();
+    await heading(page, "Your account").waitFor();
+    await expect.poll(() => devices.getByRole("listitem").count()).toBe(1);
+  });
+});
+
+const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
+const REFRESH = `mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }`;
+
+/** Signs in through the API as a browser with `userAgent` would. */
+async function loginAs(email: string, password: string, userAgent: string): Promise<{ accessToken: string; refreshToken: string }> {
+  const res = await app.t.http<{ data?: { login: { accessToken: string; refreshToken: string } }; errors?: unknown }>("/graphql", {
+    method: "POST",
+    headers: { "content-type": "application/json", "user-agent": userAgent },
+    body: JSON.stringify({ query: `mutation($i: LoginInput!) { login(input: $i) { accessToken refreshToken } }`, variables: { i: { email, password } } }),
+  });
+  if (!res.body.data) throw new Error(JSON.stringify(res.body.errors));
+  return res.body.data.login;
+}
+
 describe("administration", () => {
   it("an admin changes an agent's role, and the agent gets the new access on their next page load", async () => {
     const agent = await app.t.createUser("AGENT", "Jordan Fielding");

@@ -19,7 +19,8 @@ export async function fillSignIn(page: Page, email: string, password: string): P
 
 /** Signs out from the header (through the menu at phone width) and waits for the server to end the session. */
 export async function signOut(page: Page): Promise<void> {
-  const button = page.getByRole("button", { name: "Sign out" });
+  // Exact: the account page also has "Sign out <device>" buttons.
+  const button = page.getByRole("button", { name: "Sign out", exact: true });
   if (!(await button.isVisible())) await page.getByRole("button", { name: "Menu" }).click();
   const loggedOut = page.waitForResponse((r) => r.url().endsWith("/auth/logout"));
   await button.click();

@@ -99,3 +99,28 @@ export const SignInWithLinkMutation = graphql(
   `,
   [SessionUserFields],
 );
+
+export const MySessionsQuery = graphql(`
+  query MySessions {
+    mySessions {
+      id
+      current
+      device
+      ip
+      createdAt
+      lastActiveAt
+    }
+  }
+`);
+
+export const RevokeSessionMutation = graphql(`
+  mutation RevokeSession($id: ID!) {
+    revokeSession(id: $id)
+  }
+`);
+
+export const RevokeOtherSessionsMutation = graphql(`
+  mutation RevokeOtherSessions {
+    revokeOtherSessions
+  }
+`);

@@ -113,6 +113,48 @@ describe("your account", () => {
   });
 });
 
+describe("API tokens", () => {
+  it("an agent creates a token limited to reading, sees its secret once, uses it, and revokes it", async () => {
+    const agent = await app.t.createUser("AGENT", "Ari Integrator");
+    const page = await app.newPage();
+    await signIn(page, agent.email, agent.password);
+    await heading(page, "Queue").waitFor();
+    await page.goto("/#/account");
+    await heading(page, "Your account").waitFor();
+    await page.getByText("You have no API tokens.").waitFor();
+
+    const form = page.getByRole("form", { name: "New token" });
+    // An agent is offered what agents may grant, not administration.
+    expect(await form.getByRole("checkbox").count()).toBe(4);
+    await form.getByRole("button", { name: "Create token" }).click();
+    await form.getByText("Give the token a name.").waitFor();
+
+    await form.getByLabel("Name").fill("Nightly export");
+    await form.getByLabel("Expires after").selectOption({ label: "30 days" });
+    await form.getByRole("checkbox", { name: "Read projects and issues" }).check();
+    await form.getByRole("button", { name: "Create token" }).click();
+    const secret = await page.getByRole("textbox", { name: "New token", exact: true }).inputValue();
+    expect(secret).toMatch(/^hd_pat_/);
+
+    const tokens = page.getByRole("list", { name: "API tokens" });
+    const row = tokens.getByRole("listitem").filter({ hasText: "Nightly export" });
+    await row.getByText(secret.slice(0, 10)).waitFor();
+    await row.getByText("Read tickets and their comments · Read projects and issues").waitFor();
+
+    // The secret works as a bearer token, within its scopes.
+    const read = await app.t.gql<{ tickets: { totalCount: number } }>(`{ tickets(first: 1) { totalCount } }`, {}, secret);
+    expect(read.errors).toBeUndefined();
+    const write = await app.t.gql(`mutation { createProject(input: { key: "NOPE", name: "Not allowed" }) { id } }`, {}, secret);
+    expect(write.errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+
+    await row.getByRole("button", { name: "Revoke Nightly export" }).click();
+    await page.getByRole("status").filter({ hasText: 'The token "Nightly export" was revoked.' }).waitFor({ state: "attached" });
+    await page.getByText("You have no API tokens.").waitFor();
+    expect(app.log(page).dialogs).toEqual([{ type: "confirm", message: 'Revoke the token "Nightly export"? Anything using it stops working at once.' }]);
+    expect((await app.t.gql(`{ tickets(first: 1) { totalCount } }`, {}, secret)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+  });
+});
+
 const IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
 const REFRESH = `mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }`;
 

@@ -124,3 +124,49 @@ export const RevokeOtherSessionsMutation = graphql(`
     revokeOtherSessions
   }
 `);
+
+export const ApiTokenFields = graphql(`
+  fragment ApiTokenFields on ApiToken {
+    id
+    name
+    hint
+    scopes
+    createdAt
+    expiresAt
+    lastUsedAt
+    lastUsedIp
+  }
+`);
+
+export const ApiTokensQuery = graphql(
+  `
+    query ApiTokens {
+      apiTokens {
+        ...ApiTokenFields
+      }
+    }
+  `,
+  [ApiTokenFields],
+);
+
+export const CreateApiTokenMutation = graphql(
+  `
+    mutation CreateApiToken($input: CreateApiTokenInput!) {
+      createApiToken(input: $input) {
+        token
+        apiToken {
+          ...ApiTokenFields
+        }
+      }
+    }
+  `,
+  [ApiTokenFields],
+);
+
+export const RevokeApiTokenMutation = graphql(`
+  mutation RevokeApiToken($id: ID!) {
+    revokeApiToken(id: $id) {
+      id
+    }
+  }
+`);

@@ -113,6 +113,37 @@ describe("your account", () => {
   });
 });
 
+describe("email notifications", () => {
+  it("a customer turns one email off; it stays off after a reload and on the server", async () => {
+    const customer = await app.t.createUser("CUSTOMER", "Nia Quiet");
+    const page = await app.newPage();
+    await signIn(page, customer.email, customer.password);
+    await heading(page, "My tickets").waitFor();
+    await page.goto("/#/account");
+    const emails = page.getByRole("group", { name: "Email me when" });
+    await emails.waitFor();
+    // Customers are never assigned tickets, so that setting is not offered to them.
+    expect(await emails.getByRole("checkbox").count()).toBe(2);
+    const resolved = emails.getByRole("checkbox", { name: "A ticket I opened is resolved" });
+    expect(await resolved.isChecked()).toBe(true);
+
+    await resolved.uncheck();
+    await page.getByRole("status").filter({ hasText: "Off: A ticket I opened is resolved." }).waitFor({ state: "attached" });
+    await page.reload();
+    await emails.waitFor();
+    expect(await resolved.isChecked()).toBe(false);
+    expect(await emails.getByRole("checkbox", { name: "An agent replies on a ticket I opened" }).isChecked()).toBe(true);
+
+    const { accessToken } = await app.t.login(customer.email, customer.password);
+    const stored = await app.t.gql<{ notificationPreferences: { ticketResolved: boolean; ticketReplies: boolean } }>(
+      `{ notificationPreferences { ticketResolved ticketReplies } }`,
+      {},
+      accessToken,
+    );
+    expect(stored.data?.notificationPreferences).toEqual({ ticketResolved: false, ticketReplies: true });
+  });
+});
+
 describe("API tokens", () => {
   it("an agent creates a token limited to reading, sees its secret once, uses it, and revokes it", async () => {
     const agent = await app.t.createUser("AGENT", "Ari Integrator");

@@ -170,3 +170,34 @@ export const RevokeApiTokenMutation = graphql(`
     }
   }
 `);
+
+export const NotificationPreferencesFields = graphql(`
+  fragment NotificationPreferencesFields on NotificationPreferences {
+    id
+    ticketReplies
+    ticketResolved
+    assignedTicketReplies
+  }
+`);
+
+export const NotificationPreferencesQuery = graphql(
+  `
+    query NotificationPreferences {
+      notificationPreferences {
+        ...NotificationPreferencesFields
+      }
+    }
+  `,
+  [NotificationPreferencesFields],
+);
+
+export const UpdateNotificationPreferencesMutation = graphql(
+  `
+    mutation UpdateNotificationPreferences($input: NotificationPreferencesInput!) {
+      updateNotificationPreferences(input: $input) {
+        ...NotificationPreferencesFields
+      }
+    }
+  `,
+  [NotificationPreferencesFields],
+);

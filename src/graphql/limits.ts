@@ -9,6 +9,7 @@ import type { ComplexityEstimator } from "graphql-query-complexity";
 
 const { getComplexity, simpleEstimator } = createRequire(import.meta.url)("graphql-query-complexity") as typeof import("graphql-query-complexity");
 import type { AppConfig } from "../config.js";
+import { DEFAULT_PAGE_SIZE } from "./pagination.js";
 
 /**
  * Static limits checked during validation, with graphql-armor's rules. Defaults (config.ts):
@@ -54,9 +55,11 @@ export function assertTokenLimit(source: string, maxTokens: number): void {
  * of its selection by the page it asks for (`first`/`last`, default 20). So `first: 100` nested
  * in `first: 100` costs 10,000 times its leaves, and cannot hide behind a small document.
  */
-const pagedListEstimator: ComplexityEstimator = ({ args, childComplexity }) => {
-  const page = typeof args.first === "number" ? args.first : typeof args.last === "number" ? args.last : undefined;
-  if (page === undefined) return undefined; // not a paged list: let the next estimator decide
+const pagedListEstimator: ComplexityEstimator = ({ field, args, childComplexity }) => {
+  const paged = field.args.some((arg) => arg.name === "first" || arg.name === "last");
+  if (!paged) return undefined; // not a paged list: let the next estimator decide
+  // A page asked for without a size gets the default one, and must cost what it returns.
+  const page = typeof args.first === "number" ? args.first : typeof args.last === "number" ? args.last : DEFAULT_PAGE_SIZE;
   return 1 + Math.max(1, page) * childComplexity;
 };
 

@@ -13,7 +13,8 @@ export interface SortKey {
 
 type CursorValue = string | number | null;
 
-const DEFAULT_PAGE = 20;
+/** The page a list returns when neither `first` nor `last` is given (and what the cost estimate assumes then). */
+export const DEFAULT_PAGE_SIZE = 20;
 
 /** Cursors are opaque to clients but self-contained: the sort key's value and the id. */
 export function encodeCursor(sort: SortKey, value: unknown, id: string): string {
@@ -39,7 +40,7 @@ export function pageWindow(args: PageArgs): { size: number; backward: boolean } 
     if (n != null && (!Number.isInteger(n) || n < 1 || n > 100)) throw new BadUserInputError(`"${name}" must be between 1 and 100.`, name);
   }
   if (args.last != null) return { size: args.last, backward: true };
-  return { size: args.first ?? DEFAULT_PAGE, backward: false };
+  return { size: args.first ?? DEFAULT_PAGE_SIZE, backward: false };
 }
 
 function keysetCondition(sort: SortKey, cursor: { value: unknown; id: string }, forward: boolean): Record<string, unknown> {

@@ -60,6 +60,15 @@ describe("estimateCost", () => {
 
   it("reads page sizes from variables and charges the default page when none is given", () => {
     expect(cost(`query($n: Int) { users(first: $n) { nodes { id } } }`, { n: 100 })).toBe(1 + 100 * 2);
-    expect(cost(`{ auditEvents { nodes { id } } }`)).toBeGreaterThanOrEqual(3);
+    expect(cost(`{ auditEvents { nodes { id } } }`)).toBe(1 + 20 * 2);
+  });
+
+  it("charges a list without page arguments for the default page it returns, at every level", () => {
+    const nested = `{ projects { nodes { issues { nodes { id comments { nodes { id body author { id } } } } } } } }`;
+    const sized = `{ projects(first: 20) { nodes { issues(first: 20) { nodes { id comments(first: 20) { nodes { id body author { id } } } } } } } }`;
+    expect(cost(nested)).toBe(cost(sized));
+    expect(cost(nested)).toBe(1 + 20 * (1 + 1 + 20 * (1 + 1 + 1 + 20 * (1 + 4))));
+    // A list with a default of its own (latestComments: last = 3) is charged for that default.
+    expect(cost(`{ ticket(id: "x") { latestComments { id } } }`)).toBe(cost(`{ ticket(id: "x") { latestComments(last: 3) { id } } }`));
   });
 });

@@ -81,6 +81,14 @@ describe("estimated cost", () => {
     expectRejected(await post(query, { n: 30 }), "QUERY_TOO_COMPLEX", /exceeds/);
   });
 
+  it("charges a list without page arguments for the default page of 20 it returns", async () => {
+    const unsized = PAGE.replace("(first: $n)", "");
+    expect((await post(`{ a: ${unsized} b: ${unsized} c: ${unsized} }`)).body.errors).toBeUndefined();
+    const res = await post(`{ a: ${unsized} b: ${unsized} c: ${unsized} d: ${unsized} }`);
+    expectRejected(res, "QUERY_TOO_COMPLEX", /exceeds/);
+    expect(res.body.errors[0].extensions.cost).toBe(4 * (1 + 20 * 13));
+  });
+
   it("rejects before running anything, for anonymous callers too", async () => {
     expectRejected(await post(`query($n: Int) { ${PAGE} }`, { n: 100 }, null), "QUERY_TOO_COMPLEX", /exceeds/);
   });

@@ -10,6 +10,7 @@ import { scopesUsableBy } from "./api-scope.js";
 import type { ApiTokenAuthenticator } from "./api-token.auth.js";
 import { ApiToken } from "./api-token.entity.js";
 import type { CreateApiTokenInput } from "./api-token.types.js";
+import { textLength } from "../../text-length.js";
 
 /** Recognisable by secret scanners (GitHub, GitLab, trufflehog) as a DeskQL personal access token. */
 export const API_TOKEN_PREFIX = "hd_pat_";
@@ -24,7 +25,7 @@ export class ApiTokenService {
 
   async create(em: EntityManager, request: RequestMeta, viewer: Viewer, input: CreateApiTokenInput, now: Date): Promise<{ token: string; apiToken: ApiToken }> {
     const name = input.name.trim().replace(/\s+/g, " ");
-    if (name.length < 1 || name.length > 100) throw new BadUserInputError("The name must be 1 to 100 characters long.", "input.name");
+    if (name.length < 1 || textLength(name) > 100) throw new BadUserInputError("The name must be 1 to 100 characters long.", "input.name");
     if (/[\p{Cc}\p{Cf}]/u.test(name)) throw new BadUserInputError("The name contains invisible control characters.", "input.name");
     const scopes = [...new Set(input.scopes)];
     if (!scopes.length) throw new BadUserInputError("Choose at least one scope.", "input.scopes");

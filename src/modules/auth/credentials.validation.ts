@@ -1,4 +1,5 @@
 import { BadUserInputError } from "../../graphql/errors.js";
+import { textLength } from "../../text-length.js";
 
 // RFC 5321 caps an address at 254 octets; a practical pattern, not the full RFC grammar.
 const EMAIL = /^[^\s@"<>()[\]\\,;:]+@[^\s@"<>()[\]\\,;:]+\.[^\s@"<>()[\]\\,;:]{2,}$/;
@@ -14,7 +15,7 @@ export function normaliseEmail(raw: string, field: string): string {
 
 export function normaliseDisplayName(raw: string, field: string): string {
   const name = raw.trim().replace(/\s+/g, " ");
-  if (name.length < 1 || name.length > 100) throw new BadUserInputError("The display name must be 1 to 100 characters long.", field);
+  if (name.length < 1 || textLength(name) > 100) throw new BadUserInputError("The display name must be 1 to 100 characters long.", field);
   // Control characters would let a name spoof log lines or UI.
   if (/[\p{Cc}\p{Cf}]/u.test(name)) throw new BadUserInputError("The display name contains invisible control characters.", field);
   return name;

@@ -6,6 +6,7 @@ import { recordAudit } from "../audit/audit.service.js";
 import { User } from "../users/user.entity.js";
 import { BODY_MAX, Comment } from "./comment.entity.js";
 import type { CommentSubjectType } from "./comment.enums.js";
+import { textLength } from "../../text-length.js";
 
 export interface NewComment {
   authorId: string;
@@ -18,7 +19,7 @@ export interface NewComment {
 /** A comment body is 1-20,000 characters of Markdown, stored as written (only emptiness is judged trimmed). */
 export function assertCommentBody(body: string, field = "input.body"): void {
   if (typeof body !== "string" || body.trim().length === 0) throw new BadUserInputError("The comment must not be empty.", field);
-  if (body.length > BODY_MAX) throw new BadUserInputError(`The comment must be at most ${BODY_MAX} characters (it has ${body.length}).`, field);
+  if (textLength(body) > BODY_MAX) throw new BadUserInputError(`The comment must be at most ${BODY_MAX} characters (it has ${textLength(body)}).`, field);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { IssueStatus } from "./issue.enums.js";
+import { textLength } from "../../text-length.js";
 
 /**
  * The issue state machine, pure so it is unit tested without a database and shared by the
@@ -70,7 +71,7 @@ export function judgeTransition(situation: IssueSituation, to: IssueStatus, reas
   if (to === IssueStatus.CANCELED) {
     const text = reason?.trim() ?? "";
     if (!text) return reject("NEEDS_REASON", "Canceling an issue needs a reason.");
-    if (text.length > CANCEL_REASON_MAX) return reject("REASON_TOO_LONG", `The reason must be at most ${CANCEL_REASON_MAX} characters.`);
+    if (textLength(text) > CANCEL_REASON_MAX) return reject("REASON_TOO_LONG", `The reason must be at most ${CANCEL_REASON_MAX} characters.`);
   }
   return { ok: true };
 }

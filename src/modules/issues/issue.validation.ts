@@ -1,17 +1,18 @@
 import { BadUserInputError } from "../../graphql/errors.js";
 import { ISSUE_DESCRIPTION_MAX, ISSUE_TITLE_MAX } from "./issue.entity.js";
+import { textLength } from "../../text-length.js";
 
 export function validIssueTitle(title: string, field: string): string {
   const trimmed = title.trim();
   if (!trimmed) throw new BadUserInputError("An issue needs a title.", field);
-  if (trimmed.length > ISSUE_TITLE_MAX) throw new BadUserInputError(`An issue title is at most ${ISSUE_TITLE_MAX} characters.`, field);
+  if (textLength(trimmed) > ISSUE_TITLE_MAX) throw new BadUserInputError(`An issue title is at most ${ISSUE_TITLE_MAX} characters.`, field);
   return trimmed;
 }
 
 /** Markdown is kept exactly as written (it is rendered and sanitized by the client). */
 export function validIssueDescription(description: string | null | undefined, field: string): string {
   const text = description ?? "";
-  if (text.length > ISSUE_DESCRIPTION_MAX) throw new BadUserInputError(`An issue description is at most ${ISSUE_DESCRIPTION_MAX} characters.`, field);
+  if (textLength(text) > ISSUE_DESCRIPTION_MAX) throw new BadUserInputError(`An issue description is at most ${ISSUE_DESCRIPTION_MAX} characters.`, field);
   return text;
 }
 

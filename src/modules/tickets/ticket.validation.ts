@@ -1,5 +1,6 @@
 import { BadUserInputError } from "../../graphql/errors.js";
 import { CATEGORY_MAX, DESCRIPTION_MAX, SUBJECT_MAX } from "./ticket.entity.js";
+import { textLength } from "../../text-length.js";
 
 /**
  * Field checks for ticket inputs, each failure naming its field. Subject and category are
@@ -8,19 +9,19 @@ import { CATEGORY_MAX, DESCRIPTION_MAX, SUBJECT_MAX } from "./ticket.entity.js";
 export function cleanSubject(value: string, field: string): string {
   const subject = value.trim();
   if (!subject) throw new BadUserInputError("The subject must not be empty.", field);
-  if (subject.length > SUBJECT_MAX) throw new BadUserInputError(`The subject must be at most ${SUBJECT_MAX} characters.`, field);
+  if (textLength(subject) > SUBJECT_MAX) throw new BadUserInputError(`The subject must be at most ${SUBJECT_MAX} characters.`, field);
   return subject;
 }
 
 export function checkDescription(value: string, field: string): string {
   if (!value.trim()) throw new BadUserInputError("The description must not be empty.", field);
-  if (value.length > DESCRIPTION_MAX) throw new BadUserInputError(`The description must be at most ${DESCRIPTION_MAX} characters (it has ${value.length}).`, field);
+  if (textLength(value) > DESCRIPTION_MAX) throw new BadUserInputError(`The description must be at most ${DESCRIPTION_MAX} characters (it has ${textLength(value)}).`, field);
   return value;
 }
 
 /** Empty means "no category". */
 export function cleanCategory(value: string | null | undefined, field: string): string | null {
   const category = value?.trim() ?? "";
-  if (category.length > CATEGORY_MAX) throw new BadUserInputError(`The category must be at most ${CATEGORY_MAX} characters.`, field);
+  if (textLength(category) > CATEGORY_MAX) throw new BadUserInputError(`The category must be at most ${CATEGORY_MAX} characters.`, field);
   return category || null;
 }

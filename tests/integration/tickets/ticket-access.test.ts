@@ -63,6 +63,7 @@ describe("opening tickets", () => {
       [{ description: " \n " }, "input.description"],
       [{ description: "d".repeat(20_001) }, "input.description"],
       [{ category: "c".repeat(51) }, "input.category"],
+      [{ subject: "🎉".repeat(201) }, "input.subject"],
     ];
     for (const [input, field] of cases) {
       const res = await t.gql(CREATE_TICKET, { i: { subject: "ok", description: "ok", ...input } }, alice.token);
@@ -70,6 +71,13 @@ describe("opening tickets", () => {
     }
     const longest = await openTicket(t, alice.token, { subject: "s".repeat(200), description: "é".repeat(20_000) });
     expect(longest.description).toHaveLength(20_000);
+  });
+
+  it("counts limits in characters, so an emoji counts once", async () => {
+    const party = await openTicket(t, alice.token, { subject: "🎉".repeat(200), description: "🎉".repeat(20_000), category: "🎉".repeat(50) });
+    expect([...party.subject]).toHaveLength(200);
+    expect(party.subject).toBe("🎉".repeat(200));
+    expect(party.description).toBe("🎉".repeat(20_000));
   });
 
   it("asks anonymous callers to sign in", async () => {

@@ -2,6 +2,7 @@ import type { EntityClass, EntityManager, EntityName, FilterQuery, FindOptions, 
 import { findSnapshots, type SnapshotJoin } from "../db/read-rows.js";
 import { BadUserInputError } from "./errors.js";
 import type { Connection, PageArgs, PageInfo } from "./connection.types.js";
+import { isStorableText } from "./storable-text.js";
 
 export type SortDirection = "ASC" | "DESC";
 
@@ -26,6 +27,8 @@ function decodeCursor(cursor: string, sort: SortKey, argName: string, isDate: bo
   try {
     const [field, v, id] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as [string, CursorValue, string];
     if (field !== sort.field || typeof id !== "string") throw new Error("cursor of another ordering");
+    // Decoded only here, so the request's check of its text never saw what a forged cursor hides.
+    if (!isStorableText(id) || !(v === null || typeof v === "number" || (typeof v === "string" && isStorableText(v)))) throw new Error("forged cursor");
     return { value: isDate && typeof v === "string" ? new Date(v) : v, id };
   } catch {
     throw new BadUserInputError(`"${argName}" is not a valid cursor for this list and ordering.`, argName);

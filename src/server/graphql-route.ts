@@ -11,6 +11,7 @@ import { rateLimitPlugin } from "../modules/rate-limit/rate-limit.plugin.js";
 import { createErrorFormatter, errorLoggingPlugin } from "../graphql/error-formatting.js";
 import { jitGateway } from "../graphql/jit-executor.js";
 import { queryLimitRules } from "../graphql/limits.js";
+import { storableTextPlugin } from "../graphql/storable-text.js";
 import type { Services } from "../services.js";
 import { graphqlTokenLimit } from "./graphql-token-limit.js";
 import { httpBinding } from "./refresh-cookie.js";
@@ -41,6 +42,7 @@ export async function registerGraphql(app: FastifyInstance, services: Services, 
       // The cache-control plugin hooks every field's resolution to compute HTTP cache hints we
       // never send (responses are per-user); off, it costs nothing.
       ApolloServerPluginCacheControlDisabled(),
+      storableTextPlugin(), // first: when it and a limit both refuse, the client learns of its input
       protectionPlugin(config),
       rateLimitPlugin(services), // after protectionPlugin: it charges the cost that plugin computes
       errorLoggingPlugin(logger),

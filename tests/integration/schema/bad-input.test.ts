@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_PASSWORD, startTestServer, type TestServer } from "../../support/server.js";
 import { rawRequest } from "../server/raw-https.js";
+import { CREATE_TICKET } from "../tickets/ticket-helpers.js";
 
 /**
  * Whatever arrives, the answer is a typed error a client can act on: never a 500, a stack
@@ -95,7 +96,7 @@ describe("registration input", () => {
   it.each([
     ["no at sign", { email: "not-an-email" }, "input.email"],
     ["a 300-character email", { email: `${"a".repeat(290)}@example.test` }, "input.email"],
-    ["a control character in the email", { email: "ann\u0000ie@example.test" }, "input.email"],
+    ["a control character in the email", { email: "ann\u0007ie@example.test" }, "input.email"], // a NUL is refused before: see "text that cannot be stored"
     ["a line break in the email", { email: "annie@example.test\nbcc: everyone@example.test" }, "input.email"],
     ["an empty display name", { displayName: "   " }, "input.displayName"],
     ["a 101-character display name", { displayName: "n".repeat(101) }, "input.displayName"],
@@ -127,5 +128,75 @@ describe("sign-in input", () => {
   it("answers an empty email and password like wrong credentials", async () => {
     const res = await t.gql(LOGIN, { i: { email: "", password: "" } });
     expect(res.errors![0]!.extensions).toEqual({ code: "UNAUTHENTICATED" });
+  });
+});
+
+describe("text that cannot be stored", () => {
+  const auditRows = async () => {
+    const [row] = await t.server.services.orm.em.fork().getConnection().execute<{ n: number }[]>("select count(*) as n from audit_events");
+    return Number(row!.n);
+  };
+  const refused = (res: Awaited<ReturnType<typeof send>>, field: string) => {
+    expectClean(res);
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].extensions).toEqual({ code: "BAD_USER_INPUT", field });
+    expect(res.body.data).toBeUndefined();
+  };
+
+  it("refuses a lone surrogate in an anonymous sign-in's email, and records nothing", async () => {
+    const before = await auditRows();
+    refused(await send({ query: LOGIN, variables: { i: { email: "nobody\ud800@example.com", password: "x" } } }), "input.email");
+    expect(await auditRows()).toBe(before);
+  });
+
+  it("refuses a lone surrogate escaped in the document as a syntax error", async () => {
+    const res = await send({ query: String.raw`mutation { login(input: { email: "nobody\ud800@example.com", password: "x" }) { accessToken } }` });
+    expectClean(res);
+    expect(res.status).toBe(400);
+    expect(res.body.errors[0].extensions.code).toBe("GRAPHQL_PARSE_FAILED");
+  });
+
+  it("refuses a NUL in a variable, naming the argument it is passed to", async () => {
+    const before = await auditRows();
+    refused(await send({ query: LOGIN, variables: { i: { email: "a\u0000@x.com", password: "x" } } }), "input.email");
+    refused(await send({ query: `query($s: String) { users(first: 5, filter: { search: $s }) { totalCount } }`, variables: { s: "a\u0000b" } }), "filter.search");
+    expect(await auditRows()).toBe(before);
+  });
+
+  it("refuses a NUL however deep in the variables", async () => {
+    const variables = { i: { email: "a@x.com", password: "x" }, extra: [{ deep: ["fine", "not\u0000fine"] }] };
+    refused(await send({ query: LOGIN, variables }), "extra.0.deep.1");
+  });
+
+  it("refuses a NUL in a string literal of the document", async () => {
+    const before = await auditRows();
+    refused(await send({ query: String.raw`mutation { login(input: { email: "a\u0000@x.com", password: "x" }) { accessToken } }` }), "input.email");
+    refused(await send({ query: String.raw`{ ticket(id: "x\u0000") { id } }` }), "id");
+    refused(await send({ query: `query($s: String = "a\\u0000") { users(first: 5, filter: { search: $s }) { totalCount } }` }), "s");
+    expect(await auditRows()).toBe(before);
+  });
+
+  it("refuses a NUL in a signed-in user's new ticket, and opens none", async () => {
+    const customer = await t.createUser();
+    const list = `{ tickets(first: 5) { totalCount } }`;
+    refused(await send({ query: CREATE_TICKET, variables: { i: { subject: "Jammed\u0000", description: "x" } } }, { authorization: `Bearer ${customer.token}` }), "input.subject");
+    expect((await t.gql(list, {}, customer.token)).data!.tickets.totalCount).toBe(0);
+  });
+
+  it("keeps emoji, whole surrogate pairs, intact", async () => {
+    const customer = await t.createUser();
+    const created = await t.gql(CREATE_TICKET, { i: { subject: "Party 🎉 printer", description: "It prints 🎉 only", category: "🎉" } }, customer.token);
+    expect(created.errors).toBeUndefined();
+    const literal = await t.gql(String.raw`mutation { createTicket(input: { subject: "Escaped \ud83c\udf89", description: "x" }) { id } }`, {}, customer.token);
+    expect(literal.errors).toBeUndefined();
+    const read = await t.gql(`query($id: ID!) { ticket(id: $id) { subject description category } }`, { id: created.data!.createTicket.id }, customer.token);
+    expect(read.data!.ticket).toEqual({ subject: "Party 🎉 printer", description: "It prints 🎉 only", category: "🎉" });
+    const escaped = await t.gql(`query($id: ID!) { ticket(id: $id) { subject } }`, { id: literal.data!.createTicket.id }, customer.token);
+    expect(escaped.data!.ticket.subject).toBe("Escaped 🎉");
+
+    const before = await auditRows();
+    const login = await t.gql(LOGIN, { i: { email: "party🎉@example.com", password: "x" } });
+    expect(login.errors![0]!.extensions!.code).toBe("UNAUTHENTICATED"); // judged, and audited, like any unknown email
+    expect(await auditRows()).toBe(before + 1);
   });
 });

@@ -57,3 +57,17 @@ describe("the embedded database", () => {
     expect(found.data!.users.nodes).toEqual([{ email: ADMIN_EMAIL }]);
   });
 });
+
+describe("text SQLite cannot take", () => {
+  it("refuses a NUL in variables and document literals with BAD_USER_INPUT", async () => {
+    const admin = await t.adminToken();
+    const login = await t.gql(`mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, { i: { email: "a\u0000@x.com", password: "x" } });
+    expect(login.errors![0]!.extensions).toEqual({ code: "BAD_USER_INPUT", field: "input.email" });
+    const search = await t.gql(`query($s: String) { users(first: 10, filter: { search: $s }) { nodes { email } } }`, { s: "a\u0000b" }, admin);
+    expect(search.errors![0]!.extensions).toEqual({ code: "BAD_USER_INPUT", field: "filter.search" });
+    for (const query of [String.raw`{ user(id: "1\u0000") { id } }`, String.raw`{ issue(key: "OPS-1\u0000") { id } }`, String.raw`{ project(key: "OPS\u0000") { id } }`]) {
+      const res = await t.gql(query, {}, admin);
+      expect(res.errors![0]!.extensions!.code, query).toBe("BAD_USER_INPUT");
+    }
+  });
+});

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { startTestServer, type TestServer } from "../../support/server.js";
-import { ASSIGN_TICKET, comment, EDIT_COMMENT, ok, openTicket, TICKET_COMMENTS, TICKET_LIST, transition, UPDATE_TICKET } from "./ticket-helpers.js";
+import { startTestServer, type GraphQLResult, type TestServer } from "../../support/server.js";
+import { ADD_COMMENT, ASSIGN_TICKET, code, comment, CREATE_TICKET, EDIT_COMMENT, ok, openTicket, TICKET_COMMENTS, TICKET_LIST, transition, UPDATE_TICKET } from "./ticket-helpers.js";
 
 /**
  * The embedded database (SQLite through libsql) runs the same ticket code with its own SQL
@@ -50,4 +50,25 @@ it("numbers, lists, searches, filters by SLA and loads the latest comments on SQ
   expect(await version()).toBe(before);
   const csv = await t.http("/export/tickets.csv", { headers: { authorization: `Bearer ${agent.token}` } });
   expect(csv.text.trim().split("\n")).toHaveLength(4);
+});
+
+it("refuses a NUL in ticket text, ids and cursors with BAD_USER_INPUT, writing nothing", async () => {
+  const customer = await t.createUser("CUSTOMER");
+  const ticket = await openTicket(t, customer.token, { subject: "Before the NUL" });
+  const refusedAt = (res: GraphQLResult) => res.errors?.[0]?.extensions;
+  expect(refusedAt(await t.gql(CREATE_TICKET, { i: { subject: "Jammed\u0000", description: "x" } }, customer.token))).toEqual({ code: "BAD_USER_INPUT", field: "input.subject" });
+  expect(refusedAt(await t.gql(ADD_COMMENT, { i: { subjectId: ticket.id, body: "a\u0000b" } }, customer.token))).toEqual({ code: "BAD_USER_INPUT", field: "input.body" });
+  expect(refusedAt(await t.gql(`query($id: ID!) { ticket(id: $id) { id } }`, { id: `${ticket.id}\u0000` }, customer.token))).toEqual({ code: "BAD_USER_INPUT", field: "id" });
+  expect(refusedAt(await t.gql(TICKET_LIST, { after: "abc\u0000" }, customer.token))).toEqual({ code: "BAD_USER_INPUT", field: "after" });
+  // A cursor is base64: a NUL forged inside it is only found once it is decoded.
+  const cursor = ok(await t.gql(TICKET_LIST, {}, customer.token), "tickets").pageInfo.endCursor as string;
+  const [field, value] = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")) as unknown[];
+  const forged = Buffer.from(JSON.stringify([field, value, "x\u0000"])).toString("base64url");
+  expect(code(await t.gql(TICKET_LIST, { after: forged }, customer.token))).toBe("BAD_USER_INPUT");
+  const operator = Buffer.from(JSON.stringify([field, { $ne: null }, ticket.id])).toString("base64url");
+  expect(code(await t.gql(TICKET_LIST, { after: operator }, customer.token))).toBe("BAD_USER_INPUT");
+
+  const view = ok(await t.gql(TICKET_COMMENTS, { id: ticket.id, first: 10 }, customer.token), "ticket");
+  expect(view.commentCount).toBe(0);
+  expect(ok(await t.gql(TICKET_LIST, {}, customer.token), "tickets").nodes.map((n: any) => n.id)).toEqual([ticket.id]);
 });

@@ -1,5 +1,5 @@
-import { allow, deny } from "graphql-shield";
-import { scopeAllows, type ApiScope } from "../modules/api-tokens/api-scope.js";
+import { allow, and, deny } from "graphql-shield";
+import { ApiScope, scopeAllows } from "../modules/api-tokens/api-scope.js";
 import { isStaff as roleIsStaff, Role } from "../modules/users/user.role.js";
 import type { Context } from "./context.js";
 import { ForbiddenError, UnauthenticatedError } from "./errors.js";
@@ -43,6 +43,14 @@ export function requireScope(scope: ApiScope) {
   }
   return r;
 }
+
+/**
+ * Admin-only fields below the root (another user's sign-in record). Root fields get their scope
+ * from the table, but these are reached through any area (a ticket's requester, an issue's
+ * reporter), so a narrow token of an admin must not read them: the role and, for API tokens,
+ * the admin scope, exactly what `users` and `auditEvents` need.
+ */
+export const isAdminWithAdminScope = and(isAdmin, requireScope(ApiScope.ADMIN));
 
 /** Passes everyone but API tokens: account, session and token management need a signed-in session. */
 export const isNotApiToken = predicate("isNotApiToken", (_parent, _args, ctx: Context) =>

@@ -49,7 +49,7 @@ export class IssueFieldsResolver {
     return commentPage(ctx.em, ctx.loaders, issue.id, "all", page);
   }
 
-  @FieldResolver(() => Boolean, { description: "Whether the viewer may edit, assign and link the issue (staff)." })
+  @FieldResolver(() => Boolean, { description: "Whether the viewer may edit and link the issue (staff). Reassigning an issue that has an assignee also needs the assignee, the project lead or an admin." })
   viewerCanEdit(@Ctx() ctx: Context): boolean {
     return isStaff(ctx.viewer?.role);
   }

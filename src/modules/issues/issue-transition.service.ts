@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { RequestMeta, Viewer } from "../../graphql/context.js";
-import { BadUserInputError, ForbiddenError, InvalidTransitionError } from "../../graphql/errors.js";
+import { BadUserInputError, InvalidTransitionError } from "../../graphql/errors.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { CommentSubjectType } from "../comments/comment.enums.js";
@@ -34,8 +34,9 @@ export class IssueTransitionService {
         const situation = await this.situation(tx, actor, issue, isClosedStatus(from) && !isClosedStatus(to));
         const verdict = judgeTransition(situation, to, reason);
         if (!verdict.ok) {
-          if (verdict.problem === "NOT_APPROVER") throw new ForbiddenError(verdict.message);
           if (verdict.problem === "NEEDS_REASON" || verdict.problem === "REASON_TOO_LONG") throw new BadUserInputError(verdict.message, "reason");
+          // A move this viewer may not make is a rejected transition too (issue #3), answered with
+          // the moves they may make, as `allowedTransitions` offers them and tickets answer.
           throw new InvalidTransitionError(verdict.message, from, allowedTransitions(situation));
         }
         issue.status = to;

@@ -44,7 +44,10 @@ export class IssueResolver {
     return ctx.services.issues.update(ctx.em, ctx.request, ctx.viewer!, id, input, expectedVersion);
   }
 
-  @Mutation(() => Issue, { description: "Assigns an issue to an agent or admin, or to nobody (not while IN_PROGRESS or IN_REVIEW). Staff only." })
+  @Mutation(() => Issue, {
+    description:
+      "Assigns an issue to an agent or admin, or to nobody (not while IN_PROGRESS or IN_REVIEW). Any staff member may take an unassigned issue; one that has an assignee is reassigned only by the assignee, the project lead or an admin. Staff only.",
+  })
   assignIssue(
     @Arg("id", () => ID, { description: "The issue to assign." }) id: string,
     @Arg("assigneeId", () => ID, { nullable: true, description: "The new assignee; null for nobody." }) assigneeId: string | null | undefined,
@@ -56,7 +59,7 @@ export class IssueResolver {
 
   @Mutation(() => Issue, {
     description:
-      "Moves an issue to another status (see `allowedTransitions`). IN_REVIEW and DONE only by the assignee, the project lead or an admin; CANCELED needs a reason, kept as a comment. Staff only.",
+      "Moves an issue to another status (see `allowedTransitions`). IN_REVIEW and DONE only by the assignee, the project lead or an admin; CANCELED needs a reason, kept as a comment. A refused move answers INVALID_TRANSITION with `currentStatus` and the `allowedTransitions` open to the caller. Staff only.",
   })
   transitionIssue(
     @Arg("id", () => ID, { description: "The issue to move." }) id: string,

@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { RequestMeta, Viewer } from "../../graphql/context.js";
 import type { PageArgs } from "../../graphql/connection.types.js";
-import { BadUserInputError, NotFoundError } from "../../graphql/errors.js";
+import { BadUserInputError, ForbiddenError, NotFoundError } from "../../graphql/errors.js";
 import { paginate, type SortKey } from "../../graphql/pagination.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { recordAudit } from "../audit/audit.service.js";
@@ -12,6 +12,7 @@ import { Issue } from "./issue.entity.js";
 import { IssuePriority } from "./issue.enums.js";
 import { issueWhere } from "./issue.filter.js";
 import { assertValidParent } from "./issue.hierarchy.js";
+import { mayReassign } from "./issue.permissions.js";
 import { isClosedStatus, WORKING_STATUSES } from "./issue.states.js";
 import { IssueOrderField, type CreateIssueInput, type IssueFilter, type IssueOrder, type UpdateIssueInput } from "./issue.types.js";
 import { validIssueDescription, validIssueTitle } from "./issue.validation.js";
@@ -123,7 +124,10 @@ export class IssueService {
     );
   }
 
-  /** Sets or clears the assignee; the same assignee again changes nothing. */
+  /**
+   * Sets or clears the assignee; the same assignee again changes nothing. An issue that has an
+   * assignee changes hands only through them, the project lead or an admin (see mayReassign).
+   */
   async assign(em: EntityManager, request: RequestMeta, actor: Viewer, id: string, assigneeId: string | null, expectedVersion?: number | null): Promise<Issue> {
     return conflictOnRace("issue", () =>
       em.transactional(async (tx) => {
@@ -131,6 +135,10 @@ export class IssueService {
         assertVersion("issue", issue.version, expectedVersion);
         const before = issue.assignee?.id ?? null;
         if (assigneeId === before) return issue;
+        const project = before === null ? null : await tx.findOne(Project, { id: issue.project.id }, READ_ONLY);
+        if (!mayReassign(actor, issue, project)) {
+          throw new ForbiddenError("Only the assignee, the project lead or an admin may reassign an issue that already has an assignee.");
+        }
         if (assigneeId === null && WORKING_STATUSES.includes(issue.status)) {
           throw new BadUserInputError(`An issue in ${issue.status} needs an assignee; assign someone else instead of nobody.`, "assigneeId");
         }

@@ -28,15 +28,15 @@ export class User extends BaseEntity<"role" | "emailVerified" | "failedLoginCoun
   @Property({ type: "boolean" })
   emailVerified: boolean = false;
 
-  @Field(() => Date, { nullable: true, description: "Last successful sign-in. Visible to the user and admins only." })
+  @Field(() => Date, { nullable: true, description: "Last successful sign-in. Visible to the user and admins only (an admin's API token needs the admin scope)." })
   @Property({ type: "datetime", length: 3, nullable: true })
   lastLoginAt: Date | null = null;
 
-  @Field(() => Int, { description: "Consecutive failed sign-ins since the last success. Admins only." })
+  @Field(() => Int, { description: "Consecutive failed sign-ins since the last success. Admins only (an API token needs the admin scope)." })
   @Property({ type: "integer" })
   failedLoginCount: number = 0;
 
-  @Field(() => Date, { nullable: true, description: "Sign-in is refused until this time after repeated failures. Visible to the user and admins only." })
+  @Field(() => Date, { nullable: true, description: "Sign-in is refused until this time after repeated failures. Visible to the user and admins only (an admin's API token needs the admin scope)." })
   @Property({ type: "datetime", length: 3, nullable: true })
   lockedUntil: Date | null = null;
 

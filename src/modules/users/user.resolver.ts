@@ -46,7 +46,7 @@ export class UserResolver {
     return ctx.services.users.deactivate(ctx.em, ctx.request, ctx.viewer!.userId, userId);
   }
 
-  @FieldResolver(() => Boolean, { description: "Whether sign-in is refused right now because of failed attempts." })
+  @FieldResolver(() => Boolean, { description: "Whether sign-in is refused right now because of failed attempts. Visible to the user and admins only (an admin's API token needs the admin scope)." })
   locked(@Root() user: User): boolean {
     return user.isLocked();
   }

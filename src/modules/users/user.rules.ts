@@ -1,7 +1,7 @@
 import { or } from "graphql-shield";
 import type { Context } from "../../graphql/context.js";
 import { predicate } from "../../graphql/rule-compiler.js";
-import { allow, isAdmin, isStaff } from "../../graphql/rules.js";
+import { allow, isAdmin, isAdminWithAdminScope, isStaff } from "../../graphql/rules.js";
 import type { User } from "./user.entity.js";
 
 /**
@@ -17,11 +17,14 @@ export const userRules = {
   Mutation: { setUserRole: isAdmin, unlockUser: isAdmin, deactivateUser: isAdmin },
   User: {
     "*": allow, // id, name, role and timestamps: anyone who can reach a user (e.g. as a ticket's agent) sees them
-    email: or(isSelf, isStaff), // customers never see other people's emails
-    lastLoginAt: or(isSelf, isAdmin),
-    lockedUntil: or(isSelf, isAdmin),
-    locked: or(isSelf, isAdmin),
-    failedLoginCount: isAdmin,
+    // Customers never see other people's emails. Staff see them (and deactivatedAt) wherever they
+    // meet a user, whatever area a token's scope opens: the CSV export has them with tickets:read.
+    email: or(isSelf, isStaff),
+    // Another user's sign-in record is user administration: an admin's API token needs the admin scope.
+    lastLoginAt: or(isSelf, isAdminWithAdminScope),
+    lockedUntil: or(isSelf, isAdminWithAdminScope),
+    locked: or(isSelf, isAdminWithAdminScope),
+    failedLoginCount: isAdminWithAdminScope,
     deactivatedAt: or(isSelf, isStaff),
   },
   UserConnection: { "*": allow },

@@ -10,7 +10,7 @@ type Scope = "TICKETS_READ" | "TICKETS_WRITE" | "ISSUES_READ" | "ISSUES_WRITE" |
 
 let t: TestServer;
 let admin: { id: string; token: string };
-let customer: { id: string; token: string };
+let customer: { id: string; token: string; email: string };
 let fixture: { ticketId: string; projectId: string; issueId: string; linkedIssueId: string };
 const tokens = new Map<string, string>();
 let counter = 0;
@@ -61,6 +61,14 @@ const OPERATIONS: Record<string, { needs: Scope | Scope[] | "any"; run: (token: 
   "link a ticket to an issue": {
     needs: ["TICKETS_WRITE", "ISSUES_WRITE"],
     run: (tk) => t.gql(`mutation($t: ID!, $i: ID!) { linkTicketToIssue(ticketId: $t, issueId: $i) { __typename } }`, { t: fixture.ticketId, i: fixture.issueId }, tk),
+  },
+  "read a requester's sign-in record": {
+    needs: ["TICKETS_READ", "ADMIN"],
+    run: (tk) => t.gql(`query($id: ID!) { ticket(id: $id) { requester { ${SIGN_IN_RECORD} } } }`, { id: fixture.ticketId }, tk),
+  },
+  "read a linked ticket's requester's sign-in record through an issue": {
+    needs: ["ISSUES_READ", "TICKETS_READ", "ADMIN"],
+    run: (tk) => t.gql(`query($id: ID!) { issue(id: $id) { linkedTickets { requester { ${SIGN_IN_RECORD} } } } }`, { id: fixture.linkedIssueId }, tk),
   },
   "list users": { needs: "ADMIN", run: (tk) => t.gql(`{ users(first: 1) { totalCount } }`, {}, tk) },
   "read the audit trail": { needs: "ADMIN", run: (tk) => t.gql(`{ auditEvents(first: 1) { totalCount } }`, {}, tk) },
@@ -123,9 +131,26 @@ describe("scopes narrow the owner's role and never widen it", () => {
     expect(staffOnly.errors?.[0]?.message).toMatch(/agents and admins/i);
   });
 
+  it("an admin's tickets:read token reads requesters' emails but not their sign-in records, and still its own", async () => {
+    const token = await apiToken(["TICKETS_READ"]);
+    for (const field of SIGN_IN_RECORD.split(" ")) {
+      const res = await t.gql(`query($id: ID!) { ticket(id: $id) { id requester { id ${field} } } }`, { id: fixture.ticketId }, token);
+      expect(res.errors?.[0]).toMatchObject({ path: ["ticket", "requester", field], message: 'This API token lacks the "admin" scope.', extensions: { code: "FORBIDDEN" } });
+      expect(res.data?.ticket?.requester?.[field] ?? null).toBeNull();
+    }
+    const email = await t.gql(`query($id: ID!) { ticket(id: $id) { requester { email } } }`, { id: fixture.ticketId }, token);
+    expect(email.errors).toBeUndefined();
+    expect(email.data!.ticket.requester.email).toBe(customer.email);
+    const own = await t.gql(`{ me { lastLoginAt lockedUntil locked } }`, {}, token);
+    expect(own.errors).toBeUndefined();
+    expect(own.data!.me.locked).toBe(false);
+  });
+
   it("a JWT session is limited by its role alone", async () => {
     for (const op of Object.values(OPERATIONS)) expect((await op.run(admin.token)).errors).toBeUndefined();
   });
 });
 
 const CREATE = `mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token } }`;
+/** Another user's sign-in record: admin-only fields of User (user.rules.ts). */
+const SIGN_IN_RECORD = `failedLoginCount lockedUntil lastLoginAt locked`;

@@ -95,18 +95,67 @@ describe("the rules of each move", () => {
   it("lets only the assignee, the project lead or an admin set IN_REVIEW and DONE", async () => {
     const issue = await assigned();
     await moved(issue, "IN_PROGRESS");
-    // A bystander is not offered IN_REVIEW, and is refused it.
+    // A bystander is not offered IN_REVIEW, and is refused it as a rejected transition, with the moves open to them.
     expect((await read(issue, bystander.token)).allowedTransitions).toEqual(["CANCELED"]);
     const refused = await move(issue, "IN_REVIEW", bystander.token);
-    expect(refused.errors?.[0]).toMatchObject({ message: expect.stringMatching(/assignee, the project lead or an admin/), extensions: { code: "FORBIDDEN" } });
+    expect(refused.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/assignee, the project lead or an admin/),
+      extensions: { code: "INVALID_TRANSITION", currentStatus: "IN_PROGRESS", allowedTransitions: ["CANCELED"] },
+    });
+    expect(refused.data).toBeNull();
     expect((await read(issue)).status).toBe("IN_PROGRESS");
     // The lead and an admin are offered it and may.
     expect((await read(issue, desk.otherAgent.token)).allowedTransitions).toEqual(["IN_REVIEW", "CANCELED"]);
     expect((await read(issue, desk.admin.token)).allowedTransitions).toEqual(["IN_REVIEW", "CANCELED"]);
     await moved(issue, "IN_REVIEW", desk.otherAgent.token);
     expect((await read(issue, bystander.token)).allowedTransitions).toEqual(["IN_PROGRESS", "CANCELED"]);
-    expect((await move(issue, "DONE", bystander.token)).errors?.[0]?.extensions?.code).toBe("FORBIDDEN");
+    expect((await move(issue, "DONE", bystander.token)).errors?.[0]?.extensions).toEqual({
+      code: "INVALID_TRANSITION",
+      currentStatus: "IN_REVIEW",
+      allowedTransitions: ["IN_PROGRESS", "CANCELED"],
+    });
     expect((await moved(issue, "DONE", desk.admin.token)).status).toBe("DONE");
+  });
+
+  it("keeps a bystander from assigning an issue to themselves to sign it off", async () => {
+    const issue = await assigned();
+    await moved(issue, "IN_PROGRESS");
+    await moved(issue, "IN_REVIEW");
+    const before = await read(issue);
+    expect((await move(issue, "DONE", bystander.token)).errors?.[0]?.extensions?.code).toBe("INVALID_TRANSITION");
+    // Taking the issue over (or handing it to anyone else) is refused and changes nothing...
+    for (const assignee of [bystander.id, desk.otherAgent.id]) {
+      const takeover = await t.gql(ASSIGN, { id: issue.id, a: assignee }, bystander.token);
+      expect(takeover.errors?.[0]).toMatchObject({
+        message: "Only the assignee, the project lead or an admin may reassign an issue that already has an assignee.",
+        extensions: { code: "FORBIDDEN" },
+      });
+      expect(takeover.data).toBeNull();
+    }
+    expect(await read(issue)).toEqual(before);
+    // ...so the sign-off stays out of reach.
+    const done = await move(issue, "DONE", bystander.token);
+    expect(done.errors?.[0]?.extensions).toEqual({ code: "INVALID_TRANSITION", currentStatus: "IN_REVIEW", allowedTransitions: ["IN_PROGRESS", "CANCELED"] });
+    expect(await read(issue)).toEqual(before);
+    expect((await auditTrail(t, issue.id)).filter((e) => e.action === "ISSUE_ASSIGNED")).toEqual([]);
+  });
+
+  it("lets the assignee, the lead or an admin hand an assigned issue over, and the new assignee sign it off", async () => {
+    const issue = await assigned();
+    await moved(issue, "IN_PROGRESS");
+    await moved(issue, "IN_REVIEW");
+    const handOver = async (to: string, token: string) => ok<{ assignee: { id: string } }>(await t.gql(ASSIGN, { id: issue.id, a: to }, token), "assignIssue").assignee.id;
+    expect(await handOver(desk.admin.id, desk.agent.token)).toBe(desk.admin.id); // the assignee
+    expect(await handOver(desk.agent.id, desk.admin.token)).toBe(desk.agent.id); // an admin
+    expect(await handOver(bystander.id, desk.otherAgent.token)).toBe(bystander.id); // the project lead
+    expect((await read(issue, bystander.token)).allowedTransitions).toEqual(["IN_PROGRESS", "DONE", "CANCELED"]);
+    expect((await moved(issue, "DONE", bystander.token)).status).toBe("DONE");
+  });
+
+  it("lets any agent pick up an unassigned issue and carry it to DONE", async () => {
+    const issue = await createIssue(t, desk.agent.token, { projectId: project.id });
+    expect(ok<{ assignee: { id: string } }>(await t.gql(ASSIGN, { id: issue.id, a: bystander.id }, bystander.token), "assignIssue").assignee.id).toBe(bystander.id);
+    for (const step of ["IN_PROGRESS", "IN_REVIEW", "DONE"]) expect((await moved(issue, step, bystander.token)).status).toBe(step);
   });
 
   it("keeps an issue with open sub-issues from being DONE until they are finished or canceled", async () => {
@@ -198,4 +247,5 @@ describe("who may transition, and races", () => {
 const FIELDS = `id key number status version allowedTransitions`;
 const ISSUE = `query($id: ID) { issue(id: $id) { ${FIELDS} } }`;
 const COMMENTS = `query($id: ID) { issue(id: $id) { comments(first: 10) { totalCount nodes { body subjectType author { id } } } } }`;
+const ASSIGN = `mutation($id: ID!, $a: ID) { assignIssue(id: $id, assigneeId: $a) { ${FIELDS} assignee { id } } }`;
 const TRANSITION = `mutation($id: ID!, $to: IssueStatus!, $reason: String, $v: Int) { transitionIssue(id: $id, to: $to, reason: $reason, expectedVersion: $v) { ${FIELDS} } }`;

@@ -1,11 +1,13 @@
 import "reflect-metadata";
-import { buildSchema as buildSdlSchema, graphql, isIntrospectionType, isObjectType, type GraphQLSchema } from "graphql";
+import { buildSchema as buildSdlSchema, graphql, isIntrospectionType, isObjectType, type GraphQLResolveInfo, type GraphQLSchema } from "graphql";
 import { rule } from "graphql-shield";
 import { buildSchema, Query, Resolver } from "type-graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allow, isAdmin, isAuthenticated } from "../../../src/graphql/rules.js";
 import { buildBareSchema, resolvers as moduleResolvers, ruleTree } from "../../../src/graphql/schema.js";
 import { applyPermissions, effectiveRule } from "../../../src/graphql/shield.js";
+import { compileRule, type Check } from "../../../src/graphql/rule-compiler.js";
+import { ApiScope } from "../../../src/modules/api-tokens/api-scope.js";
 import { ForbiddenError } from "../../../src/graphql/errors.js";
 import { ADMIN_EMAIL, startTestServer, type TestServer } from "../../support/server.js";
 
@@ -55,6 +57,45 @@ describe("the rule tree", () => {
     }
     // Anything added here must be deliberate: review it in the pull request that adds it.
     expect(open.filter((f) => !PUBLIC_ROOT_FIELDS.includes(f))).toEqual([]);
+  });
+
+  /**
+   * Root fields get their API-token scope from api-scope.table.ts. A field below the root is
+   * reached through whatever area a token opens (a ticket's requester is a User), so a field
+   * that checks a role must check the matching scope itself: an admin's `tickets:read` token
+   * must not read what only `users` (scope `admin`) shows. Each rule runs as sessions and as
+   * API tokens of the same owner, on a parent that is not the viewer.
+   */
+  it("makes every role-restricted field below the root need its scope from API tokens too", () => {
+    const everyScopeBut = (scope: ApiScope) => Object.values(ApiScope).filter((s) => s !== scope);
+    const passes = (check: Check, role: string, scopes?: ApiScope[]) =>
+      check({ id: "someone-else" }, {}, { viewer: { userId: "viewer", role, sessionId: "s", scopes }, authProblem: null }, {} as GraphQLResolveInfo) === true;
+    const uncompiled: string[] = [];
+    const adminOnly: string[] = [];
+    const adminOnlyWithoutAdminScope: string[] = [];
+    const staffOnlyWithoutScope: string[] = [];
+    for (const type of Object.values(bare.getTypeMap())) {
+      if (!isObjectType(type) || isIntrospectionType(type) || ["Query", "Mutation", "Subscription"].includes(type.name)) continue;
+      for (const field of Object.keys(type.getFields())) {
+        const path = `${type.name}.${field}`;
+        const check = compileRule(effectiveRule(ruleTree, type.name, field)!);
+        if (!check) {
+          uncompiled.push(path);
+          continue;
+        }
+        if (passes(check, "ADMIN") && !passes(check, "AGENT")) {
+          adminOnly.push(path);
+          if (passes(check, "ADMIN", everyScopeBut(ApiScope.ADMIN))) adminOnlyWithoutAdminScope.push(path);
+        }
+        if (passes(check, "AGENT") && !passes(check, "CUSTOMER") && Object.values(ApiScope).every((s) => passes(check, "AGENT", [s]))) staffOnlyWithoutScope.push(path);
+      }
+    }
+    // Rules below the root are synchronous predicates (shield.ts runs them without its middleware).
+    expect(uncompiled).toEqual([]);
+    expect(adminOnly).toEqual(expect.arrayContaining(["User.failedLoginCount", "User.lastLoginAt", "User.locked", "User.lockedUntil"]));
+    expect(adminOnlyWithoutAdminScope).toEqual([]);
+    // Staff-only fields open to every scope must be deliberate: review additions here.
+    expect(staffOnlyWithoutScope.sort()).toEqual([...STAFF_FIELDS_OF_EVERY_AREA].sort());
   });
 });
 
@@ -214,3 +255,10 @@ const PUBLIC_ROOT_FIELDS = [
   "Mutation.signInWithLink",
   "Mutation.verifyEmail",
 ];
+
+/**
+ * Staff-only fields below the root that any API-token scope may read: a user's contact details,
+ * which staff see wherever they meet the user (a ticket's requester, an issue's reporter; the
+ * CSV export has requester emails with `tickets:read`).
+ */
+const STAFF_FIELDS_OF_EVERY_AREA = ["User.email", "User.deactivatedAt"];

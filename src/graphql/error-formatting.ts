@@ -22,6 +22,17 @@ function isExpected(error: unknown): boolean {
 }
 
 /**
+ * The code a validation rule of ours reported (single-mutation.ts: BAD_USER_INPUT), which
+ * Apollo's ValidationError overwrites with GRAPHQL_VALIDATION_FAILED; graphql-js's and
+ * graphql-armor's rules report none and keep Apollo's.
+ */
+function validationRuleCode(error: unknown): string | undefined {
+  if (!(error instanceof GraphQLError) || error.extensions?.code !== "GRAPHQL_VALIDATION_FAILED") return undefined;
+  const code = error.originalError instanceof GraphQLError ? error.originalError.extensions?.code : undefined;
+  return typeof code === "string" && CLIENT_CODES.has(code) ? code : undefined;
+}
+
+/**
  * The one place errors become responses. Coded domain errors (input validation among them:
  * BAD_USER_INPUT naming the field) pass with their code; anything else is masked, so no stack,
  * SQL or internal message ever reaches a client (errorLoggingPlugin logs it).
@@ -35,7 +46,7 @@ export function createErrorFormatter() {
     if (!isExpected(error)) {
       return { message: "Internal server error. The incident was logged.", path: formatted.path, extensions: { code: "INTERNAL_SERVER_ERROR" } };
     }
-    const code = formatted.extensions?.code;
+    const code = validationRuleCode(error) ?? formatted.extensions?.code;
     if (typeof code === "string" && CLIENT_CODES.has(code)) {
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
     }

@@ -23,11 +23,25 @@ export interface AppOptions {
   lifecycle: Lifecycle;
 }
 
+/** How often unfinished requests are checked against their deadline: they are cut within this much of it. */
+const CONNECTIONS_CHECKING_INTERVAL_MS = 500;
+
 /** The HTTPS application: security, GraphQL, auth cookie routes, health, the web client. */
 export async function buildApp({ services, schema, logger, tls, lifecycle }: AppOptions): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
-    https: { key: tls.key, cert: tls.cert, minVersion: "TLSv1.2" },
+    https: {
+      key: tls.key,
+      cert: tls.cert,
+      minVersion: "TLSv1.2",
+      // Node's http options, which Fastify only passes to https.createServer through here. Node
+      // cuts a request whose headers or body are unfinished only when a timer of period
+      // connectionsCheckingInterval (default 30 s) finds it, and its headersTimeout defaults
+      // separately (60 s): a request trickled in could outlive REQUEST_TIMEOUT_MS by half a minute.
+      requestTimeout: config.http.requestTimeoutMs,
+      headersTimeout: config.http.requestTimeoutMs,
+      connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
+    },
     loggerInstance: logger as FastifyBaseLogger,
     // One line per request, written below with what we care about, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -88,7 +102,7 @@ export async function buildApp({ services, schema, logger, tls, lifecycle }: App
   registerRefreshRoutes(app, services);
   await registerGraphql(app, services, schema, logger);
   if (config.bench.floorRoute) registerBenchFloorRoute(app);
-  registerTicketExport(app, services);
+  registerTicketExport(app, services, schema);
   await registerStaticClient(app, config.clientDir);
   return app;
 }

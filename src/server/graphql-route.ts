@@ -11,12 +11,13 @@ import { rateLimitPlugin } from "../modules/rate-limit/rate-limit.plugin.js";
 import { createErrorFormatter, errorLoggingPlugin } from "../graphql/error-formatting.js";
 import { jitGateway } from "../graphql/jit-executor.js";
 import { queryLimitRules } from "../graphql/limits.js";
+import { singleMutationRule } from "../graphql/single-mutation.js";
 import { storableTextPlugin } from "../graphql/storable-text.js";
 import type { Services } from "../services.js";
+import { graphqlCaller } from "./graphql-caller.js";
 import { graphqlTokenLimit } from "./graphql-token-limit.js";
 import { httpBinding } from "./refresh-cookie.js";
 import { requestMeta } from "./request-meta.js";
-import { authenticate } from "./viewer.js";
 
 /**
  * POST /graphql (and GET for Sandbox). CSRF prevention stays on (Apollo's default: a simple
@@ -34,7 +35,7 @@ export async function registerGraphql(app: FastifyInstance, services: Services, 
     // Introspection is gated per caller in protectionPlugin (admins keep it in production).
     introspection: true,
     includeStacktraceInErrorResponses: false,
-    validationRules: queryLimitRules(config.queryLimits),
+    validationRules: [...queryLimitRules(config.queryLimits), singleMutationRule],
     formatError: createErrorFormatter(),
     logger: { debug: () => {}, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
     plugins: [
@@ -53,10 +54,10 @@ export async function registerGraphql(app: FastifyInstance, services: Services, 
   });
   await apollo.start();
 
+  const callers = graphqlCaller(services);
   const handler = fastifyApolloHandler(apollo, {
     context: async (request, reply) => {
-      const em = services.orm.em.fork();
-      const auth = await authenticate(services, em, request.headers.authorization, request.ip);
+      const { auth, em } = callers.of(request);
       const context = createContext({
         request: requestMeta(request),
         viewer: auth.viewer,
@@ -68,6 +69,14 @@ export async function registerGraphql(app: FastifyInstance, services: Services, 
       return context;
     },
   });
-  app.route({ method: ["GET", "POST", "OPTIONS"], url: "/graphql", preHandler: graphqlTokenLimit(config), handler });
+  app.route({
+    method: ["GET", "POST", "OPTIONS"],
+    url: "/graphql",
+    // The token is checked before the body is read: a bad one answers 401 at once (graphql-caller.ts).
+    onRequest: callers.authenticate,
+    preHandler: graphqlTokenLimit(config),
+    onSend: callers.rateLimitHeaders,
+    handler,
+  });
   return apollo;
 }

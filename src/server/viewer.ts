@@ -9,7 +9,10 @@ export interface Authentication {
   problem: string | null;
 }
 
-const ANONYMOUS: Authentication = { viewer: null, problem: null };
+export const ANONYMOUS: Authentication = { viewer: null, problem: null };
+
+/** RFC 6750 §3.1: the challenge that goes with a 401 for a token that was presented but not accepted. */
+export const INVALID_TOKEN_CHALLENGE = 'Bearer error="invalid_token"';
 
 /**
  * Who is calling: a Bearer access token whose session is still live. The role comes from the

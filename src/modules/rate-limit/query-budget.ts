@@ -26,6 +26,18 @@ export interface RateLimitStatus {
   resetAt: Date;
 }
 
+/** Queries and most mutations spend the caller's budget; sign-in mutations one of their own (rate-limit.plugin.ts). */
+export type BudgetKind = "query" | "signIn";
+
+/** The X-RateLimit-* headers every API response carries (reset in epoch seconds, as GitHub's). */
+export function rateLimitHeaders(status: RateLimitStatus): Record<string, string> {
+  return {
+    "x-ratelimit-limit": String(status.limit),
+    "x-ratelimit-remaining": String(status.remaining),
+    "x-ratelimit-reset": String(Math.ceil(status.resetAt.getTime() / 1000)),
+  };
+}
+
 export class QueryBudgetExceededError extends AppError {
   constructor(readonly status: RateLimitStatus, readonly retryAfter: number, needed: number) {
     super(
@@ -53,16 +65,21 @@ export class QueryBudget {
     this.perIp = store.limiter("query-budget-anonymous", config.anonymousPointsPerHour, WINDOW_SECONDS);
   }
 
-  /** Whose budget a request spends, as a stable key (also used to throttle the audit of hits). */
-  bucket(viewer: Viewer | null, ip: string): { key: string; limit: number; limiter: RateLimiterAbstract } {
+  /**
+   * Whose budget a request spends, as a stable key (also used to throttle the audit of hits).
+   * Sign-in mutations spend a budget of their own per IP, as large as the anonymous one: spending
+   * one must not lock everyone behind that address out of the other.
+   */
+  bucket(viewer: Viewer | null, ip: string, kind: BudgetKind = "query"): { key: string; limit: number; limiter: RateLimiterAbstract } {
+    if (kind === "signIn") return { key: `signin:${ip}`, limit: this.config.anonymousPointsPerHour, limiter: this.perIp };
     if (viewer?.apiTokenId) return { key: `token:${viewer.apiTokenId}`, limit: this.config.pointsPerHour, limiter: this.perPrincipal };
     if (viewer) return { key: `user:${viewer.userId}`, limit: this.config.pointsPerHour, limiter: this.perPrincipal };
     return { key: `ip:${ip}`, limit: this.config.anonymousPointsPerHour, limiter: this.perIp };
   }
 
-  async charge(viewer: Viewer | null, ip: string, points: number): Promise<RateLimitStatus> {
-    const { key, limit, limiter } = this.bucket(viewer, ip);
-    const before = await this.peek(viewer, ip);
+  async charge(viewer: Viewer | null, ip: string, points: number, kind: BudgetKind = "query"): Promise<RateLimitStatus> {
+    const { key, limit, limiter } = this.bucket(viewer, ip, kind);
+    const before = await this.peek(viewer, ip, kind);
     if (before.used + points > limit) throw new QueryBudgetExceededError(before, secondsUntil(before.resetAt), points);
     try {
       const after = await limiter.consume(key, points);
@@ -78,8 +95,8 @@ export class QueryBudget {
   }
 
   /** The budget as it stands, without charging. */
-  async peek(viewer: Viewer | null, ip: string): Promise<RateLimitStatus> {
-    const { key, limit, limiter } = this.bucket(viewer, ip);
+  async peek(viewer: Viewer | null, ip: string, kind: BudgetKind = "query"): Promise<RateLimitStatus> {
+    const { key, limit, limiter } = this.bucket(viewer, ip, kind);
     const res = await limiter.get(key);
     if (!res) return { limit, cost: 0, used: 0, remaining: limit, resetAt: new Date(Date.now() + WINDOW_SECONDS * 1000) };
     return this.status(limit, 0, res);

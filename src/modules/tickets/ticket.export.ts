@@ -1,12 +1,16 @@
 import { Readable, pipeline } from "node:stream";
+import type { EntityManager, FilterQuery } from "@mikro-orm/core";
 import { stringify } from "csv-stringify";
 import type { FastifyInstance, FastifyReply } from "fastify";
+import { parse, type GraphQLSchema } from "graphql";
 import { z } from "zod";
-import type { Viewer } from "../../graphql/context.js";
 import { AppError } from "../../graphql/errors.js";
-import { paginate } from "../../graphql/pagination.js";
-import { authenticate } from "../../server/viewer.js";
+import { estimateCost } from "../../graphql/limits.js";
+import { paginate, type SortKey } from "../../graphql/pagination.js";
+import { requestMeta } from "../../server/request-meta.js";
+import { authenticate, INVALID_TOKEN_CHALLENGE } from "../../server/viewer.js";
 import { ApiScope, missingScope } from "../api-tokens/api-scope.js";
+import { pointsFor, QueryBudgetExceededError, rateLimitHeaders } from "../rate-limit/query-budget.js";
 import type { Services } from "../../services.js";
 import { User } from "../users/user.entity.js";
 import { Ticket } from "./ticket.entity.js";
@@ -16,6 +20,15 @@ import { CSV_COLUMNS, ticketRecord, type CsvRecord } from "./ticket-csv.js";
 import { TicketOrderField, type TicketFilter, type TicketOrder } from "./ticket.types.js";
 
 const BATCH = 100;
+
+/**
+ * The export's columns (CSV_COLUMNS) as one `tickets` page of BATCH rows. An export is charged to
+ * the caller's query budget what paging through the same rows with this query would cost.
+ */
+const PAGE_AS_GRAPHQL = `{ tickets(first: ${BATCH}) { nodes {
+  reference subject status priority category requester { displayName email } assignee { displayName }
+  createdAt updatedAt firstResponseAt resolvedAt closedAt timeToFirstResponse timeOpen slaBreached
+} } }`;
 
 // Query strings carry lists as repeated keys (?status=OPEN&status=RESOLVED) or comma-separated.
 const list = <T extends string>(values: readonly [T, ...T[]]) =>
@@ -63,20 +76,16 @@ function toFilter(q: ExportQuery): { filter: TicketFilter; order: TicketOrder | 
   return { filter, order: q.orderBy ? ({ field: q.orderBy, direction: q.direction ?? "DESC" } as TicketOrder) : undefined };
 }
 
-function sendError(reply: FastifyReply, status: number, error: { code: string; message: string; field?: string }) {
+function sendError(reply: FastifyReply, status: number, error: { code: string; message: string; field?: string; [extension: string]: unknown }) {
   return reply.code(status).send({ error });
 }
 
 /**
- * The CSV records of every ticket the filter selects, fetched in keyset batches (the same
+ * The CSV records of every ticket `where` selects, fetched in keyset batches (the same
  * paginate() as the `tickets` query) so memory stays flat whatever the table size; the identity
  * map is cleared after each batch for the same reason.
  */
-async function* ticketRecords(services: Services, viewer: Viewer, filter: TicketFilter, order: TicketOrder | undefined): AsyncGenerator<CsvRecord> {
-  const em = services.orm.em.fork();
-  const now = services.tickets.now();
-  const where = ticketWhere(filter, { viewer, now, fulltext: em.getPlatform().supportsCreatingFullTextIndex() });
-  const sort = ticketSort(order);
+async function* ticketRecords(em: EntityManager, where: () => FilterQuery<Ticket>, sort: SortKey, now: Date): AsyncGenerator<CsvRecord> {
   let after: string | undefined;
   do {
     const page = await paginate(em, Ticket, where, sort, { first: BATCH, after });
@@ -91,34 +100,61 @@ async function* ticketRecords(services: Services, viewer: Viewer, filter: Ticket
 
 /**
  * GET /export/tickets.csv: the `tickets` list as CSV, with the same bearer token, visibility
- * (customers: their own tickets) and filters (as query-string parameters), streamed.
+ * (customers: their own tickets), filters (as query-string parameters) and query budget, streamed.
  */
-export function registerTicketExport(app: FastifyInstance, services: Services): void {
+export function registerTicketExport(app: FastifyInstance, services: Services, schema: GraphQLSchema): void {
+  const { queryBudget } = services;
+  const pagePoints = pointsFor(estimateCost(schema, parse(PAGE_AS_GRAPHQL), undefined, {}));
+
   app.get("/export/tickets.csv", async (request, reply) => {
     const auth = await authenticate(services, services.orm.em.fork(), request.headers.authorization, request.ip);
-    if (!auth.viewer) return sendError(reply, 401, { code: "UNAUTHENTICATED", message: auth.problem ?? "Authentication required: send a valid access token." });
-    const lacking = missingScope(auth.viewer, ApiScope.TICKETS_READ); // issue #6: an API token needs tickets:read here, as for `tickets`
-    if (lacking) return sendError(reply, 403, { code: "FORBIDDEN", message: lacking });
+    if (!auth.viewer) {
+      reply.header("www-authenticate", auth.problem ? INVALID_TOKEN_CHALLENGE : "Bearer");
+      return sendError(reply, 401, { code: "UNAUTHENTICATED", message: auth.problem ?? "Authentication required: send a valid access token." });
+    }
+    const viewer = auth.viewer;
+    // Refusals tell the caller where its budget stands, as every API response does.
+    const refuse = async (status: number, error: Parameters<typeof sendError>[2]) => {
+      reply.headers(rateLimitHeaders(await queryBudget.peek(viewer, request.ip)));
+      return sendError(reply, status, error);
+    };
+    const lacking = missingScope(viewer, ApiScope.TICKETS_READ); // issue #6: an API token needs tickets:read here, as for `tickets`
+    if (lacking) return refuse(403, { code: "FORBIDDEN", message: lacking });
     const parsed = querySchema.safeParse(request.query);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
       const field = String(issue.path[0] ?? "query");
-      return sendError(reply, 400, { code: "BAD_USER_INPUT", message: `Invalid "${field}": ${issue.message}`, field });
+      return refuse(400, { code: "BAD_USER_INPUT", message: `Invalid "${field}": ${issue.message}`, field });
     }
     const { filter, order } = toFilter(parsed.data);
     try {
-      assertTicketFilter(filter, auth.viewer, "query");
+      assertTicketFilter(filter, viewer, "query");
     } catch (error) {
       if (error instanceof AppError) {
         const status = error.code === "FORBIDDEN" ? 403 : 400;
-        return sendError(reply, status, { code: error.code, message: error.message, field: error.extensions.field as string | undefined });
+        return refuse(status, { code: error.code, message: error.message, field: error.extensions.field as string | undefined });
       }
       throw error;
     }
+
+    const em = services.orm.em.fork();
+    const now = services.tickets.now();
+    const where = ticketWhere(filter, { viewer, now, fulltext: em.getPlatform().supportsCreatingFullTextIndex() });
+    // Charged before the first row is sent, by the pages of BATCH rows it takes (at least one).
+    const rows = await em.count(Ticket, where());
+    try {
+      reply.headers(rateLimitHeaders(await queryBudget.charge(viewer, request.ip, Math.max(1, Math.ceil(rows / BATCH)) * pagePoints)));
+    } catch (error) {
+      if (!(error instanceof QueryBudgetExceededError)) throw error;
+      await services.rateLimitAudit.record(requestMeta(request), viewer, "query_budget", queryBudget.bucket(viewer, request.ip).key);
+      reply.headers({ ...rateLimitHeaders(error.status), "retry-after": String(error.retryAfter) });
+      return sendError(reply, 429, { ...error.extensions, code: error.code, message: error.message });
+    }
+
     const csv = stringify({ header: true, columns: [...CSV_COLUMNS], cast: { boolean: (b) => String(b) } });
     // pipeline, not pipe: a failing batch query destroys the response (the client sees a broken
     // download, not a silently truncated file) and a client going away stops the queries.
-    pipeline(Readable.from(ticketRecords(services, auth.viewer, filter, order)), csv, (error) => {
+    pipeline(Readable.from(ticketRecords(em, where, ticketSort(order), now)), csv, (error) => {
       if (error && error.code !== "ERR_STREAM_PREMATURE_CLOSE") request.log.error({ err: error, requestId: request.id }, "ticket export failed mid-stream");
     });
     return reply

@@ -142,7 +142,9 @@ describe("deactivation", () => {
     const res = await t.gql(`mutation($id: ID!) { deactivateUser(userId: $id) { id deactivatedAt } }`, { id: user.id }, admin);
     expect(res.data!.deactivateUser.deactivatedAt).toEqual(expect.any(String));
 
-    expect((await t.gql(`{ me { id } }`, {}, user.token)).data!.me).toBeNull();
+    const dead = await t.gql(`{ me { id } }`, {}, user.token);
+    expect(dead.data).toBeUndefined(); // refused outright (401), not answered as anonymous
+    expect(dead.errors![0]!.extensions!.code).toBe("UNAUTHENTICATED");
     const refresh = await t.gql(`mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }`, { t: user.refreshToken });
     expect(refresh.errors![0]!.extensions!.code).toBe("UNAUTHENTICATED");
     const login = await t.gql(`mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, { i: { email: user.email, password: DEFAULT_PASSWORD } });
@@ -160,7 +162,7 @@ describe("deactivation", () => {
       const user = await t.createUser("AGENT");
       const stillWorks = await whileHammering(user.token, async () => {
         await t.gql(`mutation($id: ID!) { deactivateUser(userId: $id) { id } }`, { id: user.id }, admin);
-        return (await t.gql(`{ me { id } }`, {}, user.token)).data!.me !== null;
+        return (await t.gql(`{ me { id } }`, {}, user.token)).data?.me != null;
       });
       expect(stillWorks, `round ${round}`).toBe(false);
     }

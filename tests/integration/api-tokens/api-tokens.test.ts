@@ -19,6 +19,14 @@ async function createToken(sessionToken: string, input: Record<string, unknown> 
   return res.data.createApiToken as { token: string; apiToken: Record<string, any> };
 }
 const whoAmI = async (bearer: string) => t.gql(`{ me { id } }`, {}, bearer);
+/** A query an anonymous caller may send, so that only the token can make it fail. */
+const probe = (bearer: string) =>
+  t.http<any>("/graphql", { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${bearer}` }, body: JSON.stringify({ query: `{ me { id } rateLimit { limit } }` }) });
+function expectRefusedToken(res: Awaited<ReturnType<typeof probe>>) {
+  expect(res.status).toBe(401);
+  expect(res.headers["www-authenticate"]).toBe('Bearer error="invalid_token"');
+  expect(res.body).toEqual({ errors: [{ message: expect.stringMatching(/invalid, expired or revoked/), extensions: { code: "UNAUTHENTICATED" } }] });
+}
 
 describe("creating a personal API token", () => {
   it("shows an hd_pat_ secret once and stores only its SHA-256", async () => {
@@ -82,6 +90,8 @@ describe("using a personal API token", () => {
     expect(after.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
     expect(after.errors?.[0]?.message).toMatch(/invalid, expired or revoked/);
     expect((await t.gql(LIST, {}, user.token)).data!.apiTokens).toEqual([]);
+    // Not even what an anonymous caller could read: the request is refused as a whole.
+    expectRefusedToken(await probe(token));
   });
 
   it("stops working when it expires", async () => {
@@ -90,6 +100,7 @@ describe("using a personal API token", () => {
     expect((await whoAmI(token)).data!.me).not.toBeNull();
     clock.advance(2 * DAY + 60_000);
     expect((await t.gql(`{ tickets(first: 1) { totalCount } }`, {}, token)).errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+    expectRefusedToken(await probe(token));
   });
 
   it("stops working at once when its owner is deactivated, and follows a change of role", async () => {
@@ -105,7 +116,8 @@ describe("using a personal API token", () => {
   it("is refused when unknown or malformed", async () => {
     const unknown = await t.gql(`{ tickets(first: 1) { totalCount } }`, {}, `hd_pat_${"A".repeat(43)}`);
     expect(unknown.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
-    expect((await whoAmI(`hd_pat_${"A".repeat(43)}`)).data!.me).toBeNull();
+    expectRefusedToken(await probe(`hd_pat_${"A".repeat(43)}`));
+    expectRefusedToken(await probe(`hd_pat_${"A".repeat(300)}`));
   });
 
   it("cannot manage tokens, sessions or the account: that needs a signed-in session", async () => {

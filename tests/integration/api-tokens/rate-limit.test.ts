@@ -19,6 +19,17 @@ async function post(query: string, token?: string) {
   return { ...res, limit: header("x-ratelimit-limit"), remaining: header("x-ratelimit-remaining"), reset: header("x-ratelimit-reset") };
 }
 
+/** The raw exchange of a body that may never reach GraphQL. */
+async function send(body: string, token?: string) {
+  const res = await t.http<any>("/graphql", { method: "POST", headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
+  return { ...res, limit: Number(res.headers["x-ratelimit-limit"]), remaining: Number(res.headers["x-ratelimit-remaining"]), reset: Number(res.headers["x-ratelimit-reset"]) };
+}
+
+async function exportCsv(token: string) {
+  const res = await t.http<any>("/export/tickets.csv", { headers: { authorization: `Bearer ${token}` } });
+  return { ...res, limit: Number(res.headers["x-ratelimit-limit"]), remaining: Number(res.headers["x-ratelimit-remaining"]), reset: Number(res.headers["x-ratelimit-reset"]) };
+}
+
 const BIG = `{ tickets(first: 100) { nodes { id subject status priority createdAt } } }`; // 601 cost units: 7 points
 const STATUS = `{ rateLimit { limit cost used remaining resetAt } }`;
 
@@ -86,6 +97,25 @@ describe("the query budget", () => {
     expect((await post(`{ me { id } }`)).limit).toBe(300);
   });
 
+  it("is reported on requests turned away before they run: too many tokens, malformed JSON, an oversized body", async () => {
+    const user = await t.createUser();
+    const left = (await post(`{ me { id } }`, user.token)).remaining;
+    const turnedAway: [string, string, number][] = [
+      ["too many tokens", JSON.stringify({ query: `{ ${"__typename ".repeat(3001)}}` }), 400],
+      ["malformed JSON", '{"query": "{ __typename }"', 400],
+      ["an oversized body", JSON.stringify({ query: "{ __typename }", variables: { pad: "x".repeat(1024 * 1024 + 10) } }), 413],
+    ];
+    for (const [name, body, status] of turnedAway) {
+      const res = await send(body, user.token);
+      expect(res.status, name).toBe(status);
+      expect([res.limit, res.remaining], name).toEqual([40, left]); // told where it stands, not charged
+      expect(res.reset * 1000 - Date.now(), name).toBeGreaterThan(3500_000);
+      const anonymous = await send(body);
+      expect(anonymous.status, name).toBe(status);
+      expect(anonymous.limit, name).toBe(300);
+    }
+  });
+
   it("audits budget hits as RATE_LIMITED, at most once a minute per caller", async () => {
     const user = await t.createUser();
     while ((await post(BIG, user.token)).status === 200);
@@ -99,3 +129,50 @@ describe("the query budget", () => {
     expect(audit.data!.auditEvents).toEqual({ totalCount: 1, nodes: [{ targetType: "User", targetId: user.id }] });
   });
 });
+
+describe("the CSV export", () => {
+  it("is charged what paging through the same rows and columns with `tickets` costs, and reported in X-RateLimit headers", async () => {
+    const customer = await t.createUser();
+    const page = await post(EXPORT_PAGE, customer.token);
+    expect(page.body.errors).toBeUndefined();
+    const pagePoints = 40 - page.remaining;
+    expect(pagePoints).toBe(20); // 1,901 cost units
+
+    const csv = await exportCsv(customer.token);
+    expect(csv.status).toBe(200);
+    expect(csv.headers["content-type"]).toBe("text/csv; charset=utf-8");
+    expect([csv.limit, csv.remaining]).toEqual([40, page.remaining - pagePoints]);
+    expect(csv.reset * 1000 - Date.now()).toBeGreaterThan(3500_000);
+  });
+
+  it("is refused with RATE_LIMITED, HTTP 429 and Retry-After when the budget cannot cover it, without charging it", async () => {
+    const customer = await t.createUser();
+    expect((await exportCsv(customer.token)).remaining).toBe(20);
+    expect((await post(`{ me { id } }`, customer.token)).remaining).toBe(19);
+    const refused = await exportCsv(customer.token);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers["retry-after"])).toBeGreaterThan(3500);
+    expect(refused.body.error).toMatchObject({ code: "RATE_LIMITED", limit: 40, remaining: 19, cost: 20, retryAfter: Number(refused.headers["retry-after"]) });
+    expect(refused.body.error.message).toMatch(/needs 20 points/);
+    expect([refused.limit, refused.remaining]).toEqual([40, 19]);
+    // What is left still buys queries.
+    expect((await post(`{ me { id } }`, customer.token)).remaining).toBe(18);
+  });
+
+  it("draws on an API token's own budget", async () => {
+    const owner = await t.createUser();
+    const token = (
+      await t.gql(`mutation($i: CreateApiTokenInput!) { createApiToken(input: $i) { token } }`, { i: { name: "exports", scopes: ["TICKETS_READ"], expiresAt: new Date(Date.now() + DAY).toISOString() } }, owner.token)
+    ).data!.createApiToken.token as string;
+    expect((await exportCsv(token)).remaining).toBe(20);
+    expect((await exportCsv(token)).remaining).toBe(0);
+    expect((await exportCsv(token)).status).toBe(429);
+    expect((await post(`{ me { id } }`, owner.token)).remaining).toBeGreaterThan(30);
+  });
+});
+
+/** The export's columns as a `tickets` page (ticket-csv.ts). */
+const EXPORT_PAGE = `{ tickets(first: 100) { nodes {
+  reference subject status priority category requester { displayName email } assignee { displayName }
+  createdAt updatedAt firstResponseAt resolvedAt closedAt timeToFirstResponse timeOpen slaBreached
+} } }`;

@@ -44,6 +44,11 @@ async function signed(header: Partial<jose.JWTHeaderParameters> = {}, payload = 
 
 const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
+/** The raw HTTP exchange of `query` sent with this Authorization header. */
+function withAuthorization(authorization: string, query: string) {
+  return t.http<any>("/graphql", { method: "POST", headers: { "content-type": "application/json", authorization }, body: JSON.stringify({ query }) });
+}
+
 /** What a caller presenting `token` gets from an admin-only query. */
 async function adminQueryWith(token: string) {
   return t.gql(`{ users(first: 1) { totalCount } }`, {}, token);
@@ -117,10 +122,12 @@ describe("forged and invalid access tokens are rejected with UNAUTHENTICATED", (
   ];
 
   it.each(forgeries)("%s", async (_name, forge) => {
-    const res = await adminQueryWith(await forge());
-    expect(res.data).toBeNull();
-    expect(res.errors).toHaveLength(1);
-    expect(res.errors![0]!.extensions).toEqual({ code: "UNAUTHENTICATED" });
+    const res = await withAuthorization(`Bearer ${await forge()}`, `{ users(first: 1) { totalCount } }`);
+    expect(res.status).toBe(401);
+    expect(res.headers["www-authenticate"]).toBe('Bearer error="invalid_token"');
+    expect(res.body.data).toBeUndefined();
+    expect(res.body.errors).toHaveLength(1);
+    expect(res.body.errors[0].extensions).toEqual({ code: "UNAUTHENTICATED" });
   });
 
   it.each([
@@ -142,6 +149,41 @@ describe("forged and invalid access tokens are rejected with UNAUTHENTICATED", (
     const elevated = await signed({}, claims({ sub: customer.id, sid: payload.sid, role: "ADMIN" }));
     const res = await adminQueryWith(elevated);
     expect(res.errors![0]!.extensions!.code).toBe("FORBIDDEN");
+  });
+});
+
+describe("a presented token that does not verify", () => {
+  const PROBE = `{ me { id } rateLimit { limit } }`; // answerable anonymously, so only the token can make it fail
+  const anonymousUsed = async () => (await t.gql(`{ rateLimit { used } }`)).data!.rateLimit.used as number;
+
+  it.each([
+    ["a garbage token", async () => "garbage.token.x"],
+    ["an expired token", async () => signed({}, claims({ iat: Math.floor(Date.now() / 1000) - 1000, exp: Math.floor(Date.now() / 1000) - 10 }))],
+    [
+      "the token of a session that logged out",
+      async () => {
+        const user = await t.createUser();
+        await t.gql(`mutation($t: String) { logout(refreshToken: $t) }`, { t: user.refreshToken });
+        return user.token;
+      },
+    ],
+  ])("%s is answered 401 UNAUTHENTICATED, not as an anonymous caller, and costs no budget", async (_name, token) => {
+    const bearer = await token();
+    const before = await anonymousUsed();
+    const res = await withAuthorization(`Bearer ${bearer}`, PROBE);
+    expect(res.status).toBe(401);
+    expect(res.headers["www-authenticate"]).toBe('Bearer error="invalid_token"');
+    expect(res.body).toEqual({ errors: [{ message: expect.any(String), extensions: { code: "UNAUTHENTICATED" } }] });
+    expect(res.body.errors[0].message).not.toMatch(/at .*\.js|Error:/);
+    expect(await anonymousUsed()).toBe(before + 1); // only the second rateLimit query itself
+  });
+
+  it("changes nothing for a valid token", async () => {
+    const res = await withAuthorization(`Bearer ${admin.accessToken}`, PROBE);
+    expect(res.status).toBe(200);
+    expect(res.headers["www-authenticate"]).toBeUndefined();
+    expect(res.body.data.me.id).toBe(admin.userId);
+    expect(res.body.data.rateLimit.limit).toBe(t.server.services.config.queryBudget.pointsPerHour);
   });
 });
 

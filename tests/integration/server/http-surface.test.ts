@@ -8,9 +8,11 @@ import { openTls, rawRequest } from "./raw-https.js";
 
 const ALLOWED_ORIGIN = "https://desk.example.test";
 
+const REQUEST_TIMEOUT_MS = 2000;
+
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer({ env: { CORS_ORIGINS: `${ALLOWED_ORIGIN}, https://other.example.test`, REQUEST_TIMEOUT_MS: "2000" } });
+  t = await startTestServer({ env: { CORS_ORIGINS: `${ALLOWED_ORIGIN}, https://other.example.test`, REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS) } });
 });
 afterAll(() => t?.close());
 
@@ -222,8 +224,48 @@ describe("request size and time limits", () => {
     if (text) expect(text).toMatch(/^HTTP\/1\.1 408/);
   });
 
+  it("cuts a request whose headers are still trickling in when REQUEST_TIMEOUT_MS is up", async () => {
+    const { elapsed, text } = await trickle("POST /graphql HTTP/1.1\r\nHost: localhost\r\nX-Slow: ", () => "a");
+    expect(elapsed).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 100);
+    expect(elapsed).toBeLessThan(REQUEST_TIMEOUT_MS + 1500);
+    expect(text).toMatch(/^HTTP\/1\.1 408/);
+  });
+
+  it("cuts a request whose body is still trickling in when REQUEST_TIMEOUT_MS is up", async () => {
+    const head = "POST /graphql HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n";
+    const { elapsed, text } = await trickle(head, () => " ");
+    expect(elapsed).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 100);
+    expect(elapsed).toBeLessThan(REQUEST_TIMEOUT_MS + 1500);
+    expect(text).toMatch(/^HTTP\/1\.1 408/);
+  });
+
   it("answers unknown routes with a JSON 404", async () => {
     const res = await t.http<any>("/nowhere");
     expect(res.status).toBe(404);
   });
 });
+
+/**
+ * Sends `head`, then one more byte every 300 ms (well inside the idle timeout, so only the
+ * request deadline can end it) until the server closes the connection, or gives up 5 s after the
+ * deadline; timed from the first byte.
+ */
+async function trickle(head: string, next: () => string): Promise<{ elapsed: number; text: string }> {
+  const socket = await openTls(t.server.port, t.ca);
+  const received: Buffer[] = [];
+  socket.on("data", (c: Buffer) => received.push(c));
+  socket.on("error", () => {}); // a write racing the server's close
+  const started = Date.now();
+  socket.write(head);
+  const drip = setInterval(() => socket.writable && socket.write(next()), 300);
+  let giveUp: NodeJS.Timeout | undefined;
+  await new Promise<void>((resolve) => {
+    socket.on("close", () => resolve());
+    giveUp = setTimeout(resolve, REQUEST_TIMEOUT_MS + 5000);
+  });
+  const elapsed = Date.now() - started;
+  clearInterval(drip);
+  clearTimeout(giveUp);
+  socket.destroy();
+  return { elapsed, text: Buffer.concat(received).toString("utf8") };
+}

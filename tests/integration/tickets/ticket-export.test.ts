@@ -64,6 +64,18 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
+const graphql = (query: string, token: string) => ({
+  method: "POST",
+  headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+  body: JSON.stringify({ query }),
+});
+
+/** The export's columns as one `tickets` page (ticket-csv.ts). */
+const EXPORT_PAGE = `{ tickets(first: 100) { nodes {
+  reference subject status priority category requester { displayName email } assignee { displayName }
+  createdAt updatedAt firstResponseAt resolvedAt closedAt timeToFirstResponse timeOpen slaBreached
+} } }`;
+
 async function exportCsv(token: string | null, query = "") {
   const res = await t.http(`/export/tickets.csv${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   const rows = res.headers["content-type"]?.toString().startsWith("text/csv") ? parseCsv(res.text) : [];
@@ -126,11 +138,34 @@ describe("GET /export/tickets.csv", () => {
   });
 
   it("refuses callers without a valid token", async () => {
-    for (const token of [null, "not-a-valid-token-at-all"]) {
+    for (const [token, challenge] of [
+      [null, "Bearer"],
+      ["not-a-valid-token-at-all", 'Bearer error="invalid_token"'],
+    ] as const) {
       const { res } = await exportCsv(token);
       expect(res.status).toBe(401);
+      expect(res.headers["www-authenticate"]).toBe(challenge);
       expect((res.body as any).error.code).toBe("UNAUTHENTICATED");
     }
+  });
+
+  it("charges the caller's query budget what paging through the same rows with `tickets` costs, 100 at a time", async () => {
+    const remaining = (res: { headers: Record<string, unknown> }) => Number(res.headers["x-ratelimit-remaining"]);
+    const start = remaining(await t.http("/graphql", graphql(`{ me { id } }`, agent.token)));
+    const afterPage = remaining(await t.http("/graphql", graphql(EXPORT_PAGE, agent.token)));
+    const pagePoints = start - afterPage;
+    expect(pagePoints).toBeGreaterThan(1);
+
+    const { res, records } = await exportCsv(agent.token);
+    expect(records).toHaveLength(157); // two pages of 100
+    expect(res.headers["x-ratelimit-limit"]).toBe(String(t.server.services.config.queryBudget.pointsPerHour));
+    expect(remaining(res)).toBe(afterPage - 2 * pagePoints);
+    expect(Number(res.headers["x-ratelimit-reset"]) * 1000).toBeGreaterThan(Date.now());
+
+    const own = await exportCsv(cleo.token); // two tickets: one page
+    const cleoBefore = remaining(await t.http("/graphql", graphql(`{ me { id } }`, cleo.token)));
+    expect(remaining(await exportCsv(cleo.token).then((e) => e.res))).toBe(cleoBefore - pagePoints);
+    expect(own.records).toHaveLength(2);
   });
 
   it("accepts a personal API token only with the tickets:read scope", async () => {

@@ -48,6 +48,17 @@ describe("request", () => {
     expect(calls.map((c) => c.headers.authorization)).toEqual(["Bearer token-a", "Bearer token-b"]);
   });
 
+  it("also refreshes and retries when the token is refused with HTTP 401 and no data", async () => {
+    const refused = { status: 401, body: { errors: [{ message: "The access token is invalid or expired.", extensions: { code: "UNAUTHENTICATED" } }] } };
+    const api = fakeApi({ "/auth/refresh": [session(customer, "token-a"), session(customer, "token-b")], Me: [refused, me] });
+    await auth.start();
+
+    const data = await request(MeQuery, {});
+
+    expect(data.me?.email).toBe(customer.email);
+    expect(api.to("Me").map((c) => c.headers.authorization)).toEqual(["Bearer token-a", "Bearer token-b"]);
+  });
+
   it("gives up and ends the session when the refresh is refused too", async () => {
     fakeApi({ "/auth/refresh": [session(customer, "token-a"), noSession], Me: graphqlError("UNAUTHENTICATED", "Session revoked.") });
     await auth.start();

@@ -99,7 +99,16 @@ export function targetsFor(
   for (const s of summaries.filter((x) => x.fixed.length)) {
     const p99 = medianOf(s.fixed, (m) => m.load.latencyMs.p99);
     const p50 = medianOf(s.fixed, (m) => m.load.latencyMs.p50);
-    targets.push({ goal: `${s.id}: p99 ≤ 3 × p50 at ${s.fixedRate}/s (fixed rate)`, measured: `${fmt(p99 / p50)} × (p99 ${fmt(p99, 1)} ms, p50 ${fmt(p50, 1)} ms)`, met: known(p99, p50) ? p99 <= 3 * p50 : null });
+    // A "70%" run whose median waits longer than at full load did not run at 70%: the machine (or
+    // the paced generator, which costs more per request than autocannon) could not keep the pace,
+    // and p99 / p50 then measures a standing queue. Such a run shows nothing about the target.
+    const closedP50 = medianOf(s.closed, (m) => m.load.latencyMs.p50);
+    const saturated = known(p50, closedP50) && s.closed.length > 0 && p50 > closedP50;
+    targets.push({
+      goal: `${s.id}: p99 ≤ 3 × p50 at ${s.fixedRate}/s (fixed rate)`,
+      measured: `${fmt(p99 / p50)} × (p99 ${fmt(p99, 1)} ms, p50 ${fmt(p50, 1)} ms)${saturated ? `; not at 70%: its p50 exceeds the ${fmt(closedP50, 1)} ms of the maximum-throughput run` : ""}`,
+      met: known(p99, p50) && !saturated ? p99 <= 3 * p50 : saturated ? false : null,
+    });
   }
 
   const mainServer = summaries.filter((s) => s.server === "main");

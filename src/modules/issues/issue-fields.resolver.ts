@@ -12,7 +12,7 @@ import { isStaff } from "../users/user.role.js";
 import { Issue } from "./issue.entity.js";
 import { IssueStatus } from "./issue.enums.js";
 import { issuesById, openSubIssueCountByParent, subIssuesByParent } from "./issue.loaders.js";
-import { mayApprove } from "./issue.permissions.js";
+import { mayApprove, mayReassign } from "./issue.permissions.js";
 import { allowedTransitions, isClosedStatus } from "./issue.states.js";
 
 /** The relations and viewer hints of an issue, every one through a per-request loader. */
@@ -49,9 +49,18 @@ export class IssueFieldsResolver {
     return commentPage(ctx.em, ctx.loaders, issue.id, "all", page);
   }
 
-  @FieldResolver(() => Boolean, { description: "Whether the viewer may edit and link the issue (staff). Reassigning an issue that has an assignee also needs the assignee, the project lead or an admin." })
+  @FieldResolver(() => Boolean, { description: "Whether the viewer may edit and link the issue (staff). Reassigning an issue that has an assignee also needs the assignee, the project lead or an admin: see `viewerCanAssign`." })
   viewerCanEdit(@Ctx() ctx: Context): boolean {
     return isStaff(ctx.viewer?.role);
+  }
+
+  @FieldResolver(() => Boolean, {
+    description: "Whether the viewer may change the issue's assignee with `assignIssue`: any staff member while it is unassigned; once assigned, its assignee, the project lead or an admin.",
+  })
+  async viewerCanAssign(@Root() issue: Issue, @Ctx() ctx: Context): Promise<boolean> {
+    if (!ctx.viewer || !isStaff(ctx.viewer.role)) return false;
+    if (issue.assignee === null) return true;
+    return mayReassign(ctx.viewer, issue, await ctx.loaders.get(projectsById).load(issue.project.id));
   }
 
   @FieldResolver(() => Boolean, { description: "Whether the viewer may comment on the issue (staff)." })

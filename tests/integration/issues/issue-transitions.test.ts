@@ -117,11 +117,16 @@ describe("the rules of each move", () => {
     expect((await moved(issue, "DONE", desk.admin.token)).status).toBe("DONE");
   });
 
+  const canAssign = async (issue: { id: string }, token: string) => ok<{ viewerCanAssign: boolean }>(await t.gql(CAN_ASSIGN, { id: issue.id }, token), "issue").viewerCanAssign;
+
   it("keeps a bystander from assigning an issue to themselves to sign it off", async () => {
     const issue = await assigned();
     await moved(issue, "IN_PROGRESS");
     await moved(issue, "IN_REVIEW");
     const before = await read(issue);
+    // The client is told who may hand it over before anyone tries.
+    expect(await canAssign(issue, bystander.token)).toBe(false);
+    for (const token of [desk.agent.token, desk.otherAgent.token, desk.admin.token]) expect(await canAssign(issue, token)).toBe(true);
     expect((await move(issue, "DONE", bystander.token)).errors?.[0]?.extensions?.code).toBe("INVALID_TRANSITION");
     // Taking the issue over (or handing it to anyone else) is refused and changes nothing...
     for (const assignee of [bystander.id, desk.otherAgent.id]) {
@@ -154,6 +159,7 @@ describe("the rules of each move", () => {
 
   it("lets any agent pick up an unassigned issue and carry it to DONE", async () => {
     const issue = await createIssue(t, desk.agent.token, { projectId: project.id });
+    expect(await canAssign(issue, bystander.token)).toBe(true);
     expect(ok<{ assignee: { id: string } }>(await t.gql(ASSIGN, { id: issue.id, a: bystander.id }, bystander.token), "assignIssue").assignee.id).toBe(bystander.id);
     for (const step of ["IN_PROGRESS", "IN_REVIEW", "DONE"]) expect((await moved(issue, step, bystander.token)).status).toBe(step);
   });
@@ -247,5 +253,6 @@ describe("who may transition, and races", () => {
 const FIELDS = `id key number status version allowedTransitions`;
 const ISSUE = `query($id: ID) { issue(id: $id) { ${FIELDS} } }`;
 const COMMENTS = `query($id: ID) { issue(id: $id) { comments(first: 10) { totalCount nodes { body subjectType author { id } } } } }`;
+const CAN_ASSIGN = `query($id: ID) { issue(id: $id) { viewerCanAssign } }`;
 const ASSIGN = `mutation($id: ID!, $a: ID) { assignIssue(id: $id, assigneeId: $a) { ${FIELDS} assignee { id } } }`;
 const TRANSITION = `mutation($id: ID!, $to: IssueStatus!, $reason: String, $v: Int) { transitionIssue(id: $id, to: $to, reason: $reason, expectedVersion: $v) { ${FIELDS} } }`;

@@ -78,6 +78,7 @@ export const IssueDetailFields = graphql(
     fragment IssueDetailFields on Issue {
       ...IssueCardFields
       description
+      viewerCanAssign
       createdAt
       updatedAt
       project {

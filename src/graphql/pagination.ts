@@ -29,7 +29,12 @@ function decodeCursor(cursor: string, sort: SortKey, argName: string, isDate: bo
     if (field !== sort.field || typeof id !== "string") throw new Error("cursor of another ordering");
     // Decoded only here, so the request's check of its text never saw what a forged cursor hides.
     if (!isStorableText(id) || !(v === null || typeof v === "number" || (typeof v === "string" && isStorableText(v)))) throw new Error("forged cursor");
-    return { value: isDate && typeof v === "string" ? new Date(v) : v, id };
+    if (!isDate || v === null) return { value: v, id };
+    // A date the cursor did not come from (NaN, a number) made the keyset compare against NaN:
+    // SQLite failed on it, MariaDB quietly answered an empty page.
+    const at = typeof v === "string" ? new Date(v) : null;
+    if (!at || Number.isNaN(at.getTime())) throw new Error("forged date");
+    return { value: at, id };
   } catch {
     throw new BadUserInputError(`"${argName}" is not a valid cursor for this list and ordering.`, argName);
   }

@@ -80,7 +80,8 @@ function linkedToProject(projectId: string): FilterQuery<Ticket> {
  */
 function searchWhere(text: string, scope: TicketQueryScope, oneRequester: boolean): FilterQuery<Ticket> | null {
   const plan = planSearch(text);
-  if (!plan.words.length) return null;
+  // Only punctuation: nothing can contain "no word", and ignoring the filter listed every ticket.
+  if (!plan.words.length) return { id: { $in: [] } };
   const visible = `c.deleted_at is null${isStaff(scope.viewer.role) ? "" : " and c.internal = 0"}`;
   const commentMatches = `match(c.body) against (? in boolean mode) and ${visible} and c.subject_type = 'TICKET'`;
   if (scope.fulltext && plan.fulltext && oneRequester) {

@@ -67,6 +67,11 @@ it("refuses a NUL in ticket text, ids and cursors with BAD_USER_INPUT, writing n
   expect(code(await t.gql(TICKET_LIST, { after: forged }, customer.token))).toBe("BAD_USER_INPUT");
   const operator = Buffer.from(JSON.stringify([field, { $ne: null }, ticket.id])).toString("base64url");
   expect(code(await t.gql(TICKET_LIST, { after: operator }, customer.token))).toBe("BAD_USER_INPUT");
+  // A date slot holding what no cursor of ours holds (SQLite had failed on the NaN it became).
+  for (const date of ["x", "2026-13-45T99:00:00Z", 5]) {
+    const badDate = Buffer.from(JSON.stringify(["createdAt", date, ticket.id])).toString("base64url");
+    expect(refusedAt(await t.gql(TICKET_LIST, { after: badDate }, customer.token)), String(date)).toEqual({ code: "BAD_USER_INPUT", field: "after" });
+  }
 
   const view = ok(await t.gql(TICKET_COMMENTS, { id: ticket.id, first: 10 }, customer.token), "ticket");
   expect(view.commentCount).toBe(0);

@@ -11,6 +11,7 @@ import type { ApiTokenAuthenticator } from "./api-token.auth.js";
 import { ApiToken } from "./api-token.entity.js";
 import type { CreateApiTokenInput } from "./api-token.types.js";
 import { textLength } from "../../text-length.js";
+import { LOCKED_READ_ONLY } from "../issues/write-conflicts.js";
 
 /** Recognisable by secret scanners (GitHub, GitLab, trufflehog) as a DeskQL personal access token. */
 export const API_TOKEN_PREFIX = "hd_pat_";
@@ -44,6 +45,9 @@ export class ApiTokenService {
     }
 
     return em.transactional(async (tx) => {
+      // The owner's row, locked: one user's token creations queue up here, so parallel requests
+      // cannot all pass the name and count checks below (four "racename" tokens, 53 of 50).
+      await tx.findOne(User, { id: viewer.userId }, LOCKED_READ_ONLY);
       const live = await tx.find(ApiToken, { user: viewer.userId, revokedAt: null, expiresAt: { $gt: now } }, { fields: ["name"] });
       if (live.some((t) => t.name.toLowerCase() === name.toLowerCase())) throw new ConflictError(`You already have an active token named "${name}".`, { field: "input.name" });
       if (live.length >= MAX_ACTIVE_PER_USER) throw new ConflictError(`You have ${MAX_ACTIVE_PER_USER} active tokens; revoke some first.`);

@@ -57,6 +57,19 @@ describe("creating a personal API token", () => {
     expect(await field({ name: "duplicate" })).toMatchObject({ code: "CONFLICT", field: "input.name" });
   });
 
+  it("keeps names unique and the count at 50 when requests race", async () => {
+    const user = await t.createUser();
+    const create = (name: string) => t.gql(CREATE, { i: { name, scopes: ["TICKETS_READ"], expiresAt: inDays(30) } }, user.token);
+    const same = await Promise.all(Array.from({ length: 4 }, () => create("racename")));
+    expect(same.filter((r) => !r.errors).length).toBe(1);
+    expect(same.filter((r) => r.errors).map((r) => r.errors![0]!.extensions?.code)).toEqual(["CONFLICT", "CONFLICT", "CONFLICT"]);
+    for (let i = 0; i < 45; i++) expect((await create(`serial ${i}`)).errors).toBeUndefined();
+    const burst = await Promise.all(Array.from({ length: 6 }, (_, i) => create(`burst ${i}`)));
+    expect(burst.filter((r) => !r.errors).length).toBe(4);
+    expect(burst.filter((r) => r.errors).map((r) => r.errors![0]!.extensions?.code)).toEqual(["CONFLICT", "CONFLICT"]);
+    expect((await t.gql(LIST, {}, user.token)).data!.apiTokens).toHaveLength(50);
+  });
+
   it("is audited", async () => {
     const user = await t.createUser();
     const { apiToken } = await createToken(user.token);

@@ -73,7 +73,14 @@ export async function registerGraphql(app: FastifyInstance, services: Services, 
     method: ["GET", "POST", "OPTIONS"],
     url: "/graphql",
     // The token is checked before the body is read: a bad one answers 401 at once (graphql-caller.ts).
-    onRequest: callers.authenticate,
+    onRequest: [
+      // How much API traffic flows decides how many cores password hashing may take (hash-slots.ts).
+      (_request, _reply, done) => {
+        services.hasher.noteRequest();
+        done();
+      },
+      callers.authenticate,
+    ],
     preHandler: graphqlTokenLimit(config),
     onSend: callers.rateLimitHeaders,
     handler,

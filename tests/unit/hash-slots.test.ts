@@ -72,6 +72,30 @@ describe("HashSlots", () => {
     await Promise.all(results);
   });
 
+  it("keeps to the under-load slots while other API requests flow, even with the loop mostly idle", async () => {
+    const slots = new HashSlots(2, 1);
+    // 30 requests in ~150 ms (200/s), none of them a sign-in: the loop idles between them.
+    for (let i = 0; i < 30; i++) {
+      slots.noteRequest();
+      await sleep(5);
+    }
+    const tasks = gatedTasks();
+    const results = [slots.run(tasks.task), slots.run(tasks.task)];
+    await sleep(10);
+    expect(slots.limit).toBe(1);
+    expect(tasks.running).toBe(1);
+
+    // Sign-ins alone (each request runs one hash) count as no other traffic: both slots open again.
+    await sleep(150);
+    slots.noteRequest();
+    slots.noteRequest();
+    tasks.releaseOne();
+    await sleep(10);
+    expect(slots.limit).toBe(2);
+    tasks.releaseOne();
+    await Promise.all(results);
+  });
+
   it("passes results and errors through, thrown or rejected, and frees the slot either way", async () => {
     const slots = new HashSlots(1, 1);
     await expect(slots.run(() => Promise.resolve("hash"))).resolves.toBe("hash");

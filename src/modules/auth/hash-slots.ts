@@ -6,6 +6,12 @@ import { performance, type EventLoopUtilization } from "node:perf_hooks";
  * taking the cores from it); a loaded API keeps it above this.
  */
 const BUSY_UTILISATION = 0.7;
+/**
+ * Other API requests per second at or above which the server counts as busy whatever the
+ * loop's utilisation: a queue page every 10 ms leaves the loop over a third idle, yet two hashing
+ * threads beside it took its core often enough to triple its p99 (bench/RESULTS.md, Q1+logins).
+ */
+const BUSY_OTHER_REQUESTS_PER_SECOND = 20;
 /** How long a utilisation sample spans. Decisions in between reuse the last one. */
 const WINDOW_MS = 100;
 
@@ -15,8 +21,9 @@ const WINDOW_MS = 100;
  * hashes get `underLoad` slots, so a core stays for GraphQL and a sign-in flood cannot starve
  * the API; while it is mostly idle, they get `max` slots and sign-ins use every core.
  *
- * The loop's utilisation is sampled when a hash asks for a slot or gives one back, over windows
- * of at least WINDOW_MS; no timer runs. A waiting hash starts when a running one finishes, under
+ * The loop's utilisation and the API requests that were not sign-ins (noteRequest() counts every
+ * request, run() every hash) are sampled when a hash asks for a slot or gives one back, over
+ * windows of at least WINDOW_MS; no timer runs. A waiting hash starts when a running one finishes, under
  * the limit that holds at that moment.
  */
 export class HashSlots {
@@ -25,6 +32,8 @@ export class HashSlots {
   private busy = false;
   private windowStart: EventLoopUtilization = performance.eventLoopUtilization();
   private windowStartedAt = performance.now();
+  private requestsInWindow = 0;
+  private hashesInWindow = 0;
 
   constructor(
     private readonly max: number,
@@ -38,7 +47,13 @@ export class HashSlots {
     return this.busy ? this.underLoad : this.max;
   }
 
+  /** Counts one API request (sign-ins included: each also runs a hash, and those are subtracted). */
+  noteRequest(): void {
+    this.requestsInWindow++;
+  }
+
   run<T>(task: () => Promise<T>): Promise<T> {
+    this.hashesInWindow++;
     return new Promise<T>((resolve, reject) => {
       this.waiting.push(() => {
         this.running++;
@@ -59,8 +74,11 @@ export class HashSlots {
   private sample(): void {
     const now = performance.now();
     if (now - this.windowStartedAt < WINDOW_MS) return;
-    this.busy = performance.eventLoopUtilization(this.windowStart).utilization >= BUSY_UTILISATION;
+    const otherPerSecond = (Math.max(0, this.requestsInWindow - this.hashesInWindow) * 1000) / (now - this.windowStartedAt);
+    this.busy = otherPerSecond >= BUSY_OTHER_REQUESTS_PER_SECOND || performance.eventLoopUtilization(this.windowStart).utilization >= BUSY_UTILISATION;
     this.windowStart = performance.eventLoopUtilization();
     this.windowStartedAt = now;
+    this.requestsInWindow = 0;
+    this.hashesInWindow = 0;
   }
 }

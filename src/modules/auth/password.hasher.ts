@@ -40,6 +40,11 @@ export class PasswordHasher {
     this.releaseKeptMemory = setTimeout(() => argon2.releaseMemory(), keepMemoryMs).unref();
   }
 
+  /** Counts an API request, so that hashing keeps to its under-load slots while other traffic flows (hash-slots.ts). */
+  noteRequest(): void {
+    this.slots.noteRequest();
+  }
+
   async hash(password: string): Promise<string> {
     return canonicalPhc(await this.slots.run(() => this.hashed(argon2.hash(password, { ...this.options, raw: false }))));
   }

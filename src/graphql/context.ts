@@ -41,8 +41,6 @@ export interface HttpBinding {
 export interface Context {
   request: RequestMeta;
   viewer: Viewer | null;
-  /** Why a presented token was rejected, for a precise UNAUTHENTICATED message. */
-  authProblem: string | null;
   em: EntityManager;
   services: Services;
   loaders: Loaders;
@@ -61,7 +59,6 @@ export interface Context {
 export function createContext(args: {
   request: RequestMeta;
   viewer: Viewer | null;
-  authProblem: string | null;
   em: EntityManager;
   services: Services;
   http?: HttpBinding;

@@ -11,17 +11,18 @@ import { predicate, type ShieldRule } from "./rule-compiler.js";
  * predicates (rule-compiler.ts): synchronous, so fields ruled by them alone skip shield's
  * asynchronous machinery.
  */
-const unauthenticated = (ctx: Context) => new UnauthenticatedError(ctx.authProblem ?? undefined);
+// A presented token that does not verify never gets this far: graphql-caller.ts answers it with a 401.
+const unauthenticated = () => new UnauthenticatedError();
 
-export const isAuthenticated = predicate("isAuthenticated", (_parent, _args, ctx: Context) => (ctx.viewer ? true : unauthenticated(ctx)));
+export const isAuthenticated = predicate("isAuthenticated", (_parent, _args, ctx: Context) => (ctx.viewer ? true : unauthenticated()));
 
 export const isStaff = predicate("isStaff", (_parent, _args, ctx: Context) => {
-  if (!ctx.viewer) return unauthenticated(ctx);
+  if (!ctx.viewer) return unauthenticated();
   return roleIsStaff(ctx.viewer.role) ? true : new ForbiddenError("Only agents and admins may do this.");
 });
 
 export const isAdmin = predicate("isAdmin", (_parent, _args, ctx: Context) => {
-  if (!ctx.viewer) return unauthenticated(ctx);
+  if (!ctx.viewer) return unauthenticated();
   return ctx.viewer.role === Role.ADMIN ? true : new ForbiddenError("Only admins may do this.");
 });
 

@@ -61,7 +61,6 @@ export async function registerGraphql(app: FastifyInstance, services: Services, 
       const context = createContext({
         request: requestMeta(request),
         viewer: auth.viewer,
-        authProblem: auth.problem,
         em,
         services,
         http: httpBinding(request, reply),

@@ -69,7 +69,7 @@ describe("the rule tree", () => {
   it("makes every role-restricted field below the root need its scope from API tokens too", () => {
     const everyScopeBut = (scope: ApiScope) => Object.values(ApiScope).filter((s) => s !== scope);
     const passes = (check: Check, role: string, scopes?: ApiScope[]) =>
-      check({ id: "someone-else" }, {}, { viewer: { userId: "viewer", role, sessionId: "s", scopes }, authProblem: null }, {} as GraphQLResolveInfo) === true;
+      check({ id: "someone-else" }, {}, { viewer: { userId: "viewer", role, sessionId: "s", scopes } }, {} as GraphQLResolveInfo) === true;
     const uncompiled: string[] = [];
     const adminOnly: string[] = [];
     const adminOnlyWithoutAdminScope: string[] = [];
@@ -103,7 +103,7 @@ describe("the fallback rule", () => {
   const sdl = `type Query { open: String, guarded: String, forgotten: String, child: Child } type Child { ruled: String, forgotten: String }`;
   const resolvers = { open: () => "open", guarded: () => "guarded", forgotten: () => "leaked", child: () => ({ ruled: "ruled", forgotten: "leaked" }) };
   const run = (schema: GraphQLSchema, query: string, role: string | null = null) =>
-    graphql({ schema, source: query, rootValue: resolvers, contextValue: { viewer: role ? { userId: "u", role, sessionId: "s" } : null, authProblem: null } });
+    graphql({ schema, source: query, rootValue: resolvers, contextValue: { viewer: role ? { userId: "u", role, sessionId: "s" } : null } });
 
   const guardedSchema = () =>
     applyPermissions(buildSdlSchema(sdl), {
@@ -162,7 +162,7 @@ describe("the fallback rule", () => {
       const res = await graphql({
         schema,
         source: `{ unruledExtra }`,
-        contextValue: { viewer: role ? { userId: "u", role, sessionId: "s" } : null, authProblem: null },
+        contextValue: { viewer: role ? { userId: "u", role, sessionId: "s" } : null },
       });
       expect(res.data).toEqual({ unruledExtra: null });
       expect((res.errors![0]!.originalError as ForbiddenError).code).toBe("FORBIDDEN");

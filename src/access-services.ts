@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { systemClock, type Clock } from "./clock.js";
+import { systemClock, type Clock } from "./core/clock.js";
 import type { AppConfig } from "./config.js";
 import type { Orm } from "./db/orm.js";
 import { AccountEmailLimits } from "./modules/account/account.rate-limits.js";

@@ -10,8 +10,9 @@ import { Issue } from "../modules/issues/issue.entity.js";
 import { TicketIssueLink } from "../modules/links/ticket-issue-link.entity.js";
 import { Project } from "../modules/projects/project.entity.js";
 import { Comment } from "../modules/comments/comment.entity.js";
-import { Counter } from "../modules/tickets/counter.entity.js";
+import { Counter } from "./counter.entity.js";
+import { DomainEventRecord } from "./domain-event.entity.js";
 import { Ticket } from "../modules/tickets/ticket.entity.js";
 
 /** The explicit entity list: no folder scanning, so the build and the tests see the same model. */
-export const entities = [User, Session, RefreshToken, AuditEvent, OutboxMessage, AccountToken, ApiToken, NotificationPreferences, Counter, Ticket, Comment, Project, Issue, TicketIssueLink];
+export const entities = [User, Session, RefreshToken, AuditEvent, OutboxMessage, AccountToken, ApiToken, NotificationPreferences, Counter, Ticket, Comment, Project, Issue, TicketIssueLink, DomainEventRecord];

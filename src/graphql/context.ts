@@ -3,7 +3,7 @@ import type { ApiScope } from "../modules/api-tokens/api-scope.js";
 import type { RateLimitStatus } from "../modules/rate-limit/query-budget.js";
 import type { Role } from "../modules/users/user.role.js";
 import type { Services } from "../services.js";
-import { Loaders } from "./loaders.js";
+import { Loaders } from "../core/loaders.js";
 
 /** What we know of the HTTP request behind an operation. */
 export interface RequestMeta {

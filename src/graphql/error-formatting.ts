@@ -3,7 +3,7 @@ import { unwrapResolverError } from "@apollo/server/errors";
 import type { ApolloServerPlugin } from "@apollo/server";
 import type { Logger } from "pino";
 import type { Context } from "./context.js";
-import { AppError } from "./errors.js";
+import { AppError } from "../core/errors.js";
 
 // Codes that graphql-js and Apollo produce for malformed requests; their messages are safe to show.
 const CLIENT_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "PERSISTED_QUERY_NOT_FOUND", "OPERATION_RESOLUTION_FAILURE", "BAD_REQUEST"]);
@@ -13,12 +13,24 @@ const CLIENT_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED
  * request-level error from graphql-js, Apollo or our limits. Everything else is unexpected.
  */
 function isExpected(error: unknown): boolean {
+  if (appErrorOf(error)) return true;
   const original = unwrapResolverError(error);
-  if (original instanceof AppError) return true;
   if (!(error instanceof GraphQLError)) return false;
   const code = error.extensions?.code;
   if (typeof code === "string" && CLIENT_CODES.has(code)) return true;
   return original instanceof GraphQLError && !original.originalError && !error.path;
+}
+
+/**
+ * The domain error behind a GraphQL error, if any: graphql-js wraps what a resolver throws
+ * (with its path), Apollo what a plugin throws (without one).
+ */
+export function appErrorOf(error: unknown): AppError | undefined {
+  for (let e = error, depth = 0; e && depth < 5; depth++) {
+    if (e instanceof AppError) return e;
+    e = e instanceof GraphQLError ? e.originalError : undefined;
+  }
+  return undefined;
 }
 
 /**
@@ -39,8 +51,8 @@ function validationRuleCode(error: unknown): string | undefined {
  */
 export function createErrorFormatter() {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
-    const original = unwrapResolverError(error);
-    if (original instanceof AppError) {
+    const original = appErrorOf(error);
+    if (original) {
       return { message: original.message, locations: formatted.locations, path: formatted.path, extensions: { ...original.extensions } };
     }
     if (!isExpected(error)) {

@@ -1,6 +1,6 @@
 import type { EntityClass, EntityManager, EntityName, FilterQuery, FindOptions, QueryOrderMap } from "@mikro-orm/core";
 import { findSnapshots, type SnapshotJoin } from "../db/read-rows.js";
-import { BadUserInputError } from "./errors.js";
+import { BadUserInputError } from "../core/errors.js";
 import type { Connection, PageArgs, PageInfo } from "./connection.types.js";
 import { isStorableText } from "./storable-text.js";
 

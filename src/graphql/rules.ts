@@ -2,7 +2,7 @@ import { allow, and, deny } from "graphql-shield";
 import { ApiScope, scopeAllows } from "../modules/api-tokens/api-scope.js";
 import { isStaff as roleIsStaff, Role } from "../modules/users/user.role.js";
 import type { Context } from "./context.js";
-import { ForbiddenError, UnauthenticatedError } from "./errors.js";
+import { ForbiddenError, UnauthenticatedError } from "../core/errors.js";
 import { predicate, type ShieldRule } from "./rule-compiler.js";
 
 /**

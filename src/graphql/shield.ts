@@ -3,7 +3,7 @@ import { isIntrospectionType, isObjectType } from "graphql";
 import { applyMiddleware, type IMiddlewareFieldMap } from "graphql-middleware";
 import { allow, and, deny as shieldDeny, shield } from "graphql-shield";
 import type { IRules } from "graphql-shield";
-import { ForbiddenError } from "./errors.js";
+import { ForbiddenError } from "../core/errors.js";
 import { compileRule, type Check, type ShieldRule } from "./rule-compiler.js";
 
 type RuleTree = Record<string, ShieldRule | Record<string, ShieldRule>>;

@@ -2,7 +2,7 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { BREAK, Kind, visit, type ASTNode, type DocumentNode } from "graphql";
 import type { Context } from "./context.js";
-import { BadUserInputError } from "./errors.js";
+import { BadUserInputError } from "../core/errors.js";
 
 /**
  * Text no database can take: MariaDB's JSON columns (the audit details) refuse an unpaired

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { HttpBinding } from "../graphql/context.js";
-import { AppError } from "../graphql/errors.js";
+import { AppError } from "../core/errors.js";
 import type { Services } from "../services.js";
 import { requestMeta } from "./request-meta.js";
 
@@ -46,7 +46,7 @@ export function registerRefreshRoutes(app: FastifyInstance, services: Services):
       return { accessToken: tokens.accessToken, expiresIn: tokens.expiresIn, user: { id, email, displayName, role } };
     } catch (error) {
       reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
-      if (error instanceof AppError) return sendError(reply, 401, { code: error.code, message: error.message, ...error.extensions });
+      if (error instanceof AppError) return sendError(reply, 401, { ...error.extensions, message: error.message });
       throw error;
     }
   });

@@ -1,4 +1,4 @@
-import type { Clock } from "../../src/clock.js";
+import type { Clock } from "../../src/core/clock.js";
 import type { TestServer } from "./server.js";
 
 export interface OutboxMail {

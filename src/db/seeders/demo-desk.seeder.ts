@@ -7,7 +7,7 @@ import { Comment } from "../../modules/comments/comment.entity.js";
 import { Issue } from "../../modules/issues/issue.entity.js";
 import { TicketIssueLink } from "../../modules/links/ticket-issue-link.entity.js";
 import { Project } from "../../modules/projects/project.entity.js";
-import { Counter } from "../../modules/tickets/counter.entity.js";
+import { Counter } from "../counter.entity.js";
 import { Ticket } from "../../modules/tickets/ticket.entity.js";
 import { User } from "../../modules/users/user.entity.js";
 import { demoIssueComments, demoIssues, demoLinks } from "./demo-desk.issues.js";

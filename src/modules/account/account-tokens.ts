@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/core";
-import { type AppError, BadUserInputError, UnauthenticatedError } from "../../graphql/errors.js";
+import { type AppError, BadUserInputError, UnauthenticatedError } from "../../core/errors.js";
 import { hashOpaqueToken, newOpaqueToken } from "../auth/opaque-token.js";
 import type { User } from "../users/user.entity.js";
 import { AccountToken, AccountTokenPurpose } from "./account-token.entity.js";

@@ -1,6 +1,6 @@
 import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { AppConfig } from "../../config.js";
-import { RateLimitedError } from "../../graphql/errors.js";
+import { RateLimitedError } from "../../core/errors.js";
 import type { LimiterStore } from "../rate-limit/limiter-store.js";
 
 export type AccountEmailKind = "verification" | "password-reset" | "sign-in-link";

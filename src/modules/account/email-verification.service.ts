@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { AppConfig } from "../../config.js";
 import type { RequestMeta, Viewer } from "../../graphql/context.js";
-import { BadUserInputError, ConflictError } from "../../graphql/errors.js";
+import { BadUserInputError, ConflictError } from "../../core/errors.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { normaliseEmail } from "../auth/credentials.validation.js";

@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { AppConfig } from "../../config.js";
 import type { RequestMeta, Viewer } from "../../graphql/context.js";
-import { BadUserInputError, ConflictError, NotFoundError } from "../../graphql/errors.js";
+import { BadUserInputError, ConflictError, NotFoundError } from "../../core/errors.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { hashOpaqueToken, newOpaqueToken } from "../auth/opaque-token.js";
@@ -11,7 +11,7 @@ import type { ApiTokenAuthenticator } from "./api-token.auth.js";
 import { ApiToken } from "./api-token.entity.js";
 import type { CreateApiTokenInput } from "./api-token.types.js";
 import { textLength } from "../../text-length.js";
-import { LOCKED_READ_ONLY } from "../issues/write-conflicts.js";
+import { LOCKED_READ_ONLY } from "../../core/writes.js";
 
 /** Recognisable by secret scanners (GitHub, GitLab, trufflehog) as a DeskQL personal access token. */
 export const API_TOKEN_PREFIX = "hd_pat_";

@@ -1,6 +1,6 @@
 import { rule } from "graphql-shield";
 import type { Context } from "../../graphql/context.js";
-import { ForbiddenError } from "../../graphql/errors.js";
+import { ForbiddenError } from "../../core/errors.js";
 import { Comment } from "../comments/comment.entity.js";
 import { CommentSubjectType } from "../comments/comment.enums.js";
 import { Issue } from "../issues/issue.entity.js";

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import type { Context } from "../../graphql/context.js";
-import { UnauthenticatedError } from "../../graphql/errors.js";
+import { UnauthenticatedError } from "../../core/errors.js";
 import { AuthPayload, LoginInput, RegisterInput } from "./auth.types.js";
 import type { IssuedTokens } from "./session.service.js";
 

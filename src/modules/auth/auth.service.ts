@@ -2,7 +2,7 @@ import { UniqueConstraintViolationException, type EntityManager } from "@mikro-o
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { AppConfig } from "../../config.js";
 import type { RequestMeta, Viewer } from "../../graphql/context.js";
-import { AccountLockedError, BadUserInputError, ConflictError, UnauthenticatedError } from "../../graphql/errors.js";
+import { AccountLockedError, BadUserInputError, ConflictError, UnauthenticatedError } from "../../core/errors.js";
 import { enqueueVerificationEmail } from "../account/email-verification.service.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { AuditAction } from "../audit/audit.actions.js";

@@ -1,4 +1,4 @@
-import { BadUserInputError } from "../../graphql/errors.js";
+import { BadUserInputError } from "../../core/errors.js";
 import { textLength } from "../../text-length.js";
 
 // RFC 5321 caps an address at 254 octets; a practical pattern, not the full RFC grammar.

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { AppConfig } from "../../config.js";
-import { BadUserInputError } from "../../graphql/errors.js";
+import { BadUserInputError } from "../../core/errors.js";
 
 let commonPasswords: Set<string> | undefined;
 

@@ -1,7 +1,7 @@
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { AppConfig } from "../../config.js";
-import { RateLimitedError } from "../../graphql/errors.js";
+import { RateLimitedError } from "../../core/errors.js";
 
 export type LimitedAction = "login" | "register";
 

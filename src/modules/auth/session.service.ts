@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { AppConfig } from "../../config.js";
 import type { RequestMeta } from "../../graphql/context.js";
-import { UnauthenticatedError } from "../../graphql/errors.js";
+import { UnauthenticatedError } from "../../core/errors.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { type User } from "../users/user.entity.js";

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { systemClock, type Clock } from "../../clock.js";
+import { systemClock, type Clock } from "../../core/clock.js";
 import type { SigningKeys } from "./signing-keys.js";
 
 /**

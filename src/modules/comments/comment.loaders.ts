@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import type { EntityManager } from "@mikro-orm/core";
-import type { LoaderFactory, Loaders } from "../../graphql/loaders.js";
+import type { LoaderFactory, Loaders } from "../../core/loaders.js";
 import { rowReader } from "../../db/read-rows.js";
 import { User } from "../users/user.entity.js";
 import { usersById } from "../users/user.loaders.js";

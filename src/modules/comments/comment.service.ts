@@ -1,14 +1,13 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { RequestMeta, Viewer } from "../../graphql/context.js";
-import { ForbiddenError, NotFoundError } from "../../graphql/errors.js";
+import { ForbiddenError, NotFoundError } from "../../core/errors.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { Issue } from "../issues/issue.entity.js";
 import { notifyTicketComment } from "../mail/ticket-notifications.js";
-import { assertVersion, conflictOnRace, READ_ONLY } from "../issues/write-conflicts.js";
+import { assertVersion, conflictOnRace, READ_ONLY, unchanged } from "../../core/writes.js";
 import { canView } from "../tickets/ticket.access.js";
 import { Ticket } from "../tickets/ticket.entity.js";
-import { unchanged } from "../tickets/no-op-write.js";
 import type { TicketService } from "../tickets/ticket.service.js";
 import { isFinal } from "../tickets/ticket.states.js";
 import { isStaff } from "../users/user.role.js";

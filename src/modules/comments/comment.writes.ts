@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { RequestMeta } from "../../graphql/context.js";
-import { BadUserInputError } from "../../graphql/errors.js";
+import { BadUserInputError } from "../../core/errors.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { User } from "../users/user.entity.js";

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { Context } from "../../graphql/context.js";
 import { PageArgs, type Connection } from "../../graphql/connection.types.js";
-import { BadUserInputError } from "../../graphql/errors.js";
+import { BadUserInputError } from "../../core/errors.js";
 import { Ticket } from "../tickets/ticket.entity.js";
 import { isStaff } from "../users/user.role.js";
 import { Comment } from "./comment.entity.js";

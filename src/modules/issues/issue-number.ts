@@ -1,6 +1,6 @@
 import { raw, type EntityManager } from "@mikro-orm/core";
 import type { SqlEntityManager } from "@mikro-orm/knex";
-import { ConflictError, NotFoundError } from "../../graphql/errors.js";
+import { ConflictError, NotFoundError } from "../../core/errors.js";
 import { Project } from "../projects/project.entity.js";
 import { issueKey } from "./issue.validation.js";
 

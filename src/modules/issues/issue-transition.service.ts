@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { RequestMeta, Viewer } from "../../graphql/context.js";
-import { BadUserInputError, InvalidTransitionError } from "../../graphql/errors.js";
+import { BadUserInputError, InvalidTransitionError } from "../../core/errors.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { CommentSubjectType } from "../comments/comment.enums.js";
@@ -11,7 +11,7 @@ import { IssueStatus } from "./issue.enums.js";
 import { mayApprove } from "./issue.permissions.js";
 import type { IssueService } from "./issue.service.js";
 import { allowedTransitions, CLOSED_ISSUE_STATUSES, isClosedStatus, judgeTransition, type IssueSituation } from "./issue.states.js";
-import { assertVersion, conflictOnRace, LOCKED_READ_ONLY, READ_ONLY } from "./write-conflicts.js";
+import { assertVersion, conflictOnRace, LOCKED_READ_ONLY, READ_ONLY } from "../../core/writes.js";
 
 /** Moves issues through the state machine of issue.states.ts, one locked transaction per move. */
 export class IssueTransitionService {

@@ -1,6 +1,6 @@
 import type { FilterQuery } from "@mikro-orm/core";
 import type { Viewer } from "../../graphql/context.js";
-import { BadUserInputError } from "../../graphql/errors.js";
+import { BadUserInputError } from "../../core/errors.js";
 import { likeEscape } from "../users/user.service.js";
 import type { Issue } from "./issue.entity.js";
 import type { IssueFilter } from "./issue.types.js";

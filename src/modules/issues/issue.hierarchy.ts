@@ -1,8 +1,8 @@
 import type { EntityManager } from "@mikro-orm/core";
-import { BadUserInputError } from "../../graphql/errors.js";
+import { BadUserInputError } from "../../core/errors.js";
 import { Issue } from "./issue.entity.js";
 import { isClosedStatus } from "./issue.states.js";
-import { READ_ONLY } from "./write-conflicts.js";
+import { READ_ONLY } from "../../core/writes.js";
 
 /**
  * Issues nest at most three levels (issue, sub-issue, sub-sub-issue): deep enough for

@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
 import { raw, type EntityManager } from "@mikro-orm/core";
 import type { SqlEntityManager } from "@mikro-orm/knex";
-import type { LoaderFactory } from "../../graphql/loaders.js";
+import type { LoaderFactory } from "../../core/loaders.js";
 import { Issue } from "./issue.entity.js";
 import { CLOSED_ISSUE_STATUSES } from "./issue.states.js";
 

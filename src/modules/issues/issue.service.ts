@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { RequestMeta, Viewer } from "../../graphql/context.js";
 import type { PageArgs } from "../../graphql/connection.types.js";
-import { BadUserInputError, ForbiddenError, NotFoundError } from "../../graphql/errors.js";
+import { BadUserInputError, ForbiddenError, NotFoundError } from "../../core/errors.js";
 import { paginate, type SortKey } from "../../graphql/pagination.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { recordAudit } from "../audit/audit.service.js";
@@ -18,7 +18,7 @@ import { IssueOrderField, type CreateIssueInput, type IssueFilter, type IssueOrd
 import { validIssueDescription, validIssueTitle } from "./issue.validation.js";
 import { archivedProject, takeIssueNumber } from "./issue-number.js";
 import { SortDirection } from "./sort-direction.js";
-import { assertVersion, conflictOnRace, FOR_UPDATE, LOCKED_READ_ONLY, READ_ONLY } from "./write-conflicts.js";
+import { assertVersion, conflictOnRace, FOR_UPDATE, LOCKED_READ_ONLY, READ_ONLY } from "../../core/writes.js";
 
 const ORDER_FIELDS: Record<IssueOrderField, string> = {
   [IssueOrderField.CREATED_AT]: "createdAt",

@@ -1,4 +1,4 @@
-import { BadUserInputError } from "../../graphql/errors.js";
+import { BadUserInputError } from "../../core/errors.js";
 import { ISSUE_DESCRIPTION_MAX, ISSUE_TITLE_MAX } from "./issue.entity.js";
 import { textLength } from "../../text-length.js";
 

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import type { EntityManager } from "@mikro-orm/core";
-import type { LoaderFactory } from "../../graphql/loaders.js";
+import type { LoaderFactory } from "../../core/loaders.js";
 import type { Issue } from "../issues/issue.entity.js";
 import type { Ticket } from "../tickets/ticket.entity.js";
 import { TicketIssueLink } from "./ticket-issue-link.entity.js";

@@ -1,10 +1,10 @@
 import { DeadlockException, UniqueConstraintViolationException, type EntityManager } from "@mikro-orm/core";
 import type { RequestMeta, Viewer } from "../../graphql/context.js";
-import { ConflictError, NotFoundError } from "../../graphql/errors.js";
+import { ConflictError, NotFoundError } from "../../core/errors.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { Issue } from "../issues/issue.entity.js";
-import { READ_ONLY } from "../issues/write-conflicts.js";
+import { READ_ONLY } from "../../core/writes.js";
 import { Ticket } from "../tickets/ticket.entity.js";
 import { User } from "../users/user.entity.js";
 import type { TicketIssueLinkPayload } from "./link.types.js";

@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import type { EntityManager } from "@mikro-orm/core";
-import type { LoaderFactory } from "../../graphql/loaders.js";
+import type { LoaderFactory } from "../../core/loaders.js";
 import { Project } from "./project.entity.js";
 
 /** Projects by id, one `IN (...)` query per tick however many issues ask for theirs. */

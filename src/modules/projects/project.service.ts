@@ -1,12 +1,12 @@
 import { UniqueConstraintViolationException, type EntityManager, type FilterQuery } from "@mikro-orm/core";
 import type { RequestMeta, Viewer } from "../../graphql/context.js";
 import type { PageArgs } from "../../graphql/connection.types.js";
-import { BadUserInputError, ConflictError, NotFoundError } from "../../graphql/errors.js";
+import { BadUserInputError, ConflictError, NotFoundError } from "../../core/errors.js";
 import { paginate, type SortKey } from "../../graphql/pagination.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { SortDirection } from "../issues/sort-direction.js";
-import { assertVersion, conflictOnRace, FOR_UPDATE } from "../issues/write-conflicts.js";
+import { assertVersion, conflictOnRace, FOR_UPDATE } from "../../core/writes.js";
 import { User } from "../users/user.entity.js";
 import { likeEscape } from "../users/user.service.js";
 import { Project } from "./project.entity.js";

@@ -1,4 +1,4 @@
-import { BadUserInputError } from "../../graphql/errors.js";
+import { BadUserInputError } from "../../core/errors.js";
 import { PROJECT_DESCRIPTION_MAX, PROJECT_NAME_MAX } from "./project.entity.js";
 import { textLength } from "../../text-length.js";
 

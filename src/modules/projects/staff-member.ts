@@ -1,8 +1,8 @@
 import type { EntityManager } from "@mikro-orm/core";
-import { BadUserInputError } from "../../graphql/errors.js";
+import { BadUserInputError } from "../../core/errors.js";
 import { User } from "../users/user.entity.js";
 import { isStaff } from "../users/user.role.js";
-import { READ_ONLY } from "../issues/write-conflicts.js";
+import { READ_ONLY } from "../../core/writes.js";
 
 /**
  * The user an input names as a project lead or issue assignee: it must exist, work the desk

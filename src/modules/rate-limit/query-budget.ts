@@ -1,7 +1,7 @@
 import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { AppConfig } from "../../config.js";
 import type { Viewer } from "../../graphql/context.js";
-import { AppError } from "../../graphql/errors.js";
+import { AppError } from "../../core/errors.js";
 import type { LimiterStore } from "./limiter-store.js";
 
 /**
@@ -39,11 +39,11 @@ export function rateLimitHeaders(status: RateLimitStatus): Record<string, string
 }
 
 export class QueryBudgetExceededError extends AppError {
-  constructor(readonly status: RateLimitStatus, readonly retryAfter: number, needed: number) {
+  constructor(readonly budget: RateLimitStatus, readonly retryAfter: number, needed: number) {
     super(
       "RATE_LIMITED",
-      `Rate limit exceeded: this query needs ${needed} points, ${status.remaining} of ${status.limit} remain this hour. The budget resets in ${retryAfter} seconds.`,
-      { retryAfter, limit: status.limit, remaining: status.remaining, cost: needed, resetAt: status.resetAt.toISOString() },
+      `Rate limit exceeded: this query needs ${needed} points, ${budget.remaining} of ${budget.limit} remain this hour. The budget resets in ${retryAfter} seconds.`,
+      { extensions: { retryAfter, limit: budget.limit, remaining: budget.remaining, cost: needed, resetAt: budget.resetAt.toISOString() }, logLevel: "info" },
     );
   }
 }

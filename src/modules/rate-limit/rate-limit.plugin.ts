@@ -63,7 +63,7 @@ export function rateLimitPlugin(services: Services): ApolloServerPlugin<Context>
           } catch (error) {
             if (error instanceof QueryBudgetExceededError) {
               exceeded = error;
-              ctx.rateLimit = error.status;
+              ctx.rateLimit = error.budget;
             }
             throw error;
           }

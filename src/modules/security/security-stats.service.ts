@@ -3,7 +3,7 @@ import { raw } from "@mikro-orm/core";
 import type { EntityManager as SqlEntityManager } from "@mikro-orm/knex";
 import type { AppConfig } from "../../config.js";
 import type { PageArgs } from "../../graphql/connection.types.js";
-import { BadUserInputError } from "../../graphql/errors.js";
+import { BadUserInputError } from "../../core/errors.js";
 import { paginate } from "../../graphql/pagination.js";
 import { AuditEvent } from "../audit/audit-event.entity.js";
 import { AuditAction } from "../audit/audit.actions.js";

@@ -1,5 +1,5 @@
 import { raw, type EntityManager } from "@mikro-orm/core";
-import { Counter } from "./counter.entity.js";
+import { Counter } from "../../db/counter.entity.js";
 
 const TICKET_COUNTER = "ticket";
 

@@ -1,5 +1,5 @@
 import type { SnapshotJoin } from "../../db/read-rows.js";
-import type { Loaders } from "../../graphql/loaders.js";
+import type { Loaders } from "../../core/loaders.js";
 import type { User } from "../users/user.entity.js";
 import { usersById } from "../users/user.loaders.js";
 

@@ -4,7 +4,7 @@ import { stringify } from "csv-stringify";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { parse, type GraphQLSchema } from "graphql";
 import { z } from "zod";
-import { AppError } from "../../graphql/errors.js";
+import { AppError } from "../../core/errors.js";
 import { estimateCost } from "../../graphql/limits.js";
 import { paginate, type SortKey } from "../../graphql/pagination.js";
 import { requestMeta } from "../../server/request-meta.js";
@@ -147,7 +147,7 @@ export function registerTicketExport(app: FastifyInstance, services: Services, s
     } catch (error) {
       if (!(error instanceof QueryBudgetExceededError)) throw error;
       await services.rateLimitAudit.record(requestMeta(request), viewer, "query_budget", queryBudget.bucket(viewer, request.ip).key);
-      reply.headers({ ...rateLimitHeaders(error.status), "retry-after": String(error.retryAfter) });
+      reply.headers({ ...rateLimitHeaders(error.budget), "retry-after": String(error.retryAfter) });
       return sendError(reply, 429, { ...error.extensions, code: error.code, message: error.message });
     }
 

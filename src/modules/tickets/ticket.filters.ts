@@ -1,6 +1,6 @@
 import { raw, type FilterQuery } from "@mikro-orm/core";
 import type { Viewer } from "../../graphql/context.js";
-import { BadUserInputError, ForbiddenError } from "../../graphql/errors.js";
+import { BadUserInputError, ForbiddenError } from "../../core/errors.js";
 import type { SortKey } from "../../graphql/pagination.js";
 import { isStaff } from "../users/user.role.js";
 import type { Ticket } from "./ticket.entity.js";

@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
 import type { EntityManager } from "@mikro-orm/core";
 import { rowReader } from "../../db/read-rows.js";
-import type { LoaderFactory, Loaders } from "../../graphql/loaders.js";
+import type { LoaderFactory, Loaders } from "../../core/loaders.js";
 import { AuditEvent } from "../audit/audit-event.entity.js";
 import { User } from "../users/user.entity.js";
 import { usersById } from "../users/user.loaders.js";

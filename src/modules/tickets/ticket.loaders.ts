@@ -1,6 +1,6 @@
 import DataLoader from "dataloader";
 import type { EntityManager } from "@mikro-orm/core";
-import type { LoaderFactory } from "../../graphql/loaders.js";
+import type { LoaderFactory } from "../../core/loaders.js";
 import { Ticket } from "./ticket.entity.js";
 
 /** Tickets by id (no visibility check: callers decide what to reveal), one `IN (...)` per batch. */

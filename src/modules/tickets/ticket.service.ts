@@ -1,13 +1,13 @@
 import type { EntityManager, FilterQuery } from "@mikro-orm/core";
 import type { RequestMeta, Viewer } from "../../graphql/context.js";
 import type { PageArgs } from "../../graphql/connection.types.js";
-import { BadUserInputError, ForbiddenError, NotFoundError } from "../../graphql/errors.js";
+import { BadUserInputError, ForbiddenError, NotFoundError } from "../../core/errors.js";
 import { paginate } from "../../graphql/pagination.js";
 import { findSnapshotBy } from "../../db/read-rows.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { notifyTicketResolved } from "../mail/ticket-notifications.js";
-import { assertVersion, conflictOnRace, READ_ONLY } from "../issues/write-conflicts.js";
+import { assertVersion, conflictOnRace, READ_ONLY, unchanged } from "../../core/writes.js";
 import { User } from "../users/user.entity.js";
 import { isStaff, Role } from "../users/user.role.js";
 import { canEdit, canView, isRequester } from "./ticket.access.js";
@@ -18,9 +18,8 @@ import { applyStatusChange, recordFirstResponse, scheduleDeadlines, type SlaTarg
 import { assertTransition, isFinal, statusAfterComment } from "./ticket.states.js";
 import type { CreateTicketInput, TicketFilter, TicketOrder, UpdateTicketInput } from "./ticket.types.js";
 import { checkDescription, cleanCategory, cleanSubject } from "./ticket.validation.js";
-import { unchanged } from "./no-op-write.js";
 import { ticketPeople } from "./ticket-people.js";
-import type { Loaders } from "../../graphql/loaders.js";
+import type { Loaders } from "../../core/loaders.js";
 import { ensureTicketCounter, takeTicketNumber } from "./ticket-number.js";
 
 type Changes = Record<string, { from: unknown; to: unknown }>;

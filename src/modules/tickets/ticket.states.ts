@@ -1,4 +1,4 @@
-import { InvalidTransitionError } from "../../graphql/errors.js";
+import { InvalidTransitionError } from "../../core/errors.js";
 import { isStaff, type Role } from "../users/user.role.js";
 import { TicketStatus } from "./ticket.enums.js";
 

@@ -1,4 +1,4 @@
-import { BadUserInputError } from "../../graphql/errors.js";
+import { BadUserInputError } from "../../core/errors.js";
 import { CATEGORY_MAX, DESCRIPTION_MAX, SUBJECT_MAX } from "./ticket.entity.js";
 import { textLength } from "../../text-length.js";
 

@@ -1,7 +1,7 @@
 import DataLoader from "dataloader";
 import type { EntityManager } from "@mikro-orm/core";
 import { rowReader } from "../../db/read-rows.js";
-import type { LoaderFactory } from "../../graphql/loaders.js";
+import type { LoaderFactory } from "../../core/loaders.js";
 import { User } from "./user.entity.js";
 import { selectRows } from "../../db/select-rows.js";
 

@@ -1,10 +1,8 @@
 import { registerEnumType } from "type-graphql";
+import { Role } from "../../core/identity.js";
 
-export enum Role {
-  CUSTOMER = "CUSTOMER",
-  AGENT = "AGENT",
-  ADMIN = "ADMIN",
-}
+// The roles themselves are the kernel's (core/identity.ts); here they become the GraphQL enum.
+export { isStaff, Role } from "../../core/identity.js";
 
 registerEnumType(Role, {
   name: "Role",
@@ -15,6 +13,3 @@ registerEnumType(Role, {
     ADMIN: { description: "Everything an agent can, plus projects and user administration." },
   },
 });
-
-/** Roles that work the desk (see every ticket, internal notes, projects and issues). */
-export const isStaff = (role: Role | undefined | null): boolean => role === Role.AGENT || role === Role.ADMIN;

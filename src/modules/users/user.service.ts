@@ -1,6 +1,6 @@
 import type { EntityManager, FilterQuery } from "@mikro-orm/core";
 import type { RequestMeta } from "../../graphql/context.js";
-import { BadUserInputError, ConflictError, NotFoundError } from "../../graphql/errors.js";
+import { BadUserInputError, ConflictError, NotFoundError } from "../../core/errors.js";
 import type { PageArgs } from "../../graphql/connection.types.js";
 import { paginate } from "../../graphql/pagination.js";
 import { recordAudit } from "../audit/audit.service.js";

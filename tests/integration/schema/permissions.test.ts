@@ -8,7 +8,7 @@ import { buildBareSchema, resolvers as moduleResolvers, ruleTree } from "../../.
 import { applyPermissions, effectiveRule } from "../../../src/graphql/shield.js";
 import { compileRule, type Check } from "../../../src/graphql/rule-compiler.js";
 import { ApiScope } from "../../../src/modules/api-tokens/api-scope.js";
-import { ForbiddenError } from "../../../src/graphql/errors.js";
+import { ForbiddenError } from "../../../src/core/errors.js";
 import { ADMIN_EMAIL, startTestServer, type TestServer } from "../../support/server.js";
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { InvalidTransitionError } from "../../../src/graphql/errors.js";
+import { InvalidTransitionError } from "../../../src/core/errors.js";
 import { TicketStatus } from "../../../src/modules/tickets/ticket.enums.js";
 import { allowedTransitions, assertTransition, canTransition, statusAfterComment } from "../../../src/modules/tickets/ticket.states.js";
 import { Role } from "../../../src/modules/users/user.role.js";

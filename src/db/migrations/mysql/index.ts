@@ -4,10 +4,12 @@ import { Migration20261122104115 } from "./Migration20261122104115.js";
 import { Migration20261122104712 } from "./Migration20261122104712.js";
 import { Migration20261122105338 } from "./Migration20261122105338.js";
 import { Migration20261122110458 } from "./Migration20261122110458.js";
+import { Migration20261206173947 } from "./Migration20261206173947.js";
 
 export const mysqlMigrations: MigrationObject[] = [
   { name: "Migration20261122104115", class: Migration20261122104115 },
   { name: "Migration20261122104712", class: Migration20261122104712 },
   { name: "Migration20261122105338", class: Migration20261122105338 },
   { name: "Migration20261122110458", class: Migration20261122110458 },
+  { name: "Migration20261206173947", class: Migration20261206173947 },
 ];

@@ -4,10 +4,12 @@ import { Migration20261122104115 } from "./Migration20261122104115.js";
 import { Migration20261122104712 } from "./Migration20261122104712.js";
 import { Migration20261122105339 } from "./Migration20261122105339.js";
 import { Migration20261122110459 } from "./Migration20261122110459.js";
+import { Migration20261206173947 } from "./Migration20261206173947.js";
 
 export const sqliteMigrations: MigrationObject[] = [
   { name: "Migration20261122104115", class: Migration20261122104115 },
   { name: "Migration20261122104712", class: Migration20261122104712 },
   { name: "Migration20261122105339", class: Migration20261122105339 },
   { name: "Migration20261122110459", class: Migration20261122110459 },
+  { name: "Migration20261206173947", class: Migration20261206173947 },
 ];

@@ -5,7 +5,8 @@ import {
   OptimisticLockError,
   UniqueConstraintViolationException,
 } from "@mikro-orm/core";
-import { ConflictError } from "../../graphql/errors.js";
+import type { EntityManager } from "@mikro-orm/core";
+import { ConflictError } from "./errors.js";
 
 /**
  * Runs a write transaction and turns the races the database catches into CONFLICT: a stale
@@ -51,4 +52,14 @@ export function assertVersion(what: string, actual: number, expected: number | n
       currentVersion: actual,
     });
   }
+}
+
+/**
+ * Ends a write that turned out to change nothing: the entity leaves the transaction's identity
+ * map, so the transaction's closing flush writes nothing. On SQLite the datetime snapshots of a
+ * loaded row always look changed, and writing it back would bump its version for nothing.
+ */
+export function unchanged<T extends object>(tx: EntityManager, entity: T): T {
+  tx.clear();
+  return entity;
 }

@@ -1,0 +1,126 @@
+/**
+ * The domain's errors. Each carries a stable code that clients switch on, typed extensions, the
+ * HTTP status a plain-HTTP route answers with, and the level it is logged at. They know nothing
+ * of GraphQL or HTTP frameworks: graphql/error-formatting.ts turns them into GraphQL errors and
+ * server/error-envelope.ts into JSON bodies, each in one place. Anything else is masked.
+ */
+export type ErrorCode =
+  | "BAD_USER_INPUT"
+  | "UNAUTHENTICATED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "INVALID_TRANSITION"
+  | "RATE_LIMITED"
+  | "ACCOUNT_LOCKED"
+  | "PAYLOAD_TOO_LARGE"
+  | "QUERY_TOO_COMPLEX"
+  | "INTERNAL_SERVER_ERROR";
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
+
+export interface ErrorOptions {
+  /** Extensions besides `code`, sent to the client as they are. */
+  extensions?: Record<string, unknown>;
+  status?: number;
+  logLevel?: LogLevel;
+}
+
+const STATUS: Record<ErrorCode, number> = {
+  BAD_USER_INPUT: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INVALID_TRANSITION: 409,
+  RATE_LIMITED: 429,
+  ACCOUNT_LOCKED: 423,
+  PAYLOAD_TOO_LARGE: 413,
+  QUERY_TOO_COMPLEX: 400,
+  INTERNAL_SERVER_ERROR: 500,
+};
+
+export class AppError extends Error {
+  /** What the client receives under `extensions` (always with `code`). */
+  readonly extensions: Readonly<Record<string, unknown>> & { readonly code: ErrorCode };
+  /** What a plain-HTTP route answers (GraphQL answers 200 for errors met while executing). */
+  readonly status: number;
+  readonly logLevel: LogLevel;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options: ErrorOptions = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+    this.extensions = { ...options.extensions, code };
+    this.status = options.status ?? STATUS[code];
+    this.logLevel = options.logLevel ?? (this.status >= 500 ? "error" : "debug");
+  }
+}
+
+export class BadUserInputError extends AppError {
+  /** `field` names the offending input (e.g. "input.email") so forms can point at it. */
+  constructor(message: string, field?: string, extra: Record<string, unknown> = {}) {
+    super("BAD_USER_INPUT", message, { extensions: { ...(field ? { field } : {}), ...extra } });
+  }
+}
+
+export class UnauthenticatedError extends AppError {
+  constructor(message = "Authentication required: send a valid access token.", extra: Record<string, unknown> = {}) {
+    super("UNAUTHENTICATED", message, { extensions: extra });
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(message = "You are not allowed to do this.") {
+    super("FORBIDDEN", message);
+  }
+}
+
+export class NotFoundError extends AppError {
+  constructor(what: string, id?: string) {
+    super("NOT_FOUND", id ? `${what} "${id}" was not found.` : `${what} was not found.`);
+  }
+}
+
+export class ConflictError extends AppError {
+  constructor(message: string, extra: Record<string, unknown> = {}) {
+    super("CONFLICT", message, { extensions: extra });
+  }
+}
+
+export class InvalidTransitionError extends AppError {
+  constructor(message: string, from: string, allowed: readonly string[]) {
+    super("INVALID_TRANSITION", message, { extensions: { currentStatus: from, allowedTransitions: [...allowed] } });
+  }
+}
+
+export class RateLimitedError extends AppError {
+  constructor(retryAfterSeconds: number, message = `Too many attempts. Try again in ${retryAfterSeconds} seconds.`, extra: Record<string, unknown> = {}) {
+    super("RATE_LIMITED", message, { extensions: { retryAfter: retryAfterSeconds, ...extra }, logLevel: "info" });
+  }
+}
+
+export class AccountLockedError extends AppError {
+  constructor(lockedUntil: Date) {
+    super("ACCOUNT_LOCKED", `This account is locked after too many failed sign-ins until ${lockedUntil.toISOString()}.`, {
+      extensions: { lockedUntil: lockedUntil.toISOString() },
+      logLevel: "info",
+    });
+  }
+}
+
+export class PayloadTooLargeError extends AppError {
+  constructor(limitBytes: number) {
+    super("PAYLOAD_TOO_LARGE", `The request body exceeds ${limitBytes} bytes.`);
+  }
+}
+
+/** What a client sees of an error that is not ours: nothing but that it happened. */
+export class InternalError extends AppError {
+  constructor() {
+    super("INTERNAL_SERVER_ERROR", "Internal server error. The incident was logged.");
+  }
+}

@@ -1,7 +1,8 @@
 import { ArgsType, Field, Int, ObjectType, type ClassType } from "type-graphql";
+import type { Connection, PageInfo as PageInfoData, PageRequest } from "../core/paging.js";
 
 @ObjectType({ description: "Where a page sits in its list (Relay cursor connections)." })
-export class PageInfo {
+export class PageInfo implements PageInfoData {
   @Field(() => Boolean, { description: "Whether more items follow the last one of this page." })
   hasNextPage!: boolean;
 
@@ -17,7 +18,7 @@ export class PageInfo {
 
 /** Ranges are checked where every list takes its page, pagination.ts's pageWindow(). */
 @ArgsType()
-export class PageArgs {
+export class PageArgs implements PageRequest {
   @Field(() => Int, { nullable: true, description: "Return the first N items after `after` (1-100; default 20)." })
   first?: number;
 
@@ -31,18 +32,7 @@ export class PageArgs {
   before?: string;
 }
 
-export interface Edge<T> {
-  cursor: string;
-  node: T;
-}
-
-export interface Connection<T> {
-  edges: Edge<T>[];
-  nodes: T[];
-  pageInfo: PageInfo;
-  /** A getter: the count query runs only when a client asks for it. */
-  readonly totalCount: Promise<number>;
-}
+export type { Connection, Edge } from "../core/paging.js";
 
 /** Declares `<Name>Edge` and `<Name>Connection` object types for a node type. */
 export function connectionType<T extends object>(Node: ClassType<T>, name: string, what: string): ClassType<Connection<T>> {

@@ -9,7 +9,7 @@ import type { ComplexityEstimator } from "graphql-query-complexity";
 
 const { getComplexity, simpleEstimator } = createRequire(import.meta.url)("graphql-query-complexity") as typeof import("graphql-query-complexity");
 import type { AppConfig } from "../config.js";
-import { DEFAULT_PAGE_SIZE } from "./pagination.js";
+import { DEFAULT_PAGE_SIZE } from "../db/pagination.js";
 
 /**
  * Static limits checked during validation, with graphql-armor's rules. Defaults (config.ts):

@@ -1,18 +1,8 @@
-/// <reference lib="es2024.string" />
 import type { ApolloServerPlugin } from "@apollo/server";
 import { BREAK, Kind, visit, type ASTNode, type DocumentNode } from "graphql";
 import type { Context } from "./context.js";
 import { BadUserInputError } from "../core/errors.js";
-
-/**
- * Text no database can take: MariaDB's JSON columns (the audit details) refuse an unpaired
- * UTF-16 surrogate, libsql cuts an SQL statement at a NUL. Both surfaced as 500s from deep in a
- * write, so they are refused once, here, before anything runs. (graphql-js already refuses a
- * surrogate in a document's strings, escaped or not, but lets `\u0000` through.)
- */
-export function isStorableText(text: string): boolean {
-  return text.isWellFormed() && !text.includes("\0");
-}
+import { isStorableText } from "../core/text.js";
 
 /**
  * Refuses a request whose variables or document literals hold unstorable text with

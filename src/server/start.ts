@@ -6,8 +6,7 @@ import { initOrm, type Orm } from "../db/orm.js";
 import { buildBareSchema, buildExecutableSchema } from "../graphql/schema.js";
 import { SigningKeys } from "../modules/auth/signing-keys.js";
 import { ensureFirstAdmin, type FirstAdmin } from "../modules/users/first-admin.js";
-import { startAccessServices, stopAccessServices } from "../access-services.js";
-import { createServices, type Services } from "../services.js";
+import { createServices, startServices, stopServices, type Services } from "../services.js";
 import { buildApp } from "./app.js";
 import type { Lifecycle } from "./health.js";
 import { limitHeapGrowth } from "./heap-growth.js";
@@ -38,7 +37,7 @@ export async function startServer(config: AppConfig, options: { logger?: Logger 
   const orm = await initOrm(config);
   countStatements(orm);
   const services = createServices(config, orm, keys);
-  startAccessServices(services, logger); // mail worker (delivers what a previous run left) and key reloads
+  startServices(services, logger); // mail worker (delivers what a previous run left) and key reloads
   const firstAdmin = await ensureFirstAdmin(orm.em.fork(), config, services.hasher);
   // Without permissions only for the benchmark's ablation; config.ts refuses it in production.
   const schema = config.bench.unguardedSchema ? await buildBareSchema() : await buildExecutableSchema();
@@ -62,8 +61,7 @@ export async function startServer(config: AppConfig, options: { logger?: Logger 
       closing ??= (async () => {
         lifecycle.shuttingDown = true;
         await app.close(); // stops accepting, lets in-flight requests finish (Apollo drains too)
-        await stopAccessServices(services); // lets queued background work and a mail pass finish
-        await services.rateLimits.close();
+        await stopServices(services); // lets queued background work and a mail pass finish
         await orm.close(true);
       })();
       return closing;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { textLength } from "../../src/text-length.js";
+import { textLength } from "../../src/core/text.js";
 
 describe("textLength", () => {
   it("counts characters, not UTF-16 units", () => {

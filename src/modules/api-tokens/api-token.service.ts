@@ -10,7 +10,7 @@ import { scopesUsableBy } from "./api-scope.js";
 import type { ApiTokenAuthenticator } from "./api-token.auth.js";
 import { ApiToken } from "./api-token.entity.js";
 import type { CreateApiTokenInput } from "./api-token.types.js";
-import { textLength } from "../../text-length.js";
+import { textLength } from "../../core/text.js";
 import { LOCKED_READ_ONLY } from "../../core/writes.js";
 
 /** Recognisable by secret scanners (GitHub, GitLab, trufflehog) as a DeskQL personal access token. */

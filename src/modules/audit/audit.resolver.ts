@@ -2,7 +2,7 @@ import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from "type-graph
 import type { FilterQuery } from "@mikro-orm/core";
 import type { Context } from "../../graphql/context.js";
 import { PageArgs, type Connection } from "../../graphql/connection.types.js";
-import { paginate } from "../../graphql/pagination.js";
+import { paginate } from "../../db/pagination.js";
 import { User } from "../users/user.entity.js";
 import { usersById } from "../users/user.loaders.js";
 import { AuditEvent } from "./audit-event.entity.js";

@@ -1,5 +1,5 @@
 import { BadUserInputError } from "../../core/errors.js";
-import { textLength } from "../../text-length.js";
+import { textLength } from "../../core/text.js";
 
 // RFC 5321 caps an address at 254 octets; a practical pattern, not the full RFC grammar.
 const EMAIL = /^[^\s@"<>()[\]\\,;:]+@[^\s@"<>()[\]\\,;:]+\.[^\s@"<>()[\]\\,;:]{2,}$/;

@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { Connection, PageArgs } from "../../graphql/connection.types.js";
 import type { Loaders } from "../../core/loaders.js";
-import { connectionOf, encodeCursor, pageWindow, paginate, type SortKey } from "../../graphql/pagination.js";
+import { connectionOf, encodeCursor, pageWindow, paginate, type SortKey } from "../../db/pagination.js";
 import { Comment } from "./comment.entity.js";
 import { commentCountBySubject, commentWindowBySubject, type CommentVisibility } from "./comment.loaders.js";
 

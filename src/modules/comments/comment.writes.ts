@@ -6,7 +6,7 @@ import { recordAudit } from "../audit/audit.service.js";
 import { User } from "../users/user.entity.js";
 import { BODY_MAX, Comment } from "./comment.entity.js";
 import type { CommentSubjectType } from "./comment.enums.js";
-import { textLength } from "../../text-length.js";
+import { textLength } from "../../core/text.js";
 
 export interface NewComment {
   authorId: string;

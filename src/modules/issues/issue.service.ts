@@ -2,7 +2,7 @@ import type { EntityManager } from "@mikro-orm/core";
 import type { RequestMeta, Viewer } from "../../graphql/context.js";
 import type { PageArgs } from "../../graphql/connection.types.js";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../../core/errors.js";
-import { paginate, type SortKey } from "../../graphql/pagination.js";
+import { paginate, type SortKey } from "../../db/pagination.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { Project } from "../projects/project.entity.js";

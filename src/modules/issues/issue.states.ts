@@ -1,5 +1,5 @@
 import { IssueStatus } from "./issue.enums.js";
-import { textLength } from "../../text-length.js";
+import { textLength } from "../../core/text.js";
 
 /**
  * The issue state machine, pure so it is unit tested without a database and shared by the

@@ -1,6 +1,6 @@
 import { BadUserInputError } from "../../core/errors.js";
 import { ISSUE_DESCRIPTION_MAX, ISSUE_TITLE_MAX } from "./issue.entity.js";
-import { textLength } from "../../text-length.js";
+import { textLength } from "../../core/text.js";
 
 export function validIssueTitle(title: string, field: string): string {
   const trimmed = title.trim();

@@ -2,7 +2,7 @@ import type { FilterQuery } from "@mikro-orm/core";
 import { Arg, Args, Ctx, Query, Resolver } from "type-graphql";
 import { PageArgs, type Connection } from "../../graphql/connection.types.js";
 import type { Context } from "../../graphql/context.js";
-import { paginate } from "../../graphql/pagination.js";
+import { paginate } from "../../db/pagination.js";
 import { OutboxMessage, OutboxStatus } from "./outbox-message.entity.js";
 import { OutboxFilter, OutboxMessageConnection } from "./outbox.types.js";
 

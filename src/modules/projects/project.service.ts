@@ -2,7 +2,7 @@ import { UniqueConstraintViolationException, type EntityManager, type FilterQuer
 import type { RequestMeta, Viewer } from "../../graphql/context.js";
 import type { PageArgs } from "../../graphql/connection.types.js";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../core/errors.js";
-import { paginate, type SortKey } from "../../graphql/pagination.js";
+import { paginate, type SortKey } from "../../db/pagination.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { SortDirection } from "../issues/sort-direction.js";

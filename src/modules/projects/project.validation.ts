@@ -1,6 +1,6 @@
 import { BadUserInputError } from "../../core/errors.js";
 import { PROJECT_DESCRIPTION_MAX, PROJECT_NAME_MAX } from "./project.entity.js";
-import { textLength } from "../../text-length.js";
+import { textLength } from "../../core/text.js";
 
 /** Capitals only, so keys read the same everywhere they appear (issue keys, URLs, chat). */
 export const PROJECT_KEY_PATTERN = /^[A-Z]{2,10}$/;

@@ -4,7 +4,7 @@ import type { EntityManager as SqlEntityManager } from "@mikro-orm/knex";
 import type { AppConfig } from "../../config.js";
 import type { PageArgs } from "../../graphql/connection.types.js";
 import { BadUserInputError } from "../../core/errors.js";
-import { paginate } from "../../graphql/pagination.js";
+import { paginate } from "../../db/pagination.js";
 import { AuditEvent } from "../audit/audit-event.entity.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { Session } from "../auth/session.entity.js";

@@ -6,7 +6,7 @@ import { parse, type GraphQLSchema } from "graphql";
 import { z } from "zod";
 import { AppError } from "../../core/errors.js";
 import { estimateCost } from "../../graphql/limits.js";
-import { paginate, type SortKey } from "../../graphql/pagination.js";
+import { paginate, type SortKey } from "../../db/pagination.js";
 import { requestMeta } from "../../server/request-meta.js";
 import { authenticate, INVALID_TOKEN_CHALLENGE } from "../../server/viewer.js";
 import { ApiScope, missingScope } from "../api-tokens/api-scope.js";

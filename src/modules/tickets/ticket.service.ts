@@ -2,7 +2,7 @@ import type { EntityManager, FilterQuery } from "@mikro-orm/core";
 import type { RequestMeta, Viewer } from "../../graphql/context.js";
 import type { PageArgs } from "../../graphql/connection.types.js";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../../core/errors.js";
-import { paginate } from "../../graphql/pagination.js";
+import { paginate } from "../../db/pagination.js";
 import { findSnapshotBy } from "../../db/read-rows.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import { recordAudit } from "../audit/audit.service.js";

@@ -1,6 +1,6 @@
 import { BadUserInputError } from "../../core/errors.js";
 import { CATEGORY_MAX, DESCRIPTION_MAX, SUBJECT_MAX } from "./ticket.entity.js";
-import { textLength } from "../../text-length.js";
+import { textLength } from "../../core/text.js";
 
 /**
  * Field checks for ticket inputs, each failure naming its field. Subject and category are

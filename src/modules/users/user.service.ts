@@ -2,7 +2,7 @@ import type { EntityManager, FilterQuery } from "@mikro-orm/core";
 import type { RequestMeta } from "../../graphql/context.js";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../core/errors.js";
 import type { PageArgs } from "../../graphql/connection.types.js";
-import { paginate } from "../../graphql/pagination.js";
+import { paginate } from "../../db/pagination.js";
 import { recordAudit } from "../audit/audit.service.js";
 import { AuditAction } from "../audit/audit.actions.js";
 import type { SessionService } from "../auth/session.service.js";

@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { connectionOf } from "../../../src/graphql/pagination.js";
+import { connectionOf } from "../../../src/db/pagination.js";
 
 /**
  * Per-request objects must not declare accessors in object literals: V8 allocates a literal's

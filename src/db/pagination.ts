@@ -1,8 +1,8 @@
 import type { EntityClass, EntityManager, EntityName, FilterQuery, FindOptions, QueryOrderMap } from "@mikro-orm/core";
-import { findSnapshots, type SnapshotJoin } from "../db/read-rows.js";
+import { findSnapshots, type SnapshotJoin } from "./read-rows.js";
 import { BadUserInputError } from "../core/errors.js";
-import type { Connection, PageArgs, PageInfo } from "./connection.types.js";
-import { isStorableText } from "./storable-text.js";
+import type { Connection, PageInfo, PageRequest as PageArgs } from "../core/paging.js";
+import { isStorableText } from "../core/text.js";
 
 export type SortDirection = "ASC" | "DESC";
 

@@ -1,3 +1,4 @@
+/// <reference lib="es2024.string" />
 /**
  * The length of `text` in characters (Unicode code points), as MySQL counts a VARCHAR's limit
  * and as people count: `"🎉".length` is 2 in JavaScript (UTF-16 units) but one character, so
@@ -17,4 +18,15 @@ export function textLength(text: string): number {
     }
   }
   return length;
+}
+
+/**
+ * Text no database can take: MariaDB's JSON columns (the audit details) refuse an unpaired
+ * UTF-16 surrogate, libsql cuts an SQL statement at a NUL. Both surfaced as 500s from deep in a
+ * write, so they are refused once, before anything runs (graphql/storable-text.ts; cursors).
+ * (graphql-js already refuses a surrogate in a document's strings, escaped or not, but lets
+ * `\u0000` through.)
+ */
+export function isStorableText(text: string): boolean {
+  return text.isWellFormed() && !text.includes("\0");
 }

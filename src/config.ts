@@ -145,11 +145,6 @@ const envSchema = z.object({
   CLIENT_DIR: z.string().default("frontend/dist"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 
-  // Benchmark switches (bench/README.md). The unguarded schema is refused in production; the
-  // other two only remove caches or add a fixed-body route, so the benchmark may use them there.
-  BENCH_UNGUARDED_SCHEMA: bool.default(false),
-  BENCH_DISABLE_CACHES: bool.default(false),
-  BENCH_FLOOR_ROUTE: bool.default(false),
 });
 
 /** Every environment variable the server reads (documented one by one in .env.example). */
@@ -195,8 +190,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (production && !e.DATABASE_URL) problems.push("DATABASE_URL is required in production (the embedded database is for development)");
   if (e.MAIL_TRANSPORT === "smtp" && !e.SMTP_URL) problems.push("SMTP_URL is required when MAIL_TRANSPORT=smtp");
   if (e.MAIL_RETRY_BASE_MS > e.MAIL_RETRY_MAX_MS) problems.push("MAIL_RETRY_BASE_MS must not exceed MAIL_RETRY_MAX_MS");
-  // An unguarded schema answers every field to anyone: it exists to measure graphql-shield's cost, nothing else.
-  if (production && e.BENCH_UNGUARDED_SCHEMA) problems.push("BENCH_UNGUARDED_SCHEMA removes every permission check and is refused in production");
   if (problems.length) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -279,14 +272,5 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queryBudget: { pointsPerHour: e.RATE_LIMIT_POINTS_PER_HOUR, anonymousPointsPerHour: e.RATE_LIMIT_ANONYMOUS_POINTS_PER_HOUR },
     clientDir: resolve(e.CLIENT_DIR),
     logLevel: e.LOG_LEVEL,
-    /** Benchmark-only switches (bench/README.md), all off by default. */
-    bench: {
-      /** Build the schema without graphql-shield, to measure the permission layer; refused in production. */
-      unguardedSchema: e.BENCH_UNGUARDED_SCHEMA,
-      /** No verified-token, session or Apollo document caches. */
-      disableCaches: e.BENCH_DISABLE_CACHES,
-      /** POST /bench/floor answers a fixed body: the HTTPS transport floor (B0). */
-      floorRoute: e.BENCH_FLOOR_ROUTE,
-    },
   });
 }

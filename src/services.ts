@@ -4,6 +4,8 @@ import type { Orm } from "./db/orm.js";
 import type { SigningKeys } from "./modules/auth/signing-keys.js";
 import { AccessTokens } from "./modules/auth/access-token.js";
 import { subscribeAuditTrail } from "./modules/audit/audited-events.js";
+import { subscribeSessionsToAccounts } from "./modules/auth/auth.subscribers.js";
+import { subscribeVerificationToRegistrations } from "./modules/account/account.subscribers.js";
 import { AccountEmailLimits } from "./modules/account/account.rate-limits.js";
 import { ApiTokenAuthenticator } from "./modules/api-tokens/api-token.auth.js";
 import { ApiTokenService } from "./modules/api-tokens/api-token.service.js";
@@ -34,7 +36,9 @@ import { UserService } from "./modules/users/user.service.js";
 import { ViewerCache } from "./modules/auth/viewer-cache.js";
 import { createMailTransport } from "./modules/mail/mail.transport.js";
 import { eventStore } from "./db/event-store.js";
-import { setTicketLinkBase } from "./modules/mail/ticket-notifications.js";
+import { Issue } from "./modules/issues/issue.entity.js";
+import { subscribeTicketMail } from "./modules/mail/ticket-mail.subscriber.js";
+import { subscribeTickets } from "./modules/tickets/ticket.subscribers.js";
 import { systemClock, type Clock } from "./core/clock.js";
 
 /**
@@ -80,25 +84,29 @@ export interface Services {
   limiterStore: LimiterStore;
 }
 
-export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys): Services {
-  const caches = !config.bench.disableCaches;
+/** `caches: false` only for the benchmark's caches-off ablation (server/tuning.ts). */
+export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys, { caches = true }: { caches?: boolean } = {}): Services {
   const events = new DomainEvents(eventStore);
   const accessTokens = new AccessTokens(keys, config.jwt, { cache: caches });
   const hasher = new PasswordHasher(config.passwords);
   const rateLimits = new RateLimits(config);
   const viewers = new ViewerCache({ enabled: caches });
-  const issues = new IssueService();
-  const sessions = new SessionService(config.jwt, accessTokens, viewers);
-  const tickets = new TicketService(config.sla);
+  const issues = new IssueService(events);
+  const sessions = new SessionService(config.jwt, accessTokens, viewers, events);
+  const tickets = new TicketService(config.sla, events);
   const limiterStore = new LimiterStore(config.redisUrl);
   const background = new BackgroundTasks();
   const emailLimits = new AccountEmailLimits(config.account, limiterStore);
+  const emailVerification = new EmailVerificationService(config, emailLimits, background, events);
   const apiTokenAuth = new ApiTokenAuthenticator();
   viewers.onForgetUser((userId) => apiTokenAuth.forgetUser(userId));
-  setTicketLinkBase(config.publicUrl);
 
   // --- subscribers: each module's reactions to other modules' events ---
   subscribeAuditTrail(events);
+  subscribeTickets(events, tickets);
+  subscribeTicketMail(events, config.publicUrl);
+  subscribeSessionsToAccounts(events, sessions, viewers);
+  subscribeVerificationToRegistrations(events, emailVerification);
 
   return {
     config,
@@ -111,25 +119,26 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys): 
     rateLimits,
     viewers,
     sessions,
-    auth: new AuthService(config, hasher, sessions, rateLimits),
-    users: new UserService(sessions, viewers),
+    auth: new AuthService(config, hasher, sessions, rateLimits, events),
+    users: new UserService(events),
     tickets,
-    comments: new CommentService(tickets),
-    projects: new ProjectService(),
+    // Comments cannot import the issues module (it imports comments): they are told how to find an issue.
+    comments: new CommentService(events, async (scope, id) => (await scope.em.count(Issue, { id })) > 0),
+    projects: new ProjectService(events),
     issues,
-    issueTransitions: new IssueTransitionService(issues),
-    links: new LinkService(),
+    issueTransitions: new IssueTransitionService(issues, events),
+    links: new LinkService(events),
     mail: new MailWorker(orm, createMailTransport(config), config.mail),
     background,
-    emailVerification: new EmailVerificationService(config, emailLimits, background),
-    passwordReset: new PasswordResetService(config, hasher, sessions, emailLimits, background),
-    signInLinks: new SignInLinkService(config, sessions, emailLimits, background),
+    emailVerification,
+    passwordReset: new PasswordResetService(config, hasher, emailLimits, background, events),
+    signInLinks: new SignInLinkService(config, sessions, emailLimits, background, events),
     notificationPreferences: new NotificationPreferencesService(),
-    mySessions: new MySessionsService(config.jwt, sessions),
-    apiTokens: new ApiTokenService(config.apiTokens, apiTokenAuth),
+    mySessions: new MySessionsService(config.jwt, sessions, events),
+    apiTokens: new ApiTokenService(config.apiTokens, apiTokenAuth, events),
     apiTokenAuth,
     queryBudget: new QueryBudget(config.queryBudget, limiterStore),
-    rateLimitAudit: new RateLimitAudit(orm),
+    rateLimitAudit: new RateLimitAudit(orm, events),
     securityStats: new SecurityStatsService(config.database.kind),
     keysReloader: new SigningKeysReloader(keys, config.jwt.keysReloadSeconds),
     limiterStore,
@@ -144,6 +153,7 @@ export function startServices(services: Services, logger: Logger): void {
   services.events.log = logger;
   services.background.logger = logger;
   services.rateLimitAudit.logger = logger;
+  services.rateLimitAudit.clock = () => services.clock;
   services.mail.start(logger);
   services.keysReloader.start(() => services.clock, logger);
   if (services.mail.transport.name === "outbox") logger.info("mail is kept in the outbox (MAIL_TRANSPORT=outbox): admins read it with the `outbox` query");

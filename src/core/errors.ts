@@ -15,6 +15,8 @@ export type ErrorCode =
   | "ACCOUNT_LOCKED"
   | "PAYLOAD_TOO_LARGE"
   | "QUERY_TOO_COMPLEX"
+  | "QUERY_TOO_LARGE"
+  | "BAD_REQUEST"
   | "INTERNAL_SERVER_ERROR";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -37,6 +39,8 @@ const STATUS: Record<ErrorCode, number> = {
   ACCOUNT_LOCKED: 423,
   PAYLOAD_TOO_LARGE: 413,
   QUERY_TOO_COMPLEX: 400,
+  QUERY_TOO_LARGE: 400,
+  BAD_REQUEST: 400,
   INTERNAL_SERVER_ERROR: 500,
 };
 

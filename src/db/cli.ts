@@ -1,11 +1,15 @@
 import "reflect-metadata";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { MikroORM } from "@mikro-orm/core";
 import { ConfigError, loadConfig, type AppConfig } from "../config.js";
-import { rotateSigningKeys } from "../modules/auth/key-rotation.js";
+import { systemClock } from "../core/clock.js";
+import { DomainEvents } from "../core/events/domain-events.js";
+import { systemScope } from "../core/scope.js";
+import { recordKeyRotation, rotateSigningKeys, type RotationResult } from "../modules/auth/key-rotation.js";
+import { eventStore } from "./event-store.js";
 import { initOrm } from "./orm.js";
 import { ormOptions } from "./orm.options.js";
 
@@ -90,7 +94,8 @@ async function seed(config: AppConfig) {
 /** `keys:rotate [--retire-previous]`: see docs/operations.md, "Rotating the JWT signing key". */
 async function rotateKeys(config: AppConfig, flags: string[]) {
   const retirePrevious = flags.includes("--retire-previous");
-  const { kid, previousVerifySeconds, published } = await rotateSigningKeys(config.jwt, { retirePrevious });
+  const rotation = await rotateSigningKeys(config.jwt, { retirePrevious });
+  const { kid, previousVerifySeconds, published } = rotation;
   console.log(`New signing key ${kid} signs from now on (running servers switch within ${config.jwt.keysReloadSeconds} s).`);
   console.log(
     retirePrevious
@@ -98,6 +103,26 @@ async function rotateKeys(config: AppConfig, flags: string[]) {
       : `The previous key keeps verifying for ${previousVerifySeconds} s (the longest-lived token it may still sign), then retires.`,
   );
   console.log(`JWKS now lists: ${published.join(", ")}`);
+  await recordRotation(config, rotation);
+}
+
+/**
+ * Writes signing_key.rotated to the events table of the configured database (not the embedded
+ * one before it exists). The rotation stands either way: a database that cannot be reached gets
+ * a warning, not a failed command.
+ */
+async function recordRotation(config: AppConfig, rotation: RotationResult) {
+  if (config.database.kind === "sqlite" && !existsSync(config.database.file)) return;
+  let orm: Awaited<ReturnType<typeof initOrm>> | undefined;
+  try {
+    orm = await initOrm(config, { migrate: false });
+    await recordKeyRotation(systemScope(orm.em.fork(), systemClock, "keys:rotate"), new DomainEvents(eventStore), rotation);
+    console.log("Recorded the rotation as a signing_key.rotated event.");
+  } catch (error) {
+    console.warn(`The key was rotated, but the rotation could not be recorded in the database: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await orm?.close(true);
+  }
 }
 
 async function run() {

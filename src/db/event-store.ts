@@ -1,7 +1,6 @@
-import { raw, type EntityManager } from "@mikro-orm/core";
+import type { EntityManager } from "@mikro-orm/core";
 import type { CommittedEvent, DomainEvent } from "../core/events/catalog.js";
 import type { EventStore } from "../core/events/domain-events.js";
-import { Counter } from "./counter.entity.js";
 import { DomainEventRecord } from "./domain-event.entity.js";
 
 /** The counter row (created by the migration) whose value is the last position handed out. */
@@ -16,15 +15,36 @@ export const EVENT_POSITION_COUNTER = "domain_events";
  */
 export const eventStore: EventStore = {
   async append(tx: EntityManager, events: readonly DomainEvent[]): Promise<CommittedEvent[]> {
-    const updated = await tx.nativeUpdate(Counter, { name: EVENT_POSITION_COUNTER }, { value: raw(`value + ${events.length}`) });
-    if (!updated) throw new Error(`The counter row "${EVENT_POSITION_COUNTER}" is missing: run the migrations.`);
-    const [row] = await tx.getConnection().execute<{ value: number | string }[]>("select value from counters where name = ?", [EVENT_POSITION_COUNTER], "all", tx.getTransactionContext());
-    const last = Number(row!.value);
+    const last = await raisePositionCounter(tx, events.length);
     const committed = events.map((event, i) => ({ ...event, position: last - events.length + 1 + i }));
     await tx.insertMany(DomainEventRecord, committed.map(toRecord));
     return committed;
   },
 };
+
+/**
+ * Adds `n` to the position counter and returns its new value in one statement: MySQL hands the
+ * value back through LAST_INSERT_ID(expr) in the UPDATE's OK packet, SQLite through RETURNING.
+ */
+async function raisePositionCounter(tx: EntityManager, n: number): Promise<number> {
+  const connection = tx.getConnection();
+  const context = tx.getTransactionContext();
+  if (tx.getPlatform().usesReturningStatement()) {
+    const rows = await connection.execute<{ value: number | string }[]>("update counters set value = value + ? where name = ? returning value", [n, EVENT_POSITION_COUNTER], "all", context);
+    if (!rows.length) throw missingCounter();
+    return Number(rows[0]!.value);
+  }
+  const result = await connection.execute<{ affectedRows: number; insertId: number }>(
+    "update counters set value = last_insert_id(value + ?) where name = ?",
+    [n, EVENT_POSITION_COUNTER],
+    "run",
+    context,
+  );
+  if (!result.affectedRows) throw missingCounter();
+  return Number(result.insertId);
+}
+
+const missingCounter = () => new Error(`The counter row "${EVENT_POSITION_COUNTER}" is missing: run the migrations.`);
 
 function toRecord(event: CommittedEvent): DomainEventRecord {
   return {

@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/core";
 import { MySqlConnection } from "@mikro-orm/mysql";
-import { countStatement } from "../server/statement-counter.js";
+import { countStatement } from "./statement-counter.js";
 
 interface PooledMysql2Connection {
   query(sql: string, values: readonly unknown[], callback: (error: Error | null, rows: unknown) => void): void;

@@ -1,11 +1,15 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { GraphQLError, Kind, visit, type DocumentNode } from "graphql";
 import type { AppConfig } from "../config.js";
-import { Role } from "../modules/users/user.role.js";
+import { Role } from "../core/identity.js";
 import type { Context } from "./context.js";
+import { describesSchema } from "./error-formatting.js";
 import { estimateCost } from "./limits.js";
 
 const SUGGESTION = / Did you mean .*\?$/;
+
+/** What a non-admin learns in production of a document that does not validate against the schema. */
+export const SCHEMA_MISMATCH = "The query does not match the schema.";
 
 /** Per parsed document (Apollo reuses them): visiting every query's tree on every request added up. */
 const introspecting = new WeakMap<DocumentNode, boolean>();
@@ -42,8 +46,10 @@ function costOrBadInput(estimate: () => number): number {
  *
  * Per-request protections Apollo has no option for:
  * - a cost limit from the estimate in limits.ts, recorded on the context for rate limiting;
- * - in production, introspection and "Did you mean ...?" suggestions only for admins, so
- *   admins can still use Sandbox with their token while others learn nothing of the schema.
+ * - in production, introspection, "Did you mean ...?" suggestions and the messages of schema
+ *   validation (which confirm guessed field and type names) only for admins, so admins can
+ *   still use Sandbox with their token while others learn nothing of the schema. Others keep
+ *   the code and the location of a validation error.
  */
 export function protectionPlugin(config: AppConfig): ApolloServerPlugin<Context> {
   const limits = config.queryLimits;
@@ -73,7 +79,7 @@ export function protectionPlugin(config: AppConfig): ApolloServerPlugin<Context>
           if (!config.production || contextValue.viewer?.role === Role.ADMIN) return;
           if (response.body.kind !== "single" || !response.body.singleResult.errors) return;
           response.body.singleResult.errors = response.body.singleResult.errors.map((e) =>
-            SUGGESTION.test(e.message) ? { ...e, message: e.message.replace(SUGGESTION, "") } : e,
+            describesSchema(e) ? { ...e, message: SCHEMA_MISMATCH } : SUGGESTION.test(e.message) ? { ...e, message: e.message.replace(SUGGESTION, "") } : e,
           );
         },
       };

@@ -4,6 +4,7 @@ import type { ApolloServerPlugin } from "@apollo/server";
 import type { Logger } from "pino";
 import type { Context } from "./context.js";
 import { AppError } from "../core/errors.js";
+import { isQueryLimitError } from "./limits.js";
 
 // Codes that graphql-js and Apollo produce for malformed requests; their messages are safe to show.
 const CLIENT_CODES = new Set(["GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT", "PERSISTED_QUERY_NOT_FOUND", "OPERATION_RESOLUTION_FAILURE", "BAD_REQUEST"]);
@@ -44,6 +45,18 @@ function validationRuleCode(error: unknown): string | undefined {
   return typeof code === "string" && CLIENT_CODES.has(code) ? code : undefined;
 }
 
+/** Formatted validation errors whose message describes the schema (apollo-plugins.ts hides them in production). */
+const describingSchema = new WeakSet<GraphQLFormattedError>();
+
+/**
+ * Whether a formatted error is graphql-js's validation of the document against the schema
+ * (`Field "x" of type "Y!" must have a selection of subfields`): its message confirms names and
+ * types. Our own rules' messages (limits, one mutation per request) state a rule instead.
+ */
+export function describesSchema(formatted: GraphQLFormattedError): boolean {
+  return describingSchema.has(formatted);
+}
+
 /**
  * The one place errors become responses. Coded domain errors (input validation among them:
  * BAD_USER_INPUT naming the field) pass with their code; anything else is masked, so no stack,
@@ -60,7 +73,9 @@ export function createErrorFormatter() {
     }
     const code = validationRuleCode(error) ?? formatted.extensions?.code;
     if (typeof code === "string" && CLIENT_CODES.has(code)) {
-      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+      const result = { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+      if (code === "GRAPHQL_VALIDATION_FAILED" && !isQueryLimitError(error instanceof GraphQLError ? error.originalError : undefined)) describingSchema.add(result);
+      return result;
     }
     // A request-level GraphQL error (e.g. a query limit): already client-safe, and its
     // extensions (the limit, the cost) are what the client needs to adjust the query.

@@ -1,7 +1,19 @@
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
-import { GraphQLError, Lexer, Source, TokenKind, visit, type DocumentNode, type GraphQLSchema, type ValidationContext, type ValidationRule } from "graphql";
+import {
+  GraphQLError,
+  Kind,
+  Lexer,
+  Source,
+  TokenKind,
+  visit,
+  type DocumentNode,
+  type GraphQLSchema,
+  type SelectionSetNode,
+  type ValidationContext,
+  type ValidationRule,
+} from "graphql";
 // The CJS build on purpose: the ESM build imports "graphql/index.mjs", a second copy of graphql
 // beside the CommonJS one every other package loads ("Cannot use GraphQLObjectType from another realm").
 import { createRequire } from "node:module";
@@ -12,22 +24,76 @@ import type { AppConfig } from "../config.js";
 import { DEFAULT_PAGE_SIZE } from "../db/pagination.js";
 
 /**
+ * How deep an introspection query may go: graphql-js's full introspection query
+ * (getIntrospectionQuery with every option, graphql 16.15) is 15 levels deep, through
+ * `fields { args { type { ofType ×9 } } }`. That is the query Apollo Sandbox, GraphiQL and codegen
+ * send; a shallower limit would break them, whatever QUERY_MAX_DEPTH says.
+ */
+export const INTROSPECTION_MAX_DEPTH = 15;
+
+/** Errors our limit rules report: their messages state a limit, not the schema (see isQueryLimitError). */
+const limitErrors = new WeakSet<GraphQLError>();
+
+/** Whether a validation error is one of the limits here, rather than graphql-js describing the schema. */
+export function isQueryLimitError(error: unknown): boolean {
+  return error instanceof GraphQLError && limitErrors.has(error);
+}
+
+const report = (context: ValidationContext | null, error: GraphQLError) => {
+  limitErrors.add(error);
+  context?.reportError(error);
+};
+
+/**
  * Static limits checked during validation, with graphql-armor's rules. Defaults (config.ts):
  * depth 10 and 15 aliases (graphql-armor's suggestions), 50 directives, 3,000 tokens.
  */
 export function queryLimitRules(limits: AppConfig["queryLimits"]): ValidationRule[] {
   // Reported, not thrown: graphql-armor's default (propagateOnRejection) throws out of the
   // validation visitor, which Apollo answers with a 500 instead of a validation error.
-  const common = {
-    propagateOnRejection: false,
-    onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
-    exposeLimits: true,
-  };
+  const common = { propagateOnRejection: false, onReject: [report], exposeLimits: true };
   return [
+    // `__schema` is left to introspectionDepthRule, so introspection keeps working at any QUERY_MAX_DEPTH.
     maxDepthRule({ n: limits.maxDepth, ignoreIntrospection: true, flattenFragments: true, ...common }),
+    introspectionDepthRule(INTROSPECTION_MAX_DEPTH),
     maxAliasesRule({ n: limits.maxAliases, allowList: [], ...common }),
     maxDirectivesRule({ n: limits.maxDirectives, ...common }),
   ] as ValidationRule[];
+}
+
+/**
+ * The depth of every `__schema` selection, fragments flattened as in the depth limit above: without
+ * it a 30-level `__schema { types { fields { type { ofType … } } } }` passed, anonymously too in
+ * development (in production only admins may introspect at all).
+ */
+function introspectionDepthRule(limit: number): ValidationRule {
+  return (context) => {
+    const fragmentDepths = new Map<string, number>(); // each fragment walked once, however often it is spread
+    const depthOf = (selectionSet: SelectionSetNode | undefined): number => {
+      let deepest = 0;
+      for (const selection of selectionSet?.selections ?? []) {
+        if (selection.kind === Kind.FIELD) deepest = Math.max(deepest, 1 + depthOf(selection.selectionSet));
+        else if (selection.kind === Kind.INLINE_FRAGMENT) deepest = Math.max(deepest, depthOf(selection.selectionSet));
+        else {
+          const name = selection.name.value;
+          if (!fragmentDepths.has(name)) {
+            fragmentDepths.set(name, 0); // a cycle counts nothing more (NoFragmentCyclesRule reports it)
+            fragmentDepths.set(name, depthOf(context.getFragment(name)?.selectionSet));
+          }
+          deepest = Math.max(deepest, fragmentDepths.get(name)!);
+        }
+      }
+      return deepest;
+    };
+    return {
+      Field(node) {
+        if (node.name.value !== "__schema") return;
+        const depth = 1 + depthOf(node.selectionSet);
+        if (depth > limit) report(context, new GraphQLError(`Introspection depth limit of ${limit} exceeded, found ${depth}.`, { nodes: [node] }));
+        return false; // its subtree is measured
+      },
+    };
+  };
 }
 
 /**

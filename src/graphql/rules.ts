@@ -1,8 +1,7 @@
 import { allow, and, deny } from "graphql-shield";
-import { ApiScope, scopeAllows } from "../modules/api-tokens/api-scope.js";
-import { isStaff as roleIsStaff, Role } from "../modules/users/user.role.js";
-import type { Context } from "./context.js";
 import { ForbiddenError, UnauthenticatedError } from "../core/errors.js";
+import { ApiScope, isStaff as roleIsStaff, missingScope, Role } from "../core/identity.js";
+import type { Context } from "./context.js";
 import { predicate, type ShieldRule } from "./rule-compiler.js";
 
 /**
@@ -11,7 +10,7 @@ import { predicate, type ShieldRule } from "./rule-compiler.js";
  * predicates (rule-compiler.ts): synchronous, so fields ruled by them alone skip shield's
  * asynchronous machinery.
  */
-// A presented token that does not verify never gets this far: graphql-caller.ts answers it with a 401.
+// A presented token that does not verify never gets this far: server/auth-edge.ts answers it with a 401.
 const unauthenticated = () => new UnauthenticatedError();
 
 export const isAuthenticated = predicate("isAuthenticated", (_parent, _args, ctx: Context) => (ctx.viewer ? true : unauthenticated()));
@@ -27,18 +26,20 @@ export const isAdmin = predicate("isAdmin", (_parent, _args, ctx: Context) => {
 });
 
 // Scope rules: API tokens (Viewer.scopes) may only use what their scopes name. They narrow and
-// never widen: the field's own rule still checks the owner's role. Applied to every root field
-// from the table in src/modules/api-tokens/api-scope.table.ts (see schema.ts).
+// never widen: the field's own rule still checks the owner's role. Every root field gets the one
+// its rootField() declaration names (root-fields.ts).
 const scopeRules = new Map<ApiScope, ShieldRule>();
 
-/** Passes JWT sessions (their role alone limits them) and API tokens that carry `scope`. */
+/**
+ * Passes JWT sessions (their role alone limits them) and API tokens that carry `scope`. The same
+ * check (`missingScope`) as the plain-HTTP routes', so one function decides.
+ */
 export function requireScope(scope: ApiScope) {
   let r = scopeRules.get(scope);
   if (!r) {
     r = predicate(`requireScope:${scope}`, (_parent, _args, ctx: Context) => {
-      const scopes = ctx.viewer?.scopes;
-      if (!scopes || scopeAllows(scopes, scope)) return true;
-      return new ForbiddenError(`This API token lacks the "${scope}" scope.`);
+      const lacking = missingScope(ctx.viewer, scope);
+      return lacking ? new ForbiddenError(lacking) : true;
     });
     scopeRules.set(scope, r);
   }
@@ -47,7 +48,7 @@ export function requireScope(scope: ApiScope) {
 
 /**
  * Admin-only fields below the root (another user's sign-in record). Root fields get their scope
- * from the table, but these are reached through any area (a ticket's requester, an issue's
+ * from their declaration, but these are reached through any area (a ticket's requester, an issue's
  * reporter), so a narrow token of an admin must not read them: the role and, for API tokens,
  * the admin scope, exactly what `users` and `auditEvents` need.
  */

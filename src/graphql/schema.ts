@@ -1,51 +1,33 @@
 import "reflect-metadata";
 import { isObjectType, lexicographicSortSchema, type GraphQLSchema } from "graphql";
 import { buildSchema, getMetadataStorage } from "type-graphql";
-import { accountRules } from "../modules/account/account.rules.js";
 import { AccountResolver } from "../modules/account/account.resolver.js";
-import { apiTokenRuleFor, NESTED_FIELD_SCOPE_PATHS } from "../modules/api-tokens/api-scope.table.js";
-import { apiTokenRules } from "../modules/api-tokens/api-token.rules.js";
 import { ApiTokenResolver } from "../modules/api-tokens/api-token.resolver.js";
-import { auditRules } from "../modules/audit/audit.rules.js";
-import { mySessionsRules } from "../modules/auth/my-sessions.rules.js";
 import { MySessionsResolver } from "../modules/auth/my-sessions.resolver.js";
-import { mailRules, notificationPreferencesRules } from "../modules/mail/mail.rules.js";
 import { NotificationPreferencesResolver } from "../modules/mail/notification-preferences.resolver.js";
 import { OutboxResolver } from "../modules/mail/outbox.resolver.js";
 import { RateLimitResolver } from "../modules/rate-limit/rate-limit.resolver.js";
-import { rateLimitRules } from "../modules/rate-limit/rate-limit.rules.js";
 import { SecurityResolver } from "../modules/security/security.resolver.js";
-import { securityRules } from "../modules/security/security.rules.js";
 import { AuditResolver } from "../modules/audit/audit.resolver.js";
-import { authRules } from "../modules/auth/auth.rules.js";
 import { AuthResolver } from "../modules/auth/auth.resolver.js";
-import { userRules } from "../modules/users/user.rules.js";
 import { UserResolver } from "../modules/users/user.resolver.js";
 import { CommentResolver } from "../modules/comments/comment.resolver.js";
-import { commentRules } from "../modules/comments/comment.rules.js";
 import { TicketCommentsResolver } from "../modules/comments/ticket-comments.resolver.js";
 import { TicketFieldsResolver } from "../modules/tickets/ticket-fields.resolver.js";
 import { TicketHistoryResolver } from "../modules/tickets/ticket-history.resolver.js";
 import { TicketResolver } from "../modules/tickets/ticket.resolver.js";
-import { ticketRules } from "../modules/tickets/ticket.rules.js";
 import { IssueFieldsResolver } from "../modules/issues/issue-fields.resolver.js";
 import { IssueResolver } from "../modules/issues/issue.resolver.js";
-import { issueRules } from "../modules/issues/issue.rules.js";
 import { ProjectIssuesResolver } from "../modules/issues/project-issues.resolver.js";
 import { IssueLinksResolver, LinkResolver, TicketLinksResolver } from "../modules/links/link.resolver.js";
-import { linkRules } from "../modules/links/link.rules.js";
 import { ProjectResolver } from "../modules/projects/project.resolver.js";
-import { projectRules } from "../modules/projects/project.rules.js";
-import { applyPermissions, mergeRuleTrees, withRootFieldRequirements } from "./shield.js";
+import { permissions } from "./permissions.js";
+import { applyPermissions } from "./shield.js";
 
-/** Every module's resolvers and permission rules; a module is wired by adding it here. */
+/** Every module's resolvers; a module is wired by adding them here (and its rules in permissions.ts). */
 export const resolvers = [AuthResolver, UserResolver, AuditResolver, AccountResolver, MySessionsResolver, ApiTokenResolver, OutboxResolver, NotificationPreferencesResolver, RateLimitResolver, SecurityResolver, TicketResolver, TicketFieldsResolver, TicketHistoryResolver, TicketCommentsResolver, CommentResolver, ProjectResolver, IssueResolver, IssueFieldsResolver, ProjectIssuesResolver, LinkResolver, TicketLinksResolver, IssueLinksResolver] as const;
-// API tokens: every root field also needs the scope named in api-scope.table.ts (fields not listed there are for sessions only).
-export const ruleTree = withRootFieldRequirements(
-  mergeRuleTrees(authRules, userRules, auditRules, ticketRules, commentRules, projectRules, issueRules, linkRules, accountRules, mySessionsRules, apiTokenRules, mailRules, notificationPreferencesRules, rateLimitRules, securityRules),
-  apiTokenRuleFor,
-  NESTED_FIELD_SCOPE_PATHS,
-);
+/** Every field's permission rule, root fields with their API-token scope (permissions.ts). */
+export const ruleTree = permissions.ruleTree;
 
 /** The schema as published (sorted, so `schema.graphql` diffs are stable), before permissions. */
 export async function buildBareSchema(): Promise<GraphQLSchema> {

@@ -1,12 +1,12 @@
 import type { GraphQLFieldResolver, GraphQLSchema } from "graphql";
 import { isIntrospectionType, isObjectType } from "graphql";
 import { applyMiddleware, type IMiddlewareFieldMap } from "graphql-middleware";
-import { allow, and, deny as shieldDeny, shield } from "graphql-shield";
+import { allow, deny as shieldDeny, shield } from "graphql-shield";
 import type { IRules } from "graphql-shield";
 import { ForbiddenError } from "../core/errors.js";
 import { compileRule, type Check, type ShieldRule } from "./rule-compiler.js";
 
-type RuleTree = Record<string, ShieldRule | Record<string, ShieldRule>>;
+export type RuleTree = Record<string, ShieldRule | Record<string, ShieldRule>>;
 
 /** Merges the modules' rule trees; two modules ruling the same field is a programming error. */
 export function mergeRuleTrees(...trees: RuleTree[]): RuleTree {
@@ -28,43 +28,6 @@ export function mergeRuleTrees(...trees: RuleTree[]): RuleTree {
     }
   }
   return merged;
-}
-
-const ROOT_TYPES = ["Query", "Mutation", "Subscription"];
-
-/**
- * Adds a second requirement to every ruled root field, and to the `otherFields` named
- * ("Type.field"), after the field's own rule (e.g. the API-token scope a field needs:
- * src/modules/api-tokens/api-scope.table.ts), so module rule files need not know about it.
- * `requirementFor` returns null to leave a field as it is.
- */
-export function withRootFieldRequirements(
-  tree: RuleTree,
-  requirementFor: (type: string, field: string) => ShieldRule | null,
-  otherFields: readonly string[] = [],
-): RuleTree {
-  const out: RuleTree = { ...tree };
-  for (const path of otherFields) {
-    const [type, field] = path.split(".") as [string, string];
-    const rules = tree[type];
-    const own = effectiveRule(tree, type, field);
-    const extra = requirementFor(type, field);
-    if (rules === undefined || own === undefined || !extra) continue; // unruled fields stay denied
-    if (typeof rules !== "object" || "resolve" in rules) throw new Error(`Permission rules for ${type} must be given field by field`);
-    out[type] = { ...(out[type] as Record<string, ShieldRule>), [field]: and(own, extra) };
-  }
-  for (const type of ROOT_TYPES) {
-    const rules = tree[type];
-    if (rules === undefined) continue;
-    if (typeof rules !== "object" || "resolve" in rules) throw new Error(`Permission rules for ${type} must be given field by field`);
-    out[type] = Object.fromEntries(
-      Object.entries(rules as Record<string, ShieldRule>).map(([field, own]) => {
-        const extra = requirementFor(type, field);
-        return [field, extra ? and(own, extra) : own];
-      }),
-    );
-  }
-  return out;
 }
 
 /** The rule a field ends up with: its own, else its type's wildcard, else deny. */

@@ -3,17 +3,20 @@ import compress from "@fastify/compress";
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
-import { registerTicketExport } from "../modules/tickets/ticket.export.js";
 import type { Services } from "../services.js";
-import { registerBenchFloorRoute } from "./bench-floor.js";
+import { registerAuthEdge } from "./auth-edge.js";
+import { drainBody } from "./body-limit.js";
+import { httpErrorOf, sendError } from "./error-envelope.js";
 import { registerGraphql } from "./graphql-route.js";
 import { registerHealthRoutes, type Lifecycle } from "./health.js";
 import { registerRefreshRoutes } from "./refresh-cookie.js";
 import { operationNameOf } from "./request-meta.js";
 import { registerSecurity } from "./security.js";
-import { currentStatementCount, withStatementCount } from "./statement-counter.js";
+import { currentStatementCount, withStatementCount } from "../db/statement-counter.js";
 import { registerStaticClient } from "./static-client.js";
 import { newRequestId } from "./request-id.js";
+import { registerTicketExportRoute } from "./ticket-export.route.js";
+import type { ServerTuning } from "./tuning.js";
 
 export interface AppOptions {
   services: Services;
@@ -21,13 +24,14 @@ export interface AppOptions {
   logger: Logger;
   tls: { key: Buffer; cert: Buffer };
   lifecycle: Lifecycle;
+  tuning?: ServerTuning;
 }
 
 /** How often unfinished requests are checked against their deadline: they are cut within this much of it. */
 const CONNECTIONS_CHECKING_INTERVAL_MS = 500;
 
 /** The HTTPS application: security, GraphQL, auth cookie routes, health, the web client. */
-export async function buildApp({ services, schema, logger, tls, lifecycle }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ services, schema, logger, tls, lifecycle, tuning = {} }: AppOptions): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
     https: {
@@ -85,24 +89,21 @@ export async function buildApp({ services, schema, logger, tls, lifecycle }: App
     });
   }
 
-  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
-    if (status === 500) request.log.error({ err: error, requestId: request.id }, "unhandled error");
-    const code = status === 413 ? "PAYLOAD_TOO_LARGE" : status === 500 ? "INTERNAL_SERVER_ERROR" : "BAD_REQUEST";
-    const message =
-      status === 413 ? `The request body exceeds ${config.http.bodyLimitBytes} bytes.` : status === 500 ? "Internal server error. The incident was logged." : error.message;
-    // GraphQL-shaped, so GraphQL clients can show it like any other error.
-    return reply.code(status).send({ errors: [{ message, extensions: { code } }] });
+  app.setErrorHandler(async (error: Error & { statusCode?: number }, request, reply) => {
+    // A body over the limit: read the rest before answering, so the client gets to read the 413 (body-limit.ts).
+    if (error.statusCode === 413) await drainBody(request);
+    return sendError(request, reply, httpErrorOf(error, config.http.bodyLimitBytes));
   });
 
   await registerSecurity(app, config);
   await app.register(compress, { global: true, threshold: 1024, encodings: ["br", "gzip", "deflate"] });
   await app.register(cookie);
+  const edge = registerAuthEdge(app, services); // before the routes it authenticates
   registerHealthRoutes(app, services, lifecycle);
   registerRefreshRoutes(app, services);
-  await registerGraphql(app, services, schema, logger);
-  if (config.bench.floorRoute) registerBenchFloorRoute(app);
-  registerTicketExport(app, services, schema);
+  await registerGraphql(app, { services, schema, logger, edge, tuning });
+  tuning.routes?.(app);
+  registerTicketExportRoute(app, { services, schema, edge });
   await registerStaticClient(app, config.clientDir);
   return app;
 }

@@ -7,31 +7,36 @@ import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import { protectionPlugin, requestLogPlugin } from "../graphql/apollo-plugins.js";
 import { createContext, type Context } from "../graphql/context.js";
-import { rateLimitPlugin } from "../modules/rate-limit/rate-limit.plugin.js";
+import { rateLimitPlugin } from "../graphql/rate-limit.plugin.js";
 import { createErrorFormatter, errorLoggingPlugin } from "../graphql/error-formatting.js";
 import { jitGateway } from "../graphql/jit-executor.js";
 import { queryLimitRules } from "../graphql/limits.js";
 import { singleMutationRule } from "../graphql/single-mutation.js";
 import { storableTextPlugin } from "../graphql/storable-text.js";
 import type { Services } from "../services.js";
-import { graphqlCaller } from "./graphql-caller.js";
+import { rateLimitHeaders } from "../modules/rate-limit/query-budget.js";
+import type { AuthEdge } from "./auth-edge.js";
 import { graphqlTokenLimit } from "./graphql-token-limit.js";
 import { httpBinding } from "./refresh-cookie.js";
 import { requestMeta } from "./request-meta.js";
+import type { ServerTuning } from "./tuning.js";
 
 /**
  * POST /graphql (and GET for Sandbox). CSRF prevention stays on (Apollo's default: a simple
  * request needs a non-simple content type or `apollo-require-preflight`), batching stays off.
  */
-export async function registerGraphql(app: FastifyInstance, services: Services, schema: GraphQLSchema, logger: Logger): Promise<ApolloServer<Context>> {
+export async function registerGraphql(
+  app: FastifyInstance,
+  { services, schema, logger, edge, tuning }: { services: Services; schema: GraphQLSchema; logger: Logger; edge: AuthEdge; tuning: ServerTuning },
+): Promise<ApolloServer<Context>> {
   const { config } = services;
   const apollo = new ApolloServer<Context>({
     // graphql-jit executes (Apollo still parses, validates and runs the plugins); GRAPHQL_JIT=false keeps graphql-js.
     ...(config.graphqlJit ? { gateway: jitGateway(schema, { maxDocuments: 1000 }) } : { schema }),
     csrfPrevention: true,
     allowBatchedHttpRequests: false,
-    // Parsed and validated documents are reused (Apollo's default LRU); off only in the benchmark's caches-off ablation.
-    ...(config.bench.disableCaches ? { documentStore: null } : {}),
+    // Parsed and validated documents are reused (Apollo's default LRU), unless the benchmark turns caches off.
+    ...(tuning.caches === false ? { documentStore: null } : {}),
     // Introspection is gated per caller in protectionPlugin (admins keep it in production).
     introspection: true,
     includeStacktraceInErrorResponses: false,
@@ -54,34 +59,30 @@ export async function registerGraphql(app: FastifyInstance, services: Services, 
   });
   await apollo.start();
 
-  const callers = graphqlCaller(services);
   const handler = fastifyApolloHandler(apollo, {
-    context: async (request, reply) => {
-      const { auth, em } = callers.of(request);
-      const context = createContext({
-        request: requestMeta(request),
-        viewer: auth.viewer,
-        em,
-        services,
-        http: httpBinding(request, reply),
-      });
-      return context;
-    },
+    context: async (request, reply) =>
+      createContext({ request: requestMeta(request), viewer: request.viewer, em: edge.entityManager(request), services, http: httpBinding(request, reply) }),
   });
   app.route({
     method: ["GET", "POST", "OPTIONS"],
     url: "/graphql",
-    // The token is checked before the body is read: a bad one answers 401 at once (graphql-caller.ts).
+    // The token is checked before the body is read: a bad one answers 401 at once (auth-edge.ts).
+    config: { auth: "optional" },
     onRequest: [
       // How much API traffic flows decides how many cores password hashing may take (hash-slots.ts).
       (_request, _reply, done) => {
         services.hasher.noteRequest();
         done();
       },
-      callers.authenticate,
     ],
-    preHandler: graphqlTokenLimit(config),
-    onSend: callers.rateLimitHeaders,
+    preHandler: graphqlTokenLimit(config, tuning),
+    // Responses turned away before an operation runs (too many tokens, malformed JSON, 413, CSRF)
+    // still carry the caller's X-RateLimit-* headers; Apollo's own get them from rate-limit.plugin.ts.
+    onSend: async (request, reply, payload) => {
+      if (reply.hasHeader("x-ratelimit-limit") || edge.refused(request)) return payload;
+      reply.headers(rateLimitHeaders(await services.queryBudget.peek(request.viewer, request.ip)));
+      return payload;
+    },
     handler,
   });
   return apollo;

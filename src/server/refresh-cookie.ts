@@ -1,7 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import type { HttpBinding } from "../graphql/context.js";
-import { AppError } from "../core/errors.js";
+import type { HttpBinding } from "../core/http-binding.js";
+import { AppError, UnauthenticatedError } from "../core/errors.js";
+import { createScope } from "../core/scope.js";
 import type { Services } from "../services.js";
+import { sendError } from "./error-envelope.js";
 import { requestMeta } from "./request-meta.js";
 
 export const REFRESH_COOKIE = "deskql_refresh";
@@ -27,33 +29,30 @@ export function httpBinding(request: FastifyRequest, reply: FastifyReply): HttpB
   };
 }
 
-function sendError(reply: FastifyReply, status: number, error: { code: string; message: string; [k: string]: unknown }) {
-  return reply.code(status).send({ error });
-}
-
 export function registerRefreshRoutes(app: FastifyInstance, services: Services): void {
   // JSON bodies only: a cross-site form cannot send application/json without a CORS preflight.
   const jsonOnly = { schema: { body: { type: "object", additionalProperties: false, properties: {} } } };
 
   app.post("/auth/refresh", jsonOnly, async (request, reply) => {
     const token = request.cookies[REFRESH_COOKIE];
-    if (!token) return sendError(reply, 401, { code: "UNAUTHENTICATED", message: "No session cookie: sign in." });
-    const em = services.orm.em.fork();
+    if (!token) return sendError(request, reply, new UnauthenticatedError("No session cookie: sign in."));
+    const scope = createScope({ em: services.orm.em.fork(), viewer: null, request: requestMeta(request), clock: services.clock });
     try {
-      const tokens = await services.sessions.refresh(em, token, requestMeta(request), services.clock.now());
+      const tokens = await services.sessions.refresh(scope, token);
       reply.setCookie(REFRESH_COOKIE, tokens.refreshToken, { httpOnly: true, secure: true, sameSite: "strict", path: COOKIE_PATH, expires: tokens.session.expiresAt });
       const { id, email, displayName, role } = tokens.user;
       return { accessToken: tokens.accessToken, expiresIn: tokens.expiresIn, user: { id, email, displayName, role } };
     } catch (error) {
       reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
-      if (error instanceof AppError) return sendError(reply, 401, { ...error.extensions, message: error.message });
+      // Whatever the refusal, the cookie is spent and the client must sign in again: 401.
+      if (error instanceof AppError) return sendError(request, reply, new AppError(error.code, error.message, { extensions: error.extensions, status: 401 }));
       throw error;
     }
   });
 
   app.post("/auth/logout", jsonOnly, async (request, reply) => {
     const token = request.cookies[REFRESH_COOKIE];
-    if (token) await services.auth.logout(services.orm.em.fork(), requestMeta(request), null, token);
+    if (token) await services.auth.logout(createScope({ em: services.orm.em.fork(), viewer: null, request: requestMeta(request), clock: services.clock }), token);
     reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
     return { ok: true };
   });

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from "fastify";
-import type { RequestMeta } from "../graphql/context.js";
+import type { RequestMeta } from "../core/scope.js";
 
 // One RequestMeta per request, so what GraphQL learns about it (the operation) reaches the request log.
 const metas = new WeakMap<FastifyRequest, RequestMeta>();

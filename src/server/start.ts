@@ -3,16 +3,18 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { AppConfig } from "../config.js";
 import { initOrm, type Orm } from "../db/orm.js";
-import { buildBareSchema, buildExecutableSchema } from "../graphql/schema.js";
+import { buildExecutableSchema } from "../graphql/schema.js";
 import { SigningKeys } from "../modules/auth/signing-keys.js";
-import { ensureFirstAdmin, type FirstAdmin } from "../modules/users/first-admin.js";
+import { systemScope } from "../core/scope.js";
+import { ensureFirstAdmin, type FirstAdmin } from "../modules/auth/first-admin.js";
 import { createServices, startServices, stopServices, type Services } from "../services.js";
 import { buildApp } from "./app.js";
 import type { Lifecycle } from "./health.js";
 import { limitHeapGrowth } from "./heap-growth.js";
 import { createLogger } from "./logger.js";
-import { countStatements } from "./statement-counter.js";
+import { countStatements } from "../db/statement-counter.js";
 import { loadTlsCredentials } from "./tls.js";
+import type { ServerTuning } from "./tuning.js";
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -27,8 +29,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** config -> TLS -> database (migrated) -> keys -> services -> schema -> HTTPS listener. */
-export async function startServer(config: AppConfig, options: { logger?: Logger } = {}): Promise<RunningServer> {
+/**
+ * config -> TLS -> database (migrated) -> keys -> services -> schema -> HTTPS listener.
+ * `tuning` is the benchmark's (bench/server-child.ts); production passes none.
+ */
+export async function startServer(config: AppConfig, options: { logger?: Logger; tuning?: ServerTuning } = {}): Promise<RunningServer> {
+  const tuning = options.tuning ?? {};
   const logger = options.logger ?? createLogger(config);
   limitHeapGrowth(config.heapGrowthPercent);
   const tls = await loadTlsCredentials(config.tls);
@@ -36,13 +42,12 @@ export async function startServer(config: AppConfig, options: { logger?: Logger 
   const keys = await SigningKeys.open(config.jwt.keysDir, { allowGenerate: config.jwt.allowGeneratedKeys });
   const orm = await initOrm(config);
   countStatements(orm);
-  const services = createServices(config, orm, keys);
+  const services = createServices(config, orm, keys, { caches: tuning.caches });
   startServices(services, logger); // mail worker (delivers what a previous run left) and key reloads
-  const firstAdmin = await ensureFirstAdmin(orm.em.fork(), config, services.hasher);
-  // Without permissions only for the benchmark's ablation; config.ts refuses it in production.
-  const schema = config.bench.unguardedSchema ? await buildBareSchema() : await buildExecutableSchema();
+  const firstAdmin = await ensureFirstAdmin(systemScope(orm.em.fork(), services.clock, "first-admin"), services.events, config, services.hasher);
+  const schema = await (tuning.schema ?? buildExecutableSchema)();
   const lifecycle: Lifecycle = { shuttingDown: false };
-  const app = await buildApp({ services, schema, logger, tls, lifecycle });
+  const app = await buildApp({ services, schema, logger, tls, lifecycle, tuning });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
+import { noRouteError, sendError } from "./error-envelope.js";
 
 const API_PREFIXES = ["/graphql", "/auth/", "/health", "/ready", "/.well-known/", "/export/"];
 
@@ -15,6 +16,7 @@ export async function registerStaticClient(app: FastifyInstance, clientDir: stri
     app.get("/", async (_request, reply) =>
       reply.type("text/plain").send("DeskQL API is running. The web client is not built: run `npm run build:client`. GraphQL: /graphql"),
     );
+    app.setNotFoundHandler((request, reply) => sendError(request, reply, noRouteError(request)));
     return;
   }
   await app.register(fastifyStatic, { root: clientDir, prefix: "/", wildcard: false, index: ["index.html"], cacheControl: false });
@@ -23,7 +25,7 @@ export async function registerStaticClient(app: FastifyInstance, clientDir: stri
     if (request.method === "GET" && !isApi && (request.headers.accept ?? "").includes("text/html")) {
       return reply.header("cache-control", "no-cache").sendFile("index.html");
     }
-    return reply.code(404).send({ error: { code: "NOT_FOUND", message: `No route for ${request.method} ${request.url.split("?")[0]}` } });
+    return sendError(request, reply, noRouteError(request));
   });
   app.addHook("onSend", async (request, reply) => {
     // Vite's hashed assets never change; index.html must always be revalidated.

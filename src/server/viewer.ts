@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/core";
-import type { Viewer } from "../graphql/context.js";
+import type { Viewer } from "../core/identity.js";
 import { API_TOKEN_PREFIX } from "../modules/api-tokens/api-token.service.js";
 import type { Services } from "../services.js";
 

@@ -58,13 +58,13 @@ describe("signing out", () => {
     expect(new URL(page.url()).hash).toBe("#/signin?next=%2Fadmin%2Fusers");
 
     // The server ended the session too: its refresh token is refused and it is no longer listed.
-    const refresh = await app.t.http<{ error: { code: string } }>("/auth/refresh", {
+    const refresh = await app.t.http<{ errors: { extensions: { code: string } }[] }>("/auth/refresh", {
       method: "POST",
       headers: { "content-type": "application/json", cookie: `deskql_refresh=${cookie!.value}` },
       body: "{}",
     });
     expect(refresh.status).toBe(401);
-    expect(refresh.body.error.code).toBe("UNAUTHENTICATED");
+    expect(refresh.body.errors[0]!.extensions.code).toBe("UNAUTHENTICATED");
     expect(await browserSessions(apiSession.accessToken)).toEqual([]);
 
     // Signing in again goes back to the page that was asked for.

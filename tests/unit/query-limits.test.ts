@@ -1,7 +1,7 @@
 import "reflect-metadata";
-import { GraphQLError, parse, specifiedRules, validate, type GraphQLSchema } from "graphql";
+import { getIntrospectionQuery, GraphQLError, parse, specifiedRules, validate, type GraphQLSchema } from "graphql";
 import { beforeAll, describe, expect, it } from "vitest";
-import { assertTokenLimit, estimateCost, queryLimitRules } from "../../src/graphql/limits.js";
+import { assertTokenLimit, estimateCost, INTROSPECTION_MAX_DEPTH, isQueryLimitError, queryLimitRules } from "../../src/graphql/limits.js";
 import { buildBareSchema } from "../../src/graphql/schema.js";
 
 const fields = (n: number) => `{ ${Array.from({ length: n }, () => "__typename").join(" ")} }`; // n + 2 tokens
@@ -42,6 +42,45 @@ describe("query limit validation rules", () => {
     expect(errorsOf(`{ users(first: 1) { edges { node { id } } } }`)).toEqual([expect.stringMatching(/depth limit of 3 exceeded, found 4/)]);
     expect(errorsOf(`{ a: __typename b: __typename c: __typename }`)).toEqual([expect.stringMatching(/Aliases limit of 2 exceeded/)]);
     expect(errorsOf(`{ __typename @include(if: true) __typename @skip(if: false) __typename @include(if: true) }`)).toEqual([expect.stringMatching(/Directives limit of 2 exceeded/)]);
+  });
+
+  it("marks its own errors as limits, not as schema validation", () => {
+    const [limit] = validate(schema, parse(`{ users(first: 1) { edges { node { id } } } }`), rules);
+    const [unknown] = validate(schema, parse(`{ nope }`), [...specifiedRules, ...rules]);
+    expect(isQueryLimitError(limit)).toBe(true);
+    expect(isQueryLimitError(unknown)).toBe(false);
+  });
+});
+
+describe("introspection depth", () => {
+  let schema: GraphQLSchema;
+  beforeAll(async () => {
+    schema = await buildBareSchema();
+  });
+  const rules = queryLimitRules({ maxDepth: 3, maxAliases: 100, maxDirectives: 50, maxTokens: 3000, maxCost: 1000 });
+  const errorsOf = (query: string) => validate(schema, parse(query), [...specifiedRules, ...rules]).map((e) => e.message);
+  /** `__schema { types { fields { type { ofType … { name } } } } }`, `depth` levels deep. */
+  const deep = (depth: number) => `{ __schema { types { fields { type { ${"ofType { ".repeat(depth - 5)}name${" }".repeat(depth - 5)} } } } } }`;
+
+  it("lets graphql-js's full introspection query (Apollo Sandbox's) through, however low QUERY_MAX_DEPTH is", () => {
+    const full = getIntrospectionQuery({ descriptions: true, schemaDescription: true, inputValueDeprecation: true, specifiedByUrl: true, directiveIsRepeatable: true });
+    expect(errorsOf(full)).toEqual([]);
+    expect(errorsOf(deep(INTROSPECTION_MAX_DEPTH))).toEqual([]);
+  });
+
+  it("rejects introspection deeper than that, fragments flattened", () => {
+    expect(errorsOf(deep(INTROSPECTION_MAX_DEPTH + 1))).toEqual([`Introspection depth limit of ${INTROSPECTION_MAX_DEPTH} exceeded, found ${INTROSPECTION_MAX_DEPTH + 1}.`]);
+    expect(errorsOf(deep(30))).toEqual([expect.stringMatching(/found 30\./)]);
+    const viaFragments = `{ ...Q } fragment Q on Query { __schema { types { ...T } } } fragment T on __Type { fields { type { ${"ofType { ".repeat(25)}name${" }".repeat(25)} } } }`;
+    expect(errorsOf(viaFragments)).toEqual([expect.stringMatching(/found 30\./)]);
+  });
+
+  it("survives fragment cycles and spreads repeated many times", () => {
+    const cyclic = `{ __schema { types { ...A } } } fragment A on __Type { ofType { ...B } } fragment B on __Type { ofType { ...A } }`;
+    expect(errorsOf(cyclic).some((m) => /Cannot spread fragment "A" within itself/.test(m))).toBe(true);
+    // Each fragment spreads the next twice: measured once each (15 levels), not 2^12 times; the alias limit counts them all.
+    const spreads = Array.from({ length: 12 }, (_, i) => `fragment F${i} on __Type { a: ofType { ...F${i + 1} } b: ofType { ...F${i + 1} } }`).join(" ");
+    expect(errorsOf(`{ __schema { types { ...F0 } } } ${spreads} fragment F12 on __Type { name }`)).toEqual([expect.stringMatching(/Aliases limit of 100 exceeded/)]);
   });
 });
 

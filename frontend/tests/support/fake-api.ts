@@ -58,7 +58,7 @@ export function session(user: { id: string; email: string; displayName: string; 
   return { body: { accessToken: token, expiresIn, user } };
 }
 
-export const noSession: Reply = { status: 401, body: { error: { code: "UNAUTHENTICATED", message: "No session cookie: sign in." } } };
+export const noSession: Reply = { status: 401, body: { errors: [{ message: "No session cookie: sign in.", extensions: { code: "UNAUTHENTICATED" } }] } };
 
 export function graphqlError(code: string, message: string, extensions: Record<string, unknown> = {}, status = 200): Reply {
   return { status, body: { errors: [{ message, extensions: { code, ...extensions } }], data: null } };

@@ -52,10 +52,16 @@ export class DomainEvents {
 
   /**
    * Runs `work` in a transaction on the scope's EntityManager and hands it the scope of that
-   * transaction. Inside a transaction already, `work` joins it. Returns once committed.
+   * transaction. Inside one of ours already, `work` joins it; inside a plain em.transactional()
+   * it throws. Returns once committed.
    */
   async transaction<S extends RequestScope, T>(scope: S, work: (tx: S) => Promise<T>): Promise<T> {
     if (this.pending.has(scope.em)) return work(scope);
+    // Inside a plain em.transactional() ours would be a savepoint: announced on its release,
+    // before the real commit, and heard even if the enclosing transaction then rolls back.
+    if (scope.em.isInTransaction()) {
+      throw new Error("DomainEvents.transaction() was called inside a transaction it did not open; open the enclosing one with DomainEvents.transaction() so its events are announced after the real commit.");
+    }
     let committed: CommittedEvent[] = [];
     const result = await scope.em.transactional(async (em) => {
       const events: DomainEvent[] = [];
@@ -87,14 +93,16 @@ export class DomainEvents {
       occurredAt: scope.clock.now(),
       actorId: event.actorId !== undefined ? event.actorId : (scope.viewer?.userId ?? null),
       target: event.target,
-      refs: event.refs ?? {},
+      // Every ref present (null when none), as the events table reads back.
+      refs: { ticketId: null, issueId: null, projectId: null, userId: null, ...event.refs },
       visibility: event.visibility,
       payload: event.payload,
       requestId: scope.request.requestId,
     };
     pending.push(raised as DomainEvent);
-    for (const handler of this.subscribers.get(event.type) ?? []) await handler(scope, raised as DomainEvent);
+    // Subscribers to every event (the audit trail) first: a cause is recorded before the events its reactions raise.
     for (const handler of this.subscribers.get("*") ?? []) await handler(scope, raised as DomainEvent);
+    for (const handler of this.subscribers.get(event.type) ?? []) await handler(scope, raised as DomainEvent);
     return raised;
   }
 

@@ -1,4 +1,5 @@
-import { ISSUE_PRIORITY_RANK, IssuePriority, IssueStatus } from "../../modules/issues/issue.enums.js";
+import { Priority, PRIORITY_RANK } from "../../core/priority.js";
+import { IssueStatus } from "../../modules/issues/issue.enums.js";
 import { isClosedStatus } from "../../modules/issues/issue.states.js";
 import { CANCEL_REASONS, ISSUE_COMMENTS, issueDescription, issueTitle } from "./demo-desk.text.js";
 import { addMinutes, audit, between, comment, DAY, spread, type DemoContext, type DemoUser, type Row } from "./demo-desk.model.js";
@@ -64,7 +65,7 @@ export function demoIssues(ctx: DemoContext, projects: DemoProject[], count: num
     if (parent && isClosedStatus(parent.status) && !isClosedStatus(status)) status = parent.status;
     const needsAssignee = status === IN_PROGRESS || status === IN_REVIEW || status === DONE;
     const assignee = needsAssignee || rnd.chance(0.4) ? rnd.pick(ctx.staff) : null;
-    const priority = rnd.weighted([[IssuePriority.LOW, 20], [IssuePriority.NORMAL, 50], [IssuePriority.HIGH, 22], [IssuePriority.URGENT, 8]] as const);
+    const priority = rnd.weighted([[Priority.LOW, 20], [Priority.NORMAL, 50], [Priority.HIGH, 22], [Priority.URGENT, 8]] as const);
     const title = issueTitle((items) => rnd.pick(items));
     const id = rnd.uuid(createdAt);
     const key = `${project.key}-${number}`;
@@ -77,7 +78,7 @@ export function demoIssues(ctx: DemoContext, projects: DemoProject[], count: num
       description: issueDescription(title, (items) => rnd.pick(items)),
       status,
       priority,
-      priorityRank: ISSUE_PRIORITY_RANK[priority],
+      priorityRank: PRIORITY_RANK[priority],
       reporter: rnd.pick(ctx.staff).id,
       assignee: assignee?.id ?? null,
       parent: parent?.id ?? null,

@@ -1,4 +1,4 @@
-import type { TicketPriority } from "../../modules/tickets/ticket.enums.js";
+import type { Priority } from "../../core/priority.js";
 import type { SeededRandom } from "./seeded-random.js";
 
 /** Rows as plain objects with entity property names (relations by id), ready for `em.insertMany`. */
@@ -13,7 +13,7 @@ export interface DemoUser {
 export interface DemoContext {
   rnd: SeededRandom;
   now: Date;
-  sla: { firstResponseMinutes: Record<TicketPriority, number>; resolutionMinutes: Record<TicketPriority, number> };
+  sla: { firstResponseMinutes: Record<Priority, number>; resolutionMinutes: Record<Priority, number> };
   customers: DemoUser[];
   /** Agents and the demo admin: who works tickets and issues. */
   staff: DemoUser[];

@@ -1,4 +1,5 @@
-import { PRIORITY_RANK, TicketPriority, TicketStatus } from "../../modules/tickets/ticket.enums.js";
+import { Priority, PRIORITY_RANK } from "../../core/priority.js";
+import { TicketStatus } from "../../modules/tickets/ticket.enums.js";
 import { AGENT_REPLIES, CATEGORIES, CUSTOMER_REPLIES, INTERNAL_NOTES, ticketDescription, ticketSubject } from "./demo-desk.text.js";
 import { addMinutes, audit, between, comment, DAY, notAfterNow, spread, type DemoContext, type DemoUser, type Row } from "./demo-desk.model.js";
 
@@ -25,11 +26,11 @@ function statusFor(ctx: DemoContext, ageDays: number): TicketStatus {
   return ctx.rnd.weighted([[OPEN, 45], [IN_PROGRESS, 33], [WAITING_ON_CUSTOMER, 15], [RESOLVED, 7]]);
 }
 
-const PRIORITIES: [TicketPriority, number][] = [
-  [TicketPriority.LOW, 25],
-  [TicketPriority.NORMAL, 50],
-  [TicketPriority.HIGH, 18],
-  [TicketPriority.URGENT, 7],
+const PRIORITIES: [Priority, number][] = [
+  [Priority.LOW, 25],
+  [Priority.NORMAL, 50],
+  [Priority.HIGH, 18],
+  [Priority.URGENT, 7],
 ];
 
 /**

@@ -9,7 +9,7 @@ const TOKEN_ARG = { description: "The token from the emailed link (the last part
 export class AccountResolver {
   @Mutation(() => Boolean, { description: "Confirms the email address with the token from the verification email (valid 24 hours, once)." })
   verifyEmail(@Arg("token", () => String, TOKEN_ARG) token: string, @Ctx() ctx: Context): Promise<boolean> {
-    return ctx.services.emailVerification.verify(ctx.em, ctx.request, ctx.viewer, token, ctx.services.clock.now());
+    return ctx.services.emailVerification.verify(ctx, token);
   }
 
   @Mutation(() => Boolean, {
@@ -20,7 +20,7 @@ export class AccountResolver {
     @Arg("email", () => String, { nullable: true, description: "The account's address, when not signed in." }) email: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
-    return ctx.services.emailVerification.resend(ctx.em, ctx.request, ctx.viewer, email ?? undefined, ctx.services.clock.now());
+    return ctx.services.emailVerification.resend(ctx, email ?? undefined);
   }
 
   @Mutation(() => Boolean, {
@@ -28,7 +28,7 @@ export class AccountResolver {
       "Emails a password reset link (valid 1 hour, once) if the address has an account. Always answers true, so it does not reveal who has an account. Limited per address and per IP.",
   })
   requestPasswordReset(@Arg("email", () => String, { description: "The account's sign-in email." }) email: string, @Ctx() ctx: Context): Promise<boolean> {
-    return ctx.services.passwordReset.request(ctx.em, ctx.request, email, ctx.services.clock.now());
+    return ctx.services.passwordReset.request(ctx, email);
   }
 
   @Mutation(() => Boolean, {
@@ -39,7 +39,7 @@ export class AccountResolver {
     @Arg("newPassword", () => String, { description: "The new password; the password policy applies." }) newPassword: string,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
-    return ctx.services.passwordReset.reset(ctx.em, ctx.request, token, newPassword, ctx.services.clock.now());
+    return ctx.services.passwordReset.reset(ctx, token, newPassword);
   }
 
   @Mutation(() => Boolean, {
@@ -47,13 +47,13 @@ export class AccountResolver {
       "Emails a sign-in link (valid 10 minutes, once) if the address has an account. Always answers true. FORBIDDEN when sign-in links are switched off (MAGIC_LINK_ENABLED).",
   })
   requestSignInLink(@Arg("email", () => String, { description: "The account's sign-in email." }) email: string, @Ctx() ctx: Context): Promise<boolean> {
-    return ctx.services.signInLinks.request(ctx.em, ctx.request, email, ctx.services.clock.now());
+    return ctx.services.signInLinks.request(ctx, email);
   }
 
   @Mutation(() => AuthPayload, {
     description: "Signs in with the token from a sign-in link email. Works while the password is locked out; verifies the email address.",
   })
   async signInWithLink(@Arg("token", () => String, TOKEN_ARG) token: string, @Ctx() ctx: Context): Promise<AuthPayload> {
-    return payload(ctx, await ctx.services.signInLinks.signIn(ctx.em, ctx.request, token, ctx.services.clock.now()));
+    return payload(ctx, await ctx.services.signInLinks.signIn(ctx, token));
   }
 }

@@ -1,27 +1,16 @@
-import type { EntityManager } from "@mikro-orm/core";
 import type { AppConfig } from "../../config.js";
-import type { RequestMeta, Viewer } from "../../graphql/context.js";
+import type { DomainEvents } from "../../core/events/domain-events.js";
 import { BadUserInputError, ConflictError } from "../../core/errors.js";
-import { recordAudit } from "../audit/audit.service.js";
-import { AuditAction } from "../audit/audit.actions.js";
+import { withEntityManager, type RequestScope } from "../../core/scope.js";
 import { normaliseEmail } from "../auth/credentials.validation.js";
 import { verifyEmailMail } from "../mail/account-mail.templates.js";
 import { enqueueMail } from "../mail/outbox.js";
 import { User } from "../users/user.entity.js";
+import { aboutAccount } from "./account.events.js";
 import { AccountTokenPurpose } from "./account-token.entity.js";
 import { findUsableToken, issueAccountToken, spendToken } from "./account-tokens.js";
 import type { AccountEmailLimits } from "./account.rate-limits.js";
 import type { BackgroundTasks } from "./background-tasks.js";
-
-/**
- * Queues the verification email for `user` on `em`, in the caller's transaction (registration
- * calls this, so an account never exists without its email on the way).
- */
-export async function enqueueVerificationEmail(em: EntityManager, config: AppConfig, user: User, request: RequestMeta | null, now = new Date()): Promise<void> {
-  const { link, validFor } = await issueAccountToken(em, user, AccountTokenPurpose.VERIFY_EMAIL, config.publicUrl, request?.ip ?? null, now);
-  enqueueMail(em, { to: user.email, kind: "VERIFY_EMAIL", ...verifyEmailMail({ displayName: user.displayName, link, validFor }) }, now);
-  recordAudit(em, request, { action: AuditAction.EMAIL_VERIFICATION_SENT, actorId: user.id, targetType: "User", targetId: user.id });
-}
 
 /** Proving ownership of the sign-in address: the link sent at registration, and new ones on request. */
 export class EmailVerificationService {
@@ -29,45 +18,61 @@ export class EmailVerificationService {
     private readonly config: AppConfig,
     private readonly limits: AccountEmailLimits,
     private readonly background: BackgroundTasks,
+    private readonly events: DomainEvents,
   ) {}
+
+  /**
+   * Queues the verification email for `user` in the scope's open transaction. Registration
+   * reaches it through user.registered (account.subscribers.ts), so an account never exists
+   * without its email on the way. The link goes into the mail only, never into the event.
+   */
+  async send(tx: RequestScope, user: User): Promise<void> {
+    const now = tx.clock.now();
+    const { link, validFor } = await issueAccountToken(tx.em, user, AccountTokenPurpose.VERIFY_EMAIL, this.config.publicUrl, tx.request.ip, now);
+    enqueueMail(tx.em, { to: user.email, kind: "VERIFY_EMAIL", ...verifyEmailMail({ displayName: user.displayName, link, validFor }) }, now);
+    await this.events.raise(tx, { type: "email_verification.sent", actorId: user.id, ...aboutAccount(user.id), payload: {} });
+  }
 
   /**
    * Sends a new link: to the signed-in caller, or to `email` for someone who cannot sign in yet
    * (REQUIRE_VERIFIED_EMAIL). The anonymous answer is the same whether or not the address has
    * an unverified account.
    */
-  async resend(em: EntityManager, request: RequestMeta, viewer: Viewer | null, email: string | undefined, now: Date): Promise<boolean> {
+  async resend(scope: RequestScope, email: string | undefined): Promise<boolean> {
+    const { viewer, request } = scope;
     if (viewer) {
-      const user = await em.findOneOrFail(User, { id: viewer.userId });
+      const user = await scope.em.findOneOrFail(User, { id: viewer.userId });
       if (user.emailVerified) throw new ConflictError("Your email address is already verified.");
       await this.limits.consume("verification", user.email, request.ip);
-      await em.transactional((tx) => enqueueVerificationEmail(tx, this.config, user, request, now));
+      await this.events.transaction(scope, (tx) => this.send(tx, user));
       return true;
     }
     if (!email) throw new BadUserInputError("Sign in first, or give the email address of the account to verify.", "email");
     const address = normaliseEmail(email, "email");
     await this.limits.consume("verification", address, request.ip);
+    // Its own EntityManager: the request's is gone by the time the task runs.
     this.background.run("resend verification", () =>
-      em.fork().transactional(async (tx) => {
-        const user = await tx.findOne(User, { email: address });
+      this.events.transaction(withEntityManager(scope, scope.em.fork()), async (tx) => {
+        const user = await tx.em.findOne(User, { email: address });
         if (!user || user.emailVerified || user.deactivatedAt) return;
-        await enqueueVerificationEmail(tx, this.config, user, request, now);
+        await this.send(tx, user);
       }),
     );
     return true;
   }
 
-  async verify(em: EntityManager, request: RequestMeta, viewer: Viewer | null, presented: string, now: Date): Promise<boolean> {
-    const stored = await findUsableToken(em, presented, AccountTokenPurpose.VERIFY_EMAIL, now, "input");
+  async verify(scope: RequestScope, presented: string): Promise<boolean> {
+    const now = scope.clock.now();
+    const stored = await findUsableToken(scope.em, presented, AccountTokenPurpose.VERIFY_EMAIL, now, "input");
     const user = stored.user.getEntity();
     // Someone signed in as another account opening this link most likely mixed up accounts.
-    if (viewer && viewer.userId !== user.id) {
+    if (scope.viewer && scope.viewer.userId !== user.id) {
       throw new BadUserInputError("This link is for another account. Sign out, then open it again.", "token", { reason: "OTHER_ACCOUNT" });
     }
-    await em.transactional(async (tx) => {
-      await spendToken(tx, stored, now, "input");
-      await tx.nativeUpdate(User, { id: user.id }, { emailVerified: true });
-      recordAudit(tx, request, { action: AuditAction.EMAIL_VERIFIED, actorId: user.id, targetType: "User", targetId: user.id });
+    await this.events.transaction(scope, async (tx) => {
+      await spendToken(tx.em, stored, now, "input");
+      await tx.em.nativeUpdate(User, { id: user.id }, { emailVerified: true });
+      await this.events.raise(tx, { type: "email.verified", actorId: user.id, ...aboutAccount(user.id), payload: {} });
     });
     return true;
   }

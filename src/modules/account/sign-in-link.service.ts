@@ -1,14 +1,13 @@
-import type { EntityManager } from "@mikro-orm/core";
 import type { AppConfig } from "../../config.js";
-import type { RequestMeta } from "../../graphql/context.js";
+import type { DomainEvents } from "../../core/events/domain-events.js";
 import { ForbiddenError, UnauthenticatedError } from "../../core/errors.js";
-import { recordAudit } from "../audit/audit.service.js";
-import { AuditAction } from "../audit/audit.actions.js";
+import { withEntityManager, type RequestScope } from "../../core/scope.js";
 import { normaliseEmail } from "../auth/credentials.validation.js";
 import type { IssuedTokens, SessionService } from "../auth/session.service.js";
 import { signInLinkMail } from "../mail/account-mail.templates.js";
 import { enqueueMail } from "../mail/outbox.js";
 import { User } from "../users/user.entity.js";
+import { aboutAccount } from "./account.events.js";
 import { AccountTokenPurpose } from "./account-token.entity.js";
 import { findUsableToken, issueAccountToken, spendToken } from "./account-tokens.js";
 import type { AccountEmailLimits } from "./account.rate-limits.js";
@@ -25,42 +24,46 @@ export class SignInLinkService {
     private readonly sessions: SessionService,
     private readonly limits: AccountEmailLimits,
     private readonly background: BackgroundTasks,
+    private readonly events: DomainEvents,
   ) {}
 
   /** Answers true at once whether or not the address has an account (see PasswordResetService.request). */
-  async request(em: EntityManager, request: RequestMeta, email: string, now: Date): Promise<boolean> {
+  async request(scope: RequestScope, email: string): Promise<boolean> {
     this.assertEnabled();
+    const now = scope.clock.now();
     const address = normaliseEmail(email, "email");
-    await this.limits.consume("sign-in-link", address, request.ip);
+    await this.limits.consume("sign-in-link", address, scope.request.ip);
     this.background.run("sign-in link request", () =>
-      em.fork().transactional(async (tx) => {
-        const user = await tx.findOne(User, { email: address });
+      this.events.transaction(withEntityManager(scope, scope.em.fork()), async (tx) => {
+        const user = await tx.em.findOne(User, { email: address });
         if (!user || user.deactivatedAt) return;
-        const { link, validFor } = await issueAccountToken(tx, user, AccountTokenPurpose.SIGN_IN_LINK, this.config.publicUrl, request.ip, now);
-        enqueueMail(tx, { to: user.email, kind: "SIGN_IN_LINK", ...signInLinkMail({ displayName: user.displayName, link, validFor }) }, now);
-        recordAudit(tx, request, { action: AuditAction.SIGN_IN_LINK_REQUESTED, targetType: "User", targetId: user.id });
+        const { link, validFor } = await issueAccountToken(tx.em, user, AccountTokenPurpose.SIGN_IN_LINK, this.config.publicUrl, tx.request.ip, now);
+        enqueueMail(tx.em, { to: user.email, kind: "SIGN_IN_LINK", ...signInLinkMail({ displayName: user.displayName, link, validFor }) }, now);
+        await this.events.raise(tx, { type: "sign_in_link.requested", actorId: null, ...aboutAccount(user.id), payload: {} });
       }),
     );
     return true;
   }
 
-  async signIn(em: EntityManager, request: RequestMeta, presented: string, now: Date): Promise<IssuedTokens> {
+  async signIn(scope: RequestScope, presented: string): Promise<IssuedTokens> {
     this.assertEnabled();
-    const stored = await findUsableToken(em, presented, AccountTokenPurpose.SIGN_IN_LINK, now, "sign-in");
+    const now = scope.clock.now();
+    const stored = await findUsableToken(scope.em, presented, AccountTokenPurpose.SIGN_IN_LINK, now, "sign-in");
     const user = stored.user.getEntity();
     if (user.deactivatedAt) throw new UnauthenticatedError("This account has been deactivated. Contact your administrator.", { reason: "DEACTIVATED" });
-    return em.transactional(async (tx) => {
-      await spendToken(tx, stored, now, "sign-in");
+    return this.events.transaction(scope, async (tx) => {
+      await spendToken(tx.em, stored, now, "sign-in");
       // The link proved control of the mailbox, so it also verifies the address.
-      await tx.nativeUpdate(User, { id: user.id }, { lastLoginAt: now, emailVerified: true });
+      await tx.em.nativeUpdate(User, { id: user.id }, { lastLoginAt: now, emailVerified: true });
       Object.assign(user, { lastLoginAt: now, emailVerified: true });
-      const tokens = await this.sessions.open(tx, user, request, now);
-      recordAudit(tx, request, {
-        action: AuditAction.LOGIN_SUCCEEDED,
+      const tokens = await this.sessions.open(tx, user);
+      await this.events.raise(tx, {
+        type: "login.succeeded",
         actorId: user.id,
-        targetType: "Session",
-        targetId: tokens.session.id,
-        details: { method: "sign_in_link" },
+        target: { type: "Session", id: tokens.session.id },
+        refs: { userId: user.id },
+        visibility: "ADMIN",
+        payload: { method: "sign_in_link" },
       });
       return tokens;
     });

@@ -1,8 +1,7 @@
 import type { EntityManager } from "@mikro-orm/core";
 import { LRUCache } from "lru-cache";
-import type { Viewer } from "../../graphql/context.js";
+import type { Role, Viewer } from "../../core/identity.js";
 import { hashOpaqueToken } from "../auth/opaque-token.js";
-import type { Role } from "../users/user.role.js";
 import { parseStoredScopes, type ApiScope } from "./api-scope.js";
 import { ApiToken } from "./api-token.entity.js";
 

@@ -1,12 +1,12 @@
+import { rootField, type ModuleRules } from "../../graphql/root-fields.js";
 import { allow, isAuthenticated } from "../../graphql/rules.js";
 
-/**
- * Tokens are managed from a signed-in session only: the scope table (api-scope.table.ts) keeps
- * API tokens away from these fields, so a narrow token can never mint a broader one.
- */
-export const apiTokenRules = {
-  Query: { apiTokens: isAuthenticated },
-  Mutation: { createApiToken: isAuthenticated, revokeApiToken: isAuthenticated },
+/** Tokens are managed from a signed-in session only, so a narrow token can never mint a broader one. */
+const sessionOnly = rootField({ rule: isAuthenticated, scope: "session" });
+
+export const apiTokenRules: ModuleRules = {
+  Query: { apiTokens: sessionOnly },
+  Mutation: { createApiToken: sessionOnly, revokeApiToken: sessionOnly },
   ApiToken: { "*": allow }, // reachable only through the owner's own fields above
   CreatedApiToken: { "*": allow },
 };

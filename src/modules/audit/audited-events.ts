@@ -1,6 +1,6 @@
 import type { DomainEvents } from "../../core/events/domain-events.js";
 import type { EventType } from "../../core/events/catalog.js";
-import { type AuditAction } from "./audit.actions.js";
+import { AuditAction } from "./audit.actions.js";
 import { recordAudit } from "./audit.service.js";
 
 /**
@@ -8,18 +8,65 @@ import { recordAudit } from "./audit.service.js";
  * row is written in the transaction of the change it records (so there is never one without
  * the other), with the event's actor, target and payload as its details.
  */
-export const AUDITED_EVENTS: Partial<Record<EventType, AuditAction>> = {};
+export const AUDITED_EVENTS: Partial<Record<EventType, AuditAction>> = {
+  "project.created": AuditAction.PROJECT_CREATED,
+  "project.updated": AuditAction.PROJECT_UPDATED,
+  "project.archived": AuditAction.PROJECT_ARCHIVED,
+  "project.unarchived": AuditAction.PROJECT_UNARCHIVED,
+  "issue.created": AuditAction.ISSUE_CREATED,
+  "issue.updated": AuditAction.ISSUE_UPDATED,
+  "issue.assigned": AuditAction.ISSUE_ASSIGNED,
+  "issue.transitioned": AuditAction.ISSUE_TRANSITIONED,
+  "user.registered": AuditAction.USER_REGISTERED,
+  "user.created": AuditAction.USER_CREATED,
+  "login.succeeded": AuditAction.LOGIN_SUCCEEDED,
+  "login.failed": AuditAction.LOGIN_FAILED,
+  "account.locked": AuditAction.ACCOUNT_LOCKED,
+  "refresh_token.reused": AuditAction.REFRESH_TOKEN_REUSED,
+  "user.logged_out": AuditAction.LOGGED_OUT,
+  "password.changed": AuditAction.PASSWORD_CHANGED,
+  "user.role_changed": AuditAction.ROLE_CHANGED,
+  "user.unlocked": AuditAction.USER_UNLOCKED,
+  "user.deactivated": AuditAction.USER_DEACTIVATED,
+  "rate_limit.hit": AuditAction.RATE_LIMITED,
+  "email_verification.sent": AuditAction.EMAIL_VERIFICATION_SENT,
+  "email.verified": AuditAction.EMAIL_VERIFIED,
+  "password_reset.requested": AuditAction.PASSWORD_RESET_REQUESTED,
+  "password.reset": AuditAction.PASSWORD_RESET,
+  "sign_in_link.requested": AuditAction.SIGN_IN_LINK_REQUESTED,
+  "signing_key.rotated": AuditAction.SIGNING_KEY_ROTATED,
+  "session.revoked": AuditAction.SESSION_REVOKED,
+  "api_token.created": AuditAction.API_TOKEN_CREATED,
+  "api_token.revoked": AuditAction.API_TOKEN_REVOKED,
+  "ticket.created": AuditAction.TICKET_CREATED,
+  "ticket.updated": AuditAction.TICKET_UPDATED,
+  "ticket.assigned": AuditAction.TICKET_ASSIGNED,
+  "ticket.transitioned": AuditAction.TICKET_TRANSITIONED,
+  "ticket.linked": AuditAction.TICKET_LINKED,
+  "ticket.unlinked": AuditAction.TICKET_UNLINKED,
+  "comment.added": AuditAction.COMMENT_ADDED,
+  "comment.edited": AuditAction.COMMENT_EDITED,
+  "comment.deleted": AuditAction.COMMENT_DELETED,
+};
+
+/**
+ * Events about no stored object (a failed sign-in for an unknown address, an anonymous caller's
+ * rate-limit hit) target the request that caused them; the trail records them without a target.
+ */
+const NO_STORED_TARGET = "Request";
 
 export function subscribeAuditTrail(events: DomainEvents): void {
   events.subscribe("*", (scope, event) => {
     const action = AUDITED_EVENTS[event.type];
     if (!action) return;
+    const payload = event.payload as Record<string, unknown>;
+    const targeted = event.target.type !== NO_STORED_TARGET;
     recordAudit(scope.em, scope.request, {
       action,
       actorId: event.actorId,
-      targetType: event.target.type,
-      targetId: event.target.id,
-      details: event.payload as Record<string, unknown>,
+      targetType: targeted ? event.target.type : undefined,
+      targetId: targeted ? event.target.id : undefined,
+      details: Object.keys(payload).length ? payload : undefined,
     });
   });
 }

@@ -1,6 +1,5 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import type { Context } from "../../graphql/context.js";
-import { UnauthenticatedError } from "../../core/errors.js";
 import { AuthPayload, LoginInput, RegisterInput } from "./auth.types.js";
 import type { IssuedTokens } from "./session.service.js";
 
@@ -15,21 +14,21 @@ export function payload(ctx: Context, tokens: IssuedTokens): AuthPayload {
 export class AuthResolver {
   @Mutation(() => AuthPayload, { description: "Creates a customer account and signs it in. Limited to 3 per minute per IP." })
   async register(@Arg("input", () => RegisterInput) input: RegisterInput, @Ctx() ctx: Context): Promise<AuthPayload> {
-    return payload(ctx, await ctx.services.auth.register(ctx.em, ctx.request, input));
+    return payload(ctx, await ctx.services.auth.register(ctx, input));
   }
 
   @Mutation(() => AuthPayload, {
     description: "Signs in with email and password. Five consecutive failures lock the account for 30 minutes (ACCOUNT_LOCKED). Limited to 5 attempts per minute per IP.",
   })
   async login(@Arg("input", () => LoginInput) input: LoginInput, @Ctx() ctx: Context): Promise<AuthPayload> {
-    return payload(ctx, await ctx.services.auth.login(ctx.em, ctx.request, input, ctx.services.clock.now()));
+    return payload(ctx, await ctx.services.auth.login(ctx, input));
   }
 
   @Mutation(() => AuthPayload, {
     description: "Exchanges a refresh token for new tokens. Each refresh token works once; presenting a used one ends the whole session.",
   })
   async refreshToken(@Arg("refreshToken", () => String, { description: "The refresh token from the last sign-in or refresh." }) token: string, @Ctx() ctx: Context): Promise<AuthPayload> {
-    return payload(ctx, await ctx.services.sessions.refresh(ctx.em, token, ctx.request, ctx.services.clock.now()));
+    return payload(ctx, await ctx.services.sessions.refresh(ctx, token));
   }
 
   @Mutation(() => Boolean, { description: "Ends a session: the one of the given refresh token, else the caller's current one. Its access tokens stop working at once." })
@@ -38,7 +37,7 @@ export class AuthResolver {
     @Ctx() ctx: Context,
   ): Promise<boolean> {
     const presented = token ?? ctx.http?.refreshCookie() ?? undefined;
-    await ctx.services.auth.logout(ctx.em, ctx.request, ctx.viewer, presented);
+    await ctx.services.auth.logout(ctx, presented);
     ctx.http?.clearRefreshCookie();
     return true;
   }
@@ -49,8 +48,7 @@ export class AuthResolver {
     @Arg("newPassword", () => String, { description: "The new password; the password policy applies." }) newPassword: string,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
-    if (!ctx.viewer) throw new UnauthenticatedError();
-    await ctx.services.auth.changePassword(ctx.em, ctx.request, ctx.viewer.userId, ctx.viewer.sessionId, currentPassword, newPassword);
+    await ctx.services.auth.changePassword(ctx, currentPassword, newPassword);
     return true;
   }
 }

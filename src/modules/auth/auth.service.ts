@@ -1,13 +1,11 @@
-import { UniqueConstraintViolationException, type EntityManager } from "@mikro-orm/core";
+import { UniqueConstraintViolationException } from "@mikro-orm/core";
 import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { AppConfig } from "../../config.js";
-import type { RequestMeta, Viewer } from "../../graphql/context.js";
+import type { DomainEvents } from "../../core/events/domain-events.js";
 import { AccountLockedError, BadUserInputError, ConflictError, UnauthenticatedError } from "../../core/errors.js";
-import { enqueueVerificationEmail } from "../account/email-verification.service.js";
-import { recordAudit } from "../audit/audit.service.js";
-import { AuditAction } from "../audit/audit.actions.js";
+import { Role } from "../../core/identity.js";
+import { requireViewer, type RequestScope } from "../../core/scope.js";
 import { User } from "../users/user.entity.js";
-import { Role } from "../users/user.role.js";
 import type { LoginInput, RegisterInput } from "./auth.types.js";
 import { normaliseDisplayName, normaliseEmail } from "./credentials.validation.js";
 import type { PasswordHasher } from "./password.hasher.js";
@@ -30,6 +28,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionService,
     private readonly rateLimits: RateLimits,
+    private readonly events: DomainEvents,
   ) {
     this.phantomFailures = new RateLimiterMemory({
       keyPrefix: "phantom-login",
@@ -38,7 +37,12 @@ export class AuthService {
     });
   }
 
-  async register(em: EntityManager, request: RequestMeta, input: RegisterInput): Promise<IssuedTokens> {
+  /**
+   * The account and user.registered commit together; the account module hears the event and
+   * queues the verification email in the same transaction, so no account is left without one.
+   */
+  async register(scope: RequestScope, input: RegisterInput): Promise<IssuedTokens> {
+    const { em, request } = scope;
     await this.rateLimits.consume("register", request.ip);
     const email = normaliseEmail(input.email, "input.email");
     const displayName = normaliseDisplayName(input.displayName, "input.displayName");
@@ -47,13 +51,12 @@ export class AuthService {
     if (await em.count(User, { email })) throw taken();
     const passwordHash = await this.hasher.hash(input.password);
 
-    const tokens = await em
-      .transactional(async (tx) => {
-        const user = tx.create(User, { email, displayName, passwordHash, role: Role.CUSTOMER });
-        recordAudit(tx, request, { action: AuditAction.USER_REGISTERED, actorId: user.id, targetType: "User", targetId: user.id });
-        await enqueueVerificationEmail(tx, this.config, user, request); // the link that proves the address (account module)
+    const tokens = await this.events
+      .transaction(scope, async (tx) => {
+        const user = tx.em.create(User, { email, displayName, passwordHash, role: Role.CUSTOMER });
+        await this.events.raise(tx, { type: "user.registered", actorId: user.id, ...aboutUser(user.id), payload: {} });
         // With REQUIRE_VERIFIED_EMAIL the account may not sign in before that, so registering opens no session.
-        return this.config.account.requireVerifiedEmail ? null : this.sessions.open(tx, user, request);
+        return this.config.account.requireVerifiedEmail ? null : this.sessions.open(tx, user);
       })
       .catch((error: unknown) => {
         // Two registrations of one address at once both pass the count; the unique index decides.
@@ -63,7 +66,9 @@ export class AuthService {
     return tokens;
   }
 
-  async login(em: EntityManager, request: RequestMeta, input: LoginInput, now = new Date()): Promise<IssuedTokens> {
+  async login(scope: RequestScope, input: LoginInput): Promise<IssuedTokens> {
+    const { em, request } = scope;
+    const now = scope.clock.now();
     await this.rateLimits.consume("login", request.ip);
     // No account has a longer address (RFC 5321); capping it bounds what an unknown-email
     // attempt costs in memory (the phantom lockout counter is keyed by it for 30 minutes).
@@ -71,11 +76,11 @@ export class AuthService {
     if (input.password.length > this.config.passwords.maxLength * 4) throw new UnauthenticatedError(BAD_CREDENTIALS);
 
     const user = email.length <= 254 ? await em.findOne(User, { email }) : null;
-    if (!user) return this.failUnknownEmail(em, request, email, input.password, now);
+    if (!user) return this.failUnknownEmail(scope, email, input.password, now);
 
     const passwordOk = await this.hasher.verify(user.passwordHash, input.password);
     if (user.isLocked(now)) throw new AccountLockedError(user.lockedUntil!);
-    if (!passwordOk) return this.failWrongPassword(em, request, user, now);
+    if (!passwordOk) return this.failWrongPassword(scope, user, now);
     if (user.deactivatedAt) throw new UnauthenticatedError("This account has been deactivated. Contact your administrator.");
     if (this.config.account.requireVerifiedEmail && !user.emailVerified) {
       throw new UnauthenticatedError("Verify your email address first: follow the link we emailed you, or ask for a new one.", { reason: "EMAIL_NOT_VERIFIED" });
@@ -83,14 +88,14 @@ export class AuthService {
 
     const rehash = this.hasher.needsRehash(user.passwordHash) ? await this.hasher.hash(input.password) : null;
     const signedIn = { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now };
-    const tokens = await em.transactional(async (tx) => {
+    const tokens = await this.events.transaction(scope, async (tx) => {
       // The account's row is written first, so its exclusive lock comes before the session's
       // foreign key takes a shared one: when the flush both inserted the session and updated the
       // user, two sign-ins of one account at once deadlocked (each holding the shared lock, each
       // waiting to upgrade it).
-      await tx.nativeUpdate(User, { id: user.id }, { ...signedIn, ...(rehash ? { passwordHash: rehash } : {}) });
-      const opened = await this.sessions.open(tx, user, request, now);
-      recordAudit(tx, request, { action: AuditAction.LOGIN_SUCCEEDED, actorId: user.id, targetType: "Session", targetId: opened.session.id });
+      await tx.em.nativeUpdate(User, { id: user.id }, { ...signedIn, ...(rehash ? { passwordHash: rehash } : {}) });
+      const opened = await this.sessions.open(tx, user);
+      await this.events.raise(tx, { type: "login.succeeded", actorId: user.id, ...aboutUser(user.id, "Session", opened.session.id), payload: {} });
       return opened;
     });
     // Only now, so that the flush does not write the row a second time with the same values.
@@ -98,64 +103,73 @@ export class AuthService {
     return tokens;
   }
 
-  async changePassword(em: EntityManager, request: RequestMeta, userId: string, sessionId: string, current: string, next: string): Promise<void> {
-    await this.rateLimits.consume("login", request.ip);
-    const user = await em.findOneOrFail(User, { id: userId });
+  /** Changes the caller's password and ends their other sessions. */
+  async changePassword(scope: RequestScope, current: string, next: string): Promise<void> {
+    const { userId, sessionId } = requireViewer(scope);
+    await this.rateLimits.consume("login", scope.request.ip);
+    const user = await scope.em.findOneOrFail(User, { id: userId });
     if (!(await this.hasher.verify(user.passwordHash, current))) throw new BadUserInputError("The current password is incorrect.", "currentPassword");
     if (current === next) throw new BadUserInputError("The new password must differ from the current one.", "newPassword");
     assertPasswordAcceptable(next, user.email, this.config.passwords, "newPassword");
     const passwordHash = await this.hasher.hash(next);
-    await em.transactional(async (tx) => {
-      await tx.nativeUpdate(User, { id: userId }, { passwordHash });
+    await this.events.transaction(scope, async (tx) => {
+      await tx.em.nativeUpdate(User, { id: userId }, { passwordHash });
       await this.sessions.revokeAllForUser(tx, userId, "password_changed", sessionId);
-      recordAudit(tx, request, { action: AuditAction.PASSWORD_CHANGED, actorId: userId, targetType: "User", targetId: userId });
+      await this.events.raise(tx, { type: "password.changed", actorId: userId, ...aboutUser(userId), payload: {} });
     });
   }
 
   /** Ends the session of `refreshToken` if given, else the viewer's own session. */
-  async logout(em: EntityManager, request: RequestMeta, viewer: Viewer | null, refreshToken: string | undefined): Promise<void> {
-    if (!refreshToken && !viewer) throw new UnauthenticatedError("Sign in first, or pass the refresh token of the session to end.");
-    await em.transactional(async (tx) => {
-      let sessionId = viewer?.sessionId;
-      let userId = viewer?.userId;
+  async logout(scope: RequestScope, refreshToken: string | undefined): Promise<void> {
+    if (!refreshToken && !scope.viewer) throw new UnauthenticatedError("Sign in first, or pass the refresh token of the session to end.");
+    await this.events.transaction(scope, async (tx) => {
+      let session: { id: string; userId: string };
       if (refreshToken) {
-        const session = await this.sessions.revokeByRefreshToken(tx, refreshToken);
-        if (!session) return; // unknown or foreign token: nothing to end, and nothing to reveal
-        sessionId = session.id;
-        userId = session.user.id;
+        const ended = await this.sessions.revokeByRefreshToken(tx, refreshToken);
+        if (!ended) return; // unknown or foreign token: nothing to end, and nothing to reveal
+        session = { id: ended.id, userId: ended.user.id };
       } else {
-        await this.sessions.revokeSession(tx, sessionId!, "logout");
+        const viewer = requireViewer(tx);
+        await this.sessions.revokeSession(tx, viewer.sessionId, "logout");
+        session = { id: viewer.sessionId, userId: viewer.userId };
       }
-      recordAudit(tx, request, { action: AuditAction.LOGGED_OUT, actorId: userId, targetType: "Session", targetId: sessionId });
+      await this.events.raise(tx, { type: "user.logged_out", actorId: session.userId, ...aboutUser(session.userId, "Session", session.id), payload: {} });
     });
   }
 
-  private async failWrongPassword(em: EntityManager, request: RequestMeta, user: User, now: Date): Promise<never> {
-    const lockedUntil = await em.transactional(async (tx) => {
+  private async failWrongPassword(scope: RequestScope, user: User, now: Date): Promise<never> {
+    const lockedUntil = await this.events.transaction(scope, async (tx) => {
       // Atomic increment: parallel wrong guesses must all count. Raw statements run outside the
       // transaction unless handed its context: on the one-connection embedded database that
       // waited forever for the connection the transaction holds.
-      const connection = tx.getConnection();
-      const trx = tx.getTransactionContext();
+      const connection = tx.em.getConnection();
+      const trx = tx.em.getTransactionContext();
       await connection.execute("update users set failed_login_count = failed_login_count + 1 where id = ?", [user.id], "run", trx);
       const [row] = await connection.execute<{ failed_login_count: number }[]>("select failed_login_count from users where id = ?", [user.id], "all", trx);
       const failures = Number(row?.failed_login_count ?? 0);
-      recordAudit(tx, request, { action: AuditAction.LOGIN_FAILED, actorId: user.id, targetType: "User", targetId: user.id, details: { reason: "wrong_password", failures } });
+      await this.events.raise(tx, { type: "login.failed", actorId: user.id, ...aboutUser(user.id), payload: { reason: "wrong_password", failures } });
       if (failures < this.config.lockout.maxFailures) return null;
       const until = new Date(now.getTime() + this.config.lockout.minutes * 60_000);
-      await tx.nativeUpdate(User, { id: user.id }, { lockedUntil: until, failedLoginCount: 0 });
-      recordAudit(tx, request, { action: AuditAction.ACCOUNT_LOCKED, actorId: null, targetType: "User", targetId: user.id, details: { until: until.toISOString() } });
+      await tx.em.nativeUpdate(User, { id: user.id }, { lockedUntil: until, failedLoginCount: 0 });
+      await this.events.raise(tx, { type: "account.locked", actorId: null, ...aboutUser(user.id), payload: { until: until.toISOString() } });
       return until;
     });
     if (lockedUntil) throw new AccountLockedError(lockedUntil);
     throw new UnauthenticatedError(BAD_CREDENTIALS);
   }
 
-  private async failUnknownEmail(em: EntityManager, request: RequestMeta, email: string, password: string, now: Date): Promise<never> {
+  private async failUnknownEmail(scope: RequestScope, email: string, password: string, now: Date): Promise<never> {
     await this.hasher.verifyAgainstDummy(password);
-    const fork = em.fork();
-    recordAudit(fork, request, { action: AuditAction.LOGIN_FAILED, details: { reason: "unknown_email", email: email.slice(0, 254) } });
-    await fork.flush();
+    // No account to name: the event targets the request, and has no actor or user.
+    await this.events.transaction(scope, (tx) =>
+      this.events.raise(tx, {
+        type: "login.failed",
+        actorId: null,
+        target: { type: "Request", id: scope.request.requestId.slice(0, 64) },
+        visibility: "ADMIN",
+        payload: { reason: "unknown_email", email: email.slice(0, 254) },
+      }),
+    );
     const state = await this.phantomFailures.get(email);
     if (state && state.consumedPoints >= this.config.lockout.maxFailures) throw new AccountLockedError(new Date(now.getTime() + state.msBeforeNext));
     const after = await this.phantomFailures.penalty(email, 1);
@@ -166,4 +180,9 @@ export class AuthService {
     }
     throw new UnauthenticatedError(BAD_CREDENTIALS);
   }
+}
+
+/** Where an account event points: the account itself, or one of its sessions. ADMIN: sign-in records are user administration. */
+function aboutUser(userId: string, targetType: "User" | "Session" = "User", targetId = userId) {
+  return { target: { type: targetType, id: targetId }, refs: { userId }, visibility: "ADMIN" as const };
 }

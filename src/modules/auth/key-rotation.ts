@@ -1,4 +1,6 @@
 import type { AppConfig } from "../../config.js";
+import type { DomainEvents } from "../../core/events/domain-events.js";
+import type { RequestScope } from "../../core/scope.js";
 import { SigningKeys } from "./signing-keys.js";
 
 /** Extra seconds on top of the computed overlap: file-system and clock slack between instances. */
@@ -24,4 +26,20 @@ export async function rotateSigningKeys(jwt: AppConfig["jwt"], options: { retire
   const previousVerifySeconds = options.retirePrevious ? 0 : jwt.accessTokenTtlSeconds + jwt.keysReloadSeconds + SLACK_SECONDS;
   const kid = await keys.rotate(previousVerifySeconds);
   return { kid, previousVerifySeconds, published: keys.jwks().keys.map((k) => k.kid!) };
+}
+
+/**
+ * Records a rotation as signing_key.rotated, for admins (the command runs in a system scope: no
+ * actor). The keys folder, not the database, is the truth: the CLI records it after rotating.
+ */
+export async function recordKeyRotation(scope: RequestScope, events: DomainEvents, rotation: RotationResult): Promise<void> {
+  await events.transaction(scope, (tx) =>
+    events.raise(tx, {
+      type: "signing_key.rotated",
+      actorId: null,
+      target: { type: "SigningKey", id: rotation.kid },
+      visibility: "ADMIN",
+      payload: { previousVerifySeconds: rotation.previousVerifySeconds, published: rotation.published },
+    }),
+  );
 }

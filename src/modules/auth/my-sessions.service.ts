@@ -1,9 +1,7 @@
-import type { EntityManager } from "@mikro-orm/core";
 import type { AppConfig } from "../../config.js";
-import type { RequestMeta, Viewer } from "../../graphql/context.js";
+import type { DomainEvents } from "../../core/events/domain-events.js";
 import { NotFoundError } from "../../core/errors.js";
-import { recordAudit } from "../audit/audit.service.js";
-import { AuditAction } from "../audit/audit.actions.js";
+import { requireViewer, type RequestScope } from "../../core/scope.js";
 import { describeDevice } from "./device-name.js";
 import type { SessionInfo } from "./my-sessions.types.js";
 import { Session } from "./session.entity.js";
@@ -17,12 +15,15 @@ export class MySessionsService {
   constructor(
     private readonly config: AppConfig["jwt"],
     private readonly sessions: SessionService,
+    private readonly events: DomainEvents,
   ) {}
 
   /** Live sessions: not revoked, within their absolute lifetime and not idle past the limit. */
-  async list(em: EntityManager, viewer: Viewer, now: Date): Promise<SessionInfo[]> {
+  async list(scope: RequestScope): Promise<SessionInfo[]> {
+    const viewer = requireViewer(scope);
+    const now = scope.clock.now();
     const idleMs = this.config.sessionIdleMinutes * 60_000;
-    const rows = await em.find(
+    const rows = await scope.em.find(
       Session,
       { user: viewer.userId, revokedAt: null, expiresAt: { $gt: now }, lastActiveAt: { $gt: new Date(now.getTime() - idleMs) } },
       { orderBy: { lastActiveAt: "DESC", id: "DESC" }, limit: MAX_LISTED },
@@ -46,23 +47,39 @@ export class MySessionsService {
   }
 
   /** Ends one of the caller's sessions; someone else's is NOT_FOUND, exactly like a missing one. */
-  async revoke(em: EntityManager, request: RequestMeta, viewer: Viewer, sessionId: string, now: Date): Promise<boolean> {
-    await em.transactional(async (tx) => {
-      const session = await tx.findOne(Session, { id: sessionId, user: viewer.userId, revokedAt: null });
+  async revoke(scope: RequestScope, sessionId: string): Promise<boolean> {
+    const viewer = requireViewer(scope);
+    await this.events.transaction(scope, async (tx) => {
+      const session = await tx.em.findOne(Session, { id: sessionId, user: viewer.userId, revokedAt: null });
       if (!session) throw new NotFoundError("Session", sessionId);
-      await this.sessions.revokeSession(tx, session.id, "revoked", now);
-      recordAudit(tx, request, { action: AuditAction.SESSION_REVOKED, actorId: viewer.userId, targetType: "Session", targetId: session.id });
+      await this.sessions.revokeSession(tx, session.id, "revoked");
+      await this.events.raise(tx, {
+        type: "session.revoked",
+        actorId: viewer.userId,
+        target: { type: "Session", id: session.id },
+        refs: { userId: viewer.userId },
+        visibility: "ADMIN",
+        payload: {},
+      });
     });
     return true;
   }
 
   /** Ends every session of the caller except the current one; returns how many ended. */
-  async revokeOthers(em: EntityManager, request: RequestMeta, viewer: Viewer, now: Date): Promise<number> {
-    return em.transactional(async (tx) => {
-      const others = await tx.count(Session, { user: viewer.userId, revokedAt: null, id: { $ne: viewer.sessionId } });
+  async revokeOthers(scope: RequestScope): Promise<number> {
+    const viewer = requireViewer(scope);
+    return this.events.transaction(scope, async (tx) => {
+      const others = await tx.em.count(Session, { user: viewer.userId, revokedAt: null, id: { $ne: viewer.sessionId } });
       if (!others) return 0;
-      await this.sessions.revokeAllForUser(tx, viewer.userId, "revoked", viewer.sessionId, now);
-      recordAudit(tx, request, { action: AuditAction.SESSION_REVOKED, actorId: viewer.userId, targetType: "User", targetId: viewer.userId, details: { others } });
+      await this.sessions.revokeAllForUser(tx, viewer.userId, "revoked", viewer.sessionId);
+      await this.events.raise(tx, {
+        type: "session.revoked",
+        actorId: viewer.userId,
+        target: { type: "User", id: viewer.userId },
+        refs: { userId: viewer.userId },
+        visibility: "ADMIN",
+        payload: { others },
+      });
       return others;
     });
   }

@@ -1,9 +1,8 @@
 import type { EntityManager } from "@mikro-orm/core";
 import type { AppConfig } from "../../config.js";
-import type { RequestMeta } from "../../graphql/context.js";
+import type { DomainEvents } from "../../core/events/domain-events.js";
 import { UnauthenticatedError } from "../../core/errors.js";
-import { recordAudit } from "../audit/audit.service.js";
-import { AuditAction } from "../audit/audit.actions.js";
+import type { RequestScope } from "../../core/scope.js";
 import { type User } from "../users/user.entity.js";
 import type { AccessTokens } from "./access-token.js";
 import { hashOpaqueToken, newOpaqueToken } from "./opaque-token.js";
@@ -32,10 +31,13 @@ export class SessionService {
     private readonly config: AppConfig["jwt"],
     private readonly accessTokens: AccessTokens,
     private readonly viewers: ViewerCache,
+    private readonly events: DomainEvents,
   ) {}
 
-  /** Opens a session for `user` on `em` (flushed by the caller's transaction) and signs its tokens. */
-  async open(em: EntityManager, user: User, request: RequestMeta, now = new Date()): Promise<IssuedTokens> {
+  /** Opens a session for `user` in the scope's transaction (flushed by it) and signs its tokens. */
+  async open(scope: RequestScope, user: User): Promise<IssuedTokens> {
+    const { em, request } = scope;
+    const now = scope.clock.now();
     const session = em.create(Session, {
       user,
       ip: request.ip,
@@ -49,9 +51,11 @@ export class SessionService {
 
   /**
    * Exchanges a refresh token for a new pair. A token that was already exchanged means it
-   * leaked (or a client replayed it): the whole family is revoked and the event audited.
+   * leaked (or a client replayed it): the whole family is revoked and refresh_token.reused raised.
    */
-  async refresh(em: EntityManager, presented: string, request: RequestMeta, now = new Date()): Promise<IssuedTokens> {
+  async refresh(scope: RequestScope, presented: string): Promise<IssuedTokens> {
+    const { em } = scope;
+    const now = scope.clock.now();
     const invalid = (reason: string) => new UnauthenticatedError(`The refresh token is not valid: ${reason}. Sign in again.`, { reason });
     if (!presented.startsWith(REFRESH_TOKEN_PREFIX) || presented.length > 200) throw invalid("malformed");
     const stored = await em.findOne(RefreshToken, { tokenHash: hashOpaqueToken(presented) }, { populate: ["session", "session.user"] });
@@ -61,14 +65,16 @@ export class SessionService {
 
     if (stored.rotatedAt) {
       if (!session.revokedAt) {
-        await em.transactional(async (tx) => {
-          await this.revokeWhere(tx, { id: session.id }, "refresh_token_reuse", now);
-          recordAudit(tx, request, {
-            action: AuditAction.REFRESH_TOKEN_REUSED,
+        const rotatedAt = stored.rotatedAt;
+        await this.events.transaction(scope, async (tx) => {
+          await this.revokeWhere(tx.em, { id: session.id }, "refresh_token_reuse", now);
+          await this.events.raise(tx, {
+            type: "refresh_token.reused",
             actorId: user.id,
-            targetType: "Session",
-            targetId: session.id,
-            details: { rotatedAt: stored.rotatedAt!.toISOString() },
+            target: { type: "Session", id: session.id },
+            refs: { userId: user.id },
+            visibility: "ADMIN",
+            payload: { rotatedAt: rotatedAt.toISOString() },
           });
         });
       }
@@ -80,7 +86,7 @@ export class SessionService {
     const idleLimit = session.lastActiveAt.getTime() + this.config.sessionIdleMinutes * 60_000;
     if (idleLimit <= now.getTime()) throw invalid("the session was idle for too long");
 
-    return em.transactional(async (tx) => {
+    return this.events.transaction(scope, async ({ em: tx }) => {
       // Compare-and-set: of two concurrent refreshes with one token, exactly one updates the row.
       const won = await tx.nativeUpdate(RefreshToken, { id: stored.id, rotatedAt: null }, { rotatedAt: now });
       if (won !== 1) throw invalid("already used");
@@ -92,21 +98,21 @@ export class SessionService {
   }
 
   /** Revokes the session a refresh token belongs to. Unknown tokens are ignored (logout is idempotent). */
-  async revokeByRefreshToken(em: EntityManager, presented: string, now = new Date()): Promise<Session | null> {
-    const stored = await em.findOne(RefreshToken, { tokenHash: hashOpaqueToken(presented) }, { populate: ["session"] });
+  async revokeByRefreshToken(scope: RequestScope, presented: string): Promise<Session | null> {
+    const stored = await scope.em.findOne(RefreshToken, { tokenHash: hashOpaqueToken(presented) }, { populate: ["session"] });
     if (!stored) return null;
-    await this.revokeWhere(em, { id: stored.session.id }, "logout", now);
+    await this.revokeWhere(scope.em, { id: stored.session.id }, "logout", scope.clock.now());
     return stored.session.getEntity();
   }
 
-  async revokeSession(em: EntityManager, sessionId: string, reason: RevokeReason, now = new Date()): Promise<void> {
-    await this.revokeWhere(em, { id: sessionId }, reason, now);
+  async revokeSession(scope: RequestScope, sessionId: string, reason: RevokeReason): Promise<void> {
+    await this.revokeWhere(scope.em, { id: sessionId }, reason, scope.clock.now());
   }
 
   /** Ends every live session of a user, optionally keeping one (the caller's own). */
-  async revokeAllForUser(em: EntityManager, userId: string, reason: RevokeReason, exceptSessionId?: string, now = new Date()): Promise<void> {
+  async revokeAllForUser(scope: RequestScope, userId: string, reason: RevokeReason, exceptSessionId?: string): Promise<void> {
     const where = exceptSessionId ? { user: userId, id: { $ne: exceptSessionId } } : { user: userId };
-    await this.revokeWhere(em, where, reason, now);
+    await this.revokeWhere(scope.em, where, reason, scope.clock.now());
     this.viewers.forgetUser(userId);
   }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/core";
-import type { Connection, PageArgs } from "../../graphql/connection.types.js";
+import type { Connection, PageRequest } from "../../core/paging.js";
 import type { Loaders } from "../../core/loaders.js";
 import { connectionOf, encodeCursor, pageWindow, paginate, type SortKey } from "../../db/pagination.js";
 import { Comment } from "./comment.entity.js";
@@ -12,7 +12,7 @@ const CHRONOLOGICAL: SortKey = { field: "createdAt", direction: "ASC" };
  * a list shows many tickets, comes from a batched window loader, so a page of tickets with their
  * comments costs one statement; paging on from a cursor queries that one subject.
  */
-export async function commentPage(em: EntityManager, loaders: Loaders, subjectId: string, visibility: CommentVisibility, args: PageArgs): Promise<Connection<Comment>> {
+export async function commentPage(em: EntityManager, loaders: Loaders, subjectId: string, visibility: CommentVisibility, args: PageRequest): Promise<Connection<Comment>> {
   const { size, backward } = pageWindow(args);
   const count = () => loaders.get(commentCountBySubject(visibility)).load(subjectId);
   if (args.after || args.before) {

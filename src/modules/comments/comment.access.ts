@@ -1,8 +1,7 @@
-import type { Viewer } from "../../graphql/context.js";
+import { isStaff, type Viewer } from "../../core/identity.js";
 import { canView } from "../tickets/ticket.access.js";
 import type { Ticket } from "../tickets/ticket.entity.js";
 import { isFinal } from "../tickets/ticket.states.js";
-import { isStaff } from "../users/user.role.js";
 import type { Comment } from "./comment.entity.js";
 import { CommentSubjectType } from "./comment.enums.js";
 

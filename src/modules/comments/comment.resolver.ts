@@ -17,7 +17,7 @@ export class CommentResolver {
       "Comments on a ticket or an issue. Internal notes and issue comments: agents and admins only. The first public agent comment is the ticket's first response; a customer's reply moves a ticket waiting on them back to IN_PROGRESS.",
   })
   addComment(@Arg("input", () => AddCommentInput, { description: "The comment." }) input: AddCommentInput, @Ctx() ctx: Context): Promise<Comment> {
-    return ctx.services.comments.add(ctx.em, ctx.request, ctx.viewer!, input);
+    return ctx.services.comments.add(ctx, input);
   }
 
   @Mutation(() => Comment, { description: "Replaces a comment's body (see `viewerCanEdit`)." })
@@ -27,7 +27,7 @@ export class CommentResolver {
     @Arg("expectedVersion", () => Int, expectedVersionArg) expectedVersion: number | undefined,
     @Ctx() ctx: Context,
   ): Promise<Comment> {
-    return ctx.services.comments.edit(ctx.em, ctx.request, ctx.viewer!, id, body, expectedVersion);
+    return ctx.services.comments.edit(ctx, id, body, expectedVersion);
   }
 
   @Mutation(() => ID, { description: "Deletes a comment (see `viewerCanEdit`); it is no longer listed. Returns its id." })
@@ -36,7 +36,7 @@ export class CommentResolver {
     @Arg("expectedVersion", () => Int, expectedVersionArg) expectedVersion: number | undefined,
     @Ctx() ctx: Context,
   ): Promise<string> {
-    return (await ctx.services.comments.delete(ctx.em, ctx.request, ctx.viewer!, id, expectedVersion)).id;
+    return (await ctx.services.comments.delete(ctx, id, expectedVersion)).id;
   }
 
   @FieldResolver(() => User, { description: "Who wrote it." })

@@ -1,120 +1,111 @@
-import type { EntityManager } from "@mikro-orm/core";
-import type { RequestMeta, Viewer } from "../../graphql/context.js";
 import { ForbiddenError, NotFoundError } from "../../core/errors.js";
-import { AuditAction } from "../audit/audit.actions.js";
-import { recordAudit } from "../audit/audit.service.js";
-import { Issue } from "../issues/issue.entity.js";
-import { notifyTicketComment } from "../mail/ticket-notifications.js";
+import type { DomainEvents } from "../../core/events/domain-events.js";
+import { isStaff, type Viewer } from "../../core/identity.js";
+import { requireViewer, type RequestScope } from "../../core/scope.js";
 import { assertVersion, conflictOnRace, READ_ONLY, unchanged } from "../../core/writes.js";
 import { canView } from "../tickets/ticket.access.js";
 import { Ticket } from "../tickets/ticket.entity.js";
-import type { TicketService } from "../tickets/ticket.service.js";
 import { isFinal } from "../tickets/ticket.states.js";
-import { isStaff } from "../users/user.role.js";
 import { canChangeComment, canSeeComment } from "./comment.access.js";
 import { Comment } from "./comment.entity.js";
 import { CommentSubjectType } from "./comment.enums.js";
+import { commentedTicket, commentEvent } from "./comment.events.js";
 import type { AddCommentInput } from "./comment.types.js";
 import { addComment, assertCommentBody } from "./comment.writes.js";
 
 /**
- * Comments through the API: who may write where, and what a comment does to its ticket
- * (TicketService.applyComment). Other modules write comments with addComment() directly.
+ * Whether an issue exists. Handed in by the composition root: the issues module imports this
+ * one (an issue's conversation, a cancel reason kept as a comment), so this one cannot import it.
+ */
+export type IssueExists = (scope: RequestScope, id: string) => Promise<boolean>;
+
+/**
+ * Comments through the API: who may write where. What a comment does elsewhere (emails, the
+ * ticket's first response and status) is done by subscribers to comment.added.
+ * Other modules write comments with addComment() directly.
  */
 export class CommentService {
-  constructor(private readonly tickets: TicketService) {}
+  constructor(
+    private readonly events: DomainEvents,
+    private readonly issueExists: IssueExists,
+  ) {}
 
-  async add(em: EntityManager, request: RequestMeta, viewer: Viewer, input: AddCommentInput): Promise<Comment> {
+  async add(scope: RequestScope, input: AddCommentInput): Promise<Comment> {
+    const viewer = requireViewer(scope);
     assertCommentBody(input.body, "input.body");
     const internal = input.internal ?? false;
     if (internal && !isStaff(viewer.role)) throw new ForbiddenError("Only agents and admins write internal notes.");
     return conflictOnRace("ticket", () =>
-      em.transactional(async (tx) => {
-        // Read only: most comments leave their ticket as it is (see below).
-        const ticket = await tx.findOne(Ticket, { id: input.subjectId }, READ_ONLY);
+      this.events.transaction(scope, async (tx) => {
+        // Read only: most comments leave their ticket as it is (its subscriber re-reads it to change it).
+        const ticket = await tx.em.findOne(Ticket, { id: input.subjectId }, READ_ONLY);
         if (ticket) {
           if (!canView(ticket, viewer)) throw subjectNotFound(input.subjectId);
           if (isFinal(ticket.status)) throw new ForbiddenError("A closed ticket takes no more comments.");
-        } else if (!isStaff(viewer.role) || !(await tx.count(Issue, { id: input.subjectId }))) {
+        } else if (!isStaff(viewer.role) || !(await this.issueExists(tx, input.subjectId))) {
           // Issues are staff-only: to a customer an issue id is as unknown as a made-up one.
           throw subjectNotFound(input.subjectId);
         }
-        const comment = addComment(
-          tx,
-          request,
-          {
-            authorId: viewer.userId,
-            subjectType: ticket ? CommentSubjectType.TICKET : CommentSubjectType.ISSUE,
-            subjectId: input.subjectId,
-            body: input.body,
-            internal,
-          },
-          this.tickets.now(),
-        );
-        if (ticket) await notifyTicketComment(tx, ticket, viewer, input.body, internal); // issue #6: emails the requester or the assignee (mail module)
-        if (ticket && this.tickets.commentChangesTicket(ticket, viewer, internal)) {
-          // Managed and re-read: its version guards the change against a concurrent one.
-          const managed = await tx.findOneOrFail(Ticket, { id: ticket.id }, { refresh: true });
-          this.tickets.applyComment(tx, request, viewer, managed, internal);
-        }
-        await tx.flush();
-        return comment;
+        return addComment(this.events, tx, {
+          authorId: viewer.userId,
+          authorRole: viewer.role,
+          subjectType: ticket ? CommentSubjectType.TICKET : CommentSubjectType.ISSUE,
+          subjectId: input.subjectId,
+          body: input.body,
+          internal,
+          ...(ticket ? { ticket: commentedTicket(ticket) } : {}),
+        });
       }),
     );
   }
 
-  async edit(em: EntityManager, request: RequestMeta, viewer: Viewer, id: string, body: string, expectedVersion?: number | null): Promise<Comment> {
+  async edit(scope: RequestScope, id: string, body: string, expectedVersion?: number | null): Promise<Comment> {
+    const viewer = requireViewer(scope);
     assertCommentBody(body, "body");
     return conflictOnRace("comment", () =>
-      em.transactional(async (tx) => {
-        const { comment } = await this.changeable(tx, viewer, id);
+      this.events.transaction(scope, async (tx) => {
+        const comment = await this.changeable(tx, viewer, id);
         assertVersion("comment", comment.version, expectedVersion);
-        if (comment.body === body) return unchanged(tx, comment);
+        if (comment.body === body) return unchanged(tx.em, comment);
         const from = comment.body.length;
-        const now = this.tickets.now();
         comment.body = body;
-        comment.editedAt = now;
-        recordAudit(tx, request, {
-          action: AuditAction.COMMENT_EDITED,
-          actorId: viewer.userId,
-          targetType: "Comment",
-          targetId: comment.id,
-          details: { subjectType: comment.subjectType, subjectId: comment.subjectId, from: `${from} characters`, to: `${body.length} characters` },
+        comment.editedAt = tx.clock.now();
+        await this.events.raise(tx, {
+          type: "comment.edited",
+          ...commentEvent(comment),
+          payload: { subjectType: comment.subjectType, subjectId: comment.subjectId, from: `${from} characters`, to: `${body.length} characters`, internal: comment.internal },
         });
-        await tx.flush();
         return comment;
       }),
     );
   }
 
-  async delete(em: EntityManager, request: RequestMeta, viewer: Viewer, id: string, expectedVersion?: number | null): Promise<Comment> {
+  async delete(scope: RequestScope, id: string, expectedVersion?: number | null): Promise<Comment> {
+    const viewer = requireViewer(scope);
     return conflictOnRace("comment", () =>
-      em.transactional(async (tx) => {
-        const { comment } = await this.changeable(tx, viewer, id);
+      this.events.transaction(scope, async (tx) => {
+        const comment = await this.changeable(tx, viewer, id);
         assertVersion("comment", comment.version, expectedVersion);
-        comment.deletedAt = this.tickets.now();
-        recordAudit(tx, request, {
-          action: AuditAction.COMMENT_DELETED,
-          actorId: viewer.userId,
-          targetType: "Comment",
-          targetId: comment.id,
-          details: { subjectType: comment.subjectType, subjectId: comment.subjectId, internal: comment.internal },
+        comment.deletedAt = tx.clock.now();
+        await this.events.raise(tx, {
+          type: "comment.deleted",
+          ...commentEvent(comment),
+          payload: { subjectType: comment.subjectType, subjectId: comment.subjectId, internal: comment.internal },
         });
-        await tx.flush();
         return comment;
       }),
     );
   }
 
   /** The comment if the viewer may change it; NOT_FOUND when they may not even see it. */
-  private async changeable(tx: EntityManager, viewer: Viewer, id: string): Promise<{ comment: Comment; ticket: Ticket | null }> {
-    const comment = await tx.findOne(Comment, { id }, { refresh: true });
-    const ticket = comment?.subjectType === CommentSubjectType.TICKET ? await tx.findOne(Ticket, { id: comment.subjectId }, READ_ONLY) : null;
+  private async changeable(tx: RequestScope, viewer: Viewer, id: string): Promise<Comment> {
+    const comment = await tx.em.findOne(Comment, { id }, { refresh: true });
+    const ticket = comment?.subjectType === CommentSubjectType.TICKET ? await tx.em.findOne(Ticket, { id: comment.subjectId }, READ_ONLY) : null;
     if (!comment || !canSeeComment(comment, ticket, viewer)) throw new NotFoundError("Comment", id);
     if (!canChangeComment(comment, ticket, viewer)) {
       throw new ForbiddenError(ticket && isFinal(ticket.status) ? "Comments on a closed ticket can no longer be changed." : "Only its author or an agent may change this comment.");
     }
-    return { comment, ticket };
+    return comment;
   }
 }
 

@@ -1,19 +1,23 @@
-import type { EntityManager } from "@mikro-orm/core";
-import type { RequestMeta } from "../../graphql/context.js";
 import { BadUserInputError } from "../../core/errors.js";
-import { AuditAction } from "../audit/audit.actions.js";
-import { recordAudit } from "../audit/audit.service.js";
+import type { DomainEvents } from "../../core/events/domain-events.js";
+import type { Role } from "../../core/identity.js";
+import type { RequestScope } from "../../core/scope.js";
+import { textLength } from "../../core/text.js";
 import { User } from "../users/user.entity.js";
 import { BODY_MAX, Comment } from "./comment.entity.js";
 import type { CommentSubjectType } from "./comment.enums.js";
-import { textLength } from "../../core/text.js";
+import { commentEvent, type CommentedTicket } from "./comment.events.js";
 
 export interface NewComment {
   authorId: string;
+  /** The author's role, as the comment.added event tells its subscribers. */
+  authorRole: Role;
   subjectType: CommentSubjectType;
   subjectId: string;
   body: string;
   internal?: boolean;
+  /** A ticket comment's ticket, as the writer found it (see CommentedTicket). */
+  ticket?: CommentedTicket;
 }
 
 /** A comment body is 1-20,000 characters of Markdown, stored as written (only emptiness is judged trimmed). */
@@ -23,26 +27,32 @@ export function assertCommentBody(body: string, field = "input.body"): void {
 }
 
 /**
- * Queues a comment and its COMMENT_ADDED audit event on `em`; the caller's flush writes both in
- * its transaction. For modules that store text as a comment (e.g. an issue's cancel reason):
- * it checks the body, not who may comment on the subject, which is the caller's business.
+ * Writes a comment in the scope's open events.transaction and raises comment.added (its
+ * subscribers send the emails and move the ticket). For modules that store text as a comment
+ * (e.g. an issue's cancel reason): it checks the body, not who may comment on the subject,
+ * which is the caller's business.
  */
-export function addComment(em: EntityManager, request: RequestMeta | null, input: NewComment, now = new Date()): Comment {
+export async function addComment(events: DomainEvents, tx: RequestScope, input: NewComment): Promise<Comment> {
   assertCommentBody(input.body);
-  const comment = em.create(Comment, {
-    author: em.getReference(User, input.authorId, { wrapped: true }),
+  const comment = tx.em.create(Comment, {
+    author: tx.em.getReference(User, input.authorId, { wrapped: true }),
     subjectType: input.subjectType,
     subjectId: input.subjectId,
     body: input.body,
     internal: input.internal ?? false,
-    createdAt: now,
+    createdAt: tx.clock.now(),
   });
-  recordAudit(em, request, {
-    action: AuditAction.COMMENT_ADDED,
+  await events.raise(tx, {
+    type: "comment.added",
     actorId: input.authorId,
-    targetType: "Comment",
-    targetId: comment.id,
-    details: { subjectType: input.subjectType, subjectId: input.subjectId, internal: comment.internal },
+    ...commentEvent(comment),
+    payload: {
+      subjectType: input.subjectType,
+      subjectId: input.subjectId,
+      internal: comment.internal,
+      authorRole: input.authorRole,
+      ...(input.ticket ? { ticket: input.ticket } : {}),
+    },
   });
   return comment;
 }

@@ -3,7 +3,7 @@ import type { Context } from "../../graphql/context.js";
 import { PageArgs, type Connection } from "../../graphql/connection.types.js";
 import { BadUserInputError } from "../../core/errors.js";
 import { Ticket } from "../tickets/ticket.entity.js";
-import { isStaff } from "../users/user.role.js";
+import { isStaff } from "../../core/identity.js";
 import { Comment } from "./comment.entity.js";
 import { commentCountBySubject, commentWindowBySubject, visibilityFor } from "./comment.loaders.js";
 import { commentPage } from "./comment-page.js";

@@ -8,12 +8,10 @@ import { Project } from "../projects/project.entity.js";
 import { projectsById } from "../projects/project.loaders.js";
 import { User } from "../users/user.entity.js";
 import { usersById } from "../users/user.loaders.js";
-import { isStaff } from "../users/user.role.js";
+import { canAssign, canComment, canEdit, transitionsFor } from "./issue.access.js";
 import { Issue } from "./issue.entity.js";
 import { IssueStatus } from "./issue.enums.js";
 import { issuesById, openSubIssueCountByParent, subIssuesByParent } from "./issue.loaders.js";
-import { mayApprove, mayReassign } from "./issue.permissions.js";
-import { allowedTransitions, isClosedStatus } from "./issue.states.js";
 
 /** The relations and viewer hints of an issue, every one through a per-request loader. */
 @Resolver(() => Issue)
@@ -51,39 +49,32 @@ export class IssueFieldsResolver {
 
   @FieldResolver(() => Boolean, { description: "Whether the viewer may edit and link the issue (staff). Reassigning an issue that has an assignee also needs the assignee, the project lead or an admin: see `viewerCanAssign`." })
   viewerCanEdit(@Ctx() ctx: Context): boolean {
-    return isStaff(ctx.viewer?.role);
+    return canEdit(ctx.viewer);
   }
 
   @FieldResolver(() => Boolean, {
     description: "Whether the viewer may change the issue's assignee with `assignIssue`: any staff member while it is unassigned; once assigned, its assignee, the project lead or an admin.",
   })
   async viewerCanAssign(@Root() issue: Issue, @Ctx() ctx: Context): Promise<boolean> {
-    if (!ctx.viewer || !isStaff(ctx.viewer.role)) return false;
-    if (issue.assignee === null) return true;
-    return mayReassign(ctx.viewer, issue, await ctx.loaders.get(projectsById).load(issue.project.id));
+    // The project (its lead) matters only once the issue has an assignee: no lookup otherwise.
+    const project = issue.assignee === null ? null : await ctx.loaders.get(projectsById).load(issue.project.id);
+    return canAssign(ctx.viewer, issue, project);
   }
 
   @FieldResolver(() => Boolean, { description: "Whether the viewer may comment on the issue (staff)." })
   viewerCanComment(@Ctx() ctx: Context): boolean {
-    return isStaff(ctx.viewer?.role);
+    return canComment(ctx.viewer);
   }
 
   @FieldResolver(() => [IssueStatus], {
     description: "The statuses the viewer could move the issue to now, by the same rules `transitionIssue` applies (CANCELED still needs a reason).",
   })
   async allowedTransitions(@Root() issue: Issue, @Ctx() ctx: Context): Promise<IssueStatus[]> {
-    if (!ctx.viewer || !isStaff(ctx.viewer.role)) return [];
     const [project, openSubIssues, parent] = await Promise.all([
       ctx.loaders.get(projectsById).load(issue.project.id),
       ctx.loaders.get(openSubIssueCountByParent).load(issue.id),
       issue.parent ? ctx.loaders.get(issuesById).load(issue.parent.id) : null,
     ]);
-    return allowedTransitions({
-      status: issue.status,
-      hasAssignee: issue.assignee !== null,
-      openSubIssues,
-      parentClosed: parent !== null && isClosedStatus(parent.status),
-      viewerMayApprove: mayApprove(ctx.viewer, issue, project),
-    });
+    return transitionsFor(ctx.viewer, issue, { project, openSubIssues, parent });
   }
 }

@@ -3,7 +3,8 @@ import { Field, Int, ObjectType } from "type-graphql";
 import { BaseEntity } from "../../db/base.entity.js";
 import { Project } from "../projects/project.entity.js";
 import { User } from "../users/user.entity.js";
-import { ISSUE_PRIORITY_RANK, IssuePriority, IssueStatus } from "./issue.enums.js";
+import { Priority, PRIORITY_RANK } from "../../core/priority.js";
+import { IssueStatus } from "./issue.enums.js";
 
 export const ISSUE_TITLE_MAX = 200;
 export const ISSUE_DESCRIPTION_MAX = 20_000;
@@ -52,13 +53,13 @@ export class Issue extends BaseEntity<Defaulted> {
   @Enum({ items: () => IssueStatus, nativeEnumName: "issue_status" })
   status: IssueStatus = IssueStatus.TODO;
 
-  @Field(() => IssuePriority, { description: "How urgent it is." })
-  @Enum({ items: () => IssuePriority, nativeEnumName: "issue_priority" })
-  priority: IssuePriority = IssuePriority.NORMAL;
+  @Field(() => Priority, { description: "How urgent it is." })
+  @Enum({ items: () => Priority, nativeEnumName: "issue_priority" })
+  priority: Priority = Priority.NORMAL;
 
-  /** ISSUE_PRIORITY_RANK[priority], kept in step by setPriority(): the column ORDER BY uses. */
+  /** PRIORITY_RANK[priority], kept in step by setPriority(): the column ORDER BY uses. */
   @Property({ type: "tinyint" })
-  priorityRank: number = ISSUE_PRIORITY_RANK[IssuePriority.NORMAL];
+  priorityRank: number = PRIORITY_RANK[Priority.NORMAL];
 
   @ManyToOne(() => User, { ref: true, deleteRule: "restrict" })
   reporter!: Ref<User>;
@@ -74,8 +75,8 @@ export class Issue extends BaseEntity<Defaulted> {
   @Property({ type: "integer", version: true })
   version: number = 1;
 
-  setPriority(priority: IssuePriority): void {
+  setPriority(priority: Priority): void {
     this.priority = priority;
-    this.priorityRank = ISSUE_PRIORITY_RANK[priority];
+    this.priorityRank = PRIORITY_RANK[priority];
   }
 }

@@ -9,21 +9,6 @@ export enum IssueStatus {
   CANCELED = "CANCELED",
 }
 
-export enum IssuePriority {
-  LOW = "LOW",
-  NORMAL = "NORMAL",
-  HIGH = "HIGH",
-  URGENT = "URGENT",
-}
-
-/** Stored beside the priority: ordering by the enum's text would put HIGH before LOW before NORMAL. */
-export const ISSUE_PRIORITY_RANK: Record<IssuePriority, number> = {
-  [IssuePriority.LOW]: 1,
-  [IssuePriority.NORMAL]: 2,
-  [IssuePriority.HIGH]: 3,
-  [IssuePriority.URGENT]: 4,
-};
-
 registerEnumType(IssueStatus, {
   name: "IssueStatus",
   description: "Where an issue is in its life.",
@@ -36,13 +21,3 @@ registerEnumType(IssueStatus, {
   },
 });
 
-registerEnumType(IssuePriority, {
-  name: "IssuePriority",
-  description: "How urgent an issue is; issues order by it from LOW to URGENT.",
-  valuesConfig: {
-    LOW: { description: "Can wait." },
-    NORMAL: { description: "The default." },
-    HIGH: { description: "Should be next." },
-    URGENT: { description: "Drop other work for it." },
-  },
-});

@@ -1,5 +1,5 @@
 import type { FilterQuery } from "@mikro-orm/core";
-import type { Viewer } from "../../graphql/context.js";
+import type { Viewer } from "../../core/identity.js";
 import { BadUserInputError } from "../../core/errors.js";
 import { likeEscape } from "../users/user.service.js";
 import type { Issue } from "./issue.entity.js";

@@ -16,7 +16,7 @@ export class IssueResolver {
     @Arg("key", () => String, { nullable: true, description: "The issue's key, e.g. OPS-12." }) key: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<Issue | null> {
-    return ctx.services.issues.find(ctx.em, { id, key });
+    return ctx.services.issues.find(ctx, { id, key });
   }
 
   @Query(() => IssueConnection, { description: "Issues across projects, newest first unless `orderBy` says otherwise. Staff only." })
@@ -26,12 +26,12 @@ export class IssueResolver {
     @Arg("orderBy", () => IssueOrder, { nullable: true, description: "Sort order; default CREATED_AT descending." }) orderBy: IssueOrder | undefined,
     @Ctx() ctx: Context,
   ): Promise<Connection<Issue>> {
-    return ctx.services.issues.list(ctx.em, ctx.viewer!, filter, orderBy, page);
+    return ctx.services.issues.list(ctx, filter, orderBy, page);
   }
 
   @Mutation(() => Issue, { description: "Creates an issue (TODO) with the project's next key. Staff only." })
   createIssue(@Arg("input", () => CreateIssueInput, { description: "The new issue." }) input: CreateIssueInput, @Ctx() ctx: Context): Promise<Issue> {
-    return ctx.services.issues.create(ctx.em, ctx.request, ctx.viewer!, input);
+    return ctx.services.issues.create(ctx, input);
   }
 
   @Mutation(() => Issue, { description: "Changes an issue's title, description, priority or parent. Staff only." })
@@ -41,7 +41,7 @@ export class IssueResolver {
     @Arg("expectedVersion", () => Int, expectedVersionArg) expectedVersion: number | undefined,
     @Ctx() ctx: Context,
   ): Promise<Issue> {
-    return ctx.services.issues.update(ctx.em, ctx.request, ctx.viewer!, id, input, expectedVersion);
+    return ctx.services.issues.update(ctx, id, input, expectedVersion);
   }
 
   @Mutation(() => Issue, {
@@ -54,7 +54,7 @@ export class IssueResolver {
     @Arg("expectedVersion", () => Int, expectedVersionArg) expectedVersion: number | undefined,
     @Ctx() ctx: Context,
   ): Promise<Issue> {
-    return ctx.services.issues.assign(ctx.em, ctx.request, ctx.viewer!, id, assigneeId ?? null, expectedVersion);
+    return ctx.services.issues.assign(ctx, id, assigneeId ?? null, expectedVersion);
   }
 
   @Mutation(() => Issue, {
@@ -68,6 +68,6 @@ export class IssueResolver {
     @Arg("expectedVersion", () => Int, expectedVersionArg) expectedVersion: number | undefined,
     @Ctx() ctx: Context,
   ): Promise<Issue> {
-    return ctx.services.issueTransitions.transition(ctx.em, ctx.request, ctx.viewer!, id, to, reason, expectedVersion);
+    return ctx.services.issueTransitions.transition(ctx, id, to, reason, expectedVersion);
   }
 }

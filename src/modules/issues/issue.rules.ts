@@ -1,9 +1,14 @@
+import { ApiScope } from "../../core/identity.js";
+import { rootField, type ModuleRules } from "../../graphql/root-fields.js";
 import { allow, isStaff } from "../../graphql/rules.js";
 
+const read = rootField({ rule: isStaff, scope: ApiScope.ISSUES_READ });
+const write = rootField({ rule: isStaff, scope: ApiScope.ISSUES_WRITE });
+
 /** Issues are staff-only: every way in is a staff-only root field (or Ticket.linkedIssues, ruled in links). */
-export const issueRules = {
-  Query: { issue: isStaff, issues: isStaff },
-  Mutation: { createIssue: isStaff, updateIssue: isStaff, assignIssue: isStaff, transitionIssue: isStaff },
+export const issueRules: ModuleRules = {
+  Query: { issue: read, issues: read },
+  Mutation: { createIssue: write, updateIssue: write, assignIssue: write, transitionIssue: write },
   Issue: { "*": allow }, // reachable only through staff-only fields
   IssueConnection: { "*": allow },
   IssueEdge: { "*": allow },

@@ -1,24 +1,22 @@
-import type { EntityManager } from "@mikro-orm/core";
-import type { RequestMeta, Viewer } from "../../graphql/context.js";
-import type { PageArgs } from "../../graphql/connection.types.js";
+import type { DomainEvents } from "../../core/events/domain-events.js";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../../core/errors.js";
+import type { PageRequest } from "../../core/paging.js";
+import { Priority } from "../../core/priority.js";
+import { requireViewer, type RequestScope } from "../../core/scope.js";
+import { assertVersion, conflictOnRace, FOR_UPDATE, LOCKED_READ_ONLY, READ_ONLY } from "../../core/writes.js";
 import { paginate, type SortKey } from "../../db/pagination.js";
-import { AuditAction } from "../audit/audit.actions.js";
-import { recordAudit } from "../audit/audit.service.js";
 import { Project } from "../projects/project.entity.js";
 import { requireStaffMember } from "../projects/staff-member.js";
 import { User } from "../users/user.entity.js";
+import { mayReassign } from "./issue.access.js";
 import { Issue } from "./issue.entity.js";
-import { IssuePriority } from "./issue.enums.js";
+import { issueEvent, type IssueChanges } from "./issue.events.js";
 import { issueWhere } from "./issue.filter.js";
 import { assertValidParent } from "./issue.hierarchy.js";
-import { mayReassign } from "./issue.permissions.js";
 import { isClosedStatus, WORKING_STATUSES } from "./issue.states.js";
 import { IssueOrderField, type CreateIssueInput, type IssueFilter, type IssueOrder, type UpdateIssueInput } from "./issue.types.js";
 import { validIssueDescription, validIssueTitle } from "./issue.validation.js";
 import { archivedProject, takeIssueNumber } from "./issue-number.js";
-import { SortDirection } from "./sort-direction.js";
-import { assertVersion, conflictOnRace, FOR_UPDATE, LOCKED_READ_ONLY, READ_ONLY } from "../../core/writes.js";
 
 const ORDER_FIELDS: Record<IssueOrderField, string> = {
   [IssueOrderField.CREATED_AT]: "createdAt",
@@ -26,30 +24,32 @@ const ORDER_FIELDS: Record<IssueOrderField, string> = {
   [IssueOrderField.PRIORITY]: "priorityRank",
 };
 
-type Changes = Record<string, { from: unknown; to: unknown }>;
-
 /** Issues: lookup, lists, creation and edits. Status changes live in issue-transition.service.ts. */
 export class IssueService {
+  constructor(private readonly events: DomainEvents) {}
+
   /** One issue by exactly one of id or key; null when there is none. */
-  async find(em: EntityManager, by: { id?: string | null; key?: string | null }): Promise<Issue | null> {
+  async find(scope: RequestScope, by: { id?: string | null; key?: string | null }): Promise<Issue | null> {
     if ((by.id == null) === (by.key == null)) throw new BadUserInputError('Pass exactly one of "id" and "key".', by.id == null ? "id" : "key");
-    return by.id != null ? em.findOne(Issue, { id: by.id }) : em.findOne(Issue, { key: by.key!.trim().toUpperCase() });
+    return by.id != null ? scope.em.findOne(Issue, { id: by.id }) : scope.em.findOne(Issue, { key: by.key!.trim().toUpperCase() });
   }
 
   /** A page of issues matching `filter` (and, for `Project.issues`, within `projectId`). */
-  list(em: EntityManager, viewer: Viewer, filter: IssueFilter | undefined, order: IssueOrder | undefined, page: PageArgs, projectId?: string) {
-    const where = issueWhere(filter, viewer);
+  list(scope: RequestScope, filter: IssueFilter | undefined, order: IssueOrder | undefined, page: PageRequest, projectId?: string) {
+    const where = issueWhere(filter, requireViewer(scope));
     const scoped = projectId ? { $and: [where, { project: projectId }] } : where;
-    const sort: SortKey = { field: ORDER_FIELDS[order?.field ?? IssueOrderField.CREATED_AT], direction: order?.direction ?? SortDirection.DESC };
-    return paginate(em, Issue, scoped, sort, page);
+    const sort: SortKey = { field: ORDER_FIELDS[order?.field ?? IssueOrderField.CREATED_AT], direction: order?.direction ?? "DESC" };
+    return paginate(scope.em, Issue, scoped, sort, page);
   }
 
-  async create(em: EntityManager, request: RequestMeta, actor: Viewer, input: CreateIssueInput): Promise<Issue> {
+  async create(scope: RequestScope, input: CreateIssueInput): Promise<Issue> {
+    const actor = requireViewer(scope);
     const title = validIssueTitle(input.title, "input.title");
     const description = validIssueDescription(input.description, "input.description");
-    const priority = input.priority ?? IssuePriority.NORMAL;
+    const priority = input.priority ?? Priority.NORMAL;
     return conflictOnRace("issue", () =>
-      em.transactional(async (tx) => {
+      this.events.transaction(scope, async (txScope) => {
+        const tx = txScope.em;
         const project = await tx.findOne(Project, { id: input.projectId }, READ_ONLY);
         if (!project) throw new BadUserInputError(`No project has the id "${input.projectId}".`, "input.projectId");
         if (project.archived) throw archivedProject(project.key);
@@ -73,32 +73,31 @@ export class IssueService {
           parent: parent ? tx.getReference(Issue, parent.id) : null,
         });
         issue.setPriority(priority);
-        recordAudit(tx, request, {
-          action: AuditAction.ISSUE_CREATED,
-          actorId: actor.userId,
-          targetType: "Issue",
-          targetId: issue.id,
-          details: { key, projectId: project.id, title, priority, parentId: parent?.id ?? null, assigneeId: assignee?.id ?? null },
+        await this.events.raise(txScope, {
+          type: "issue.created",
+          ...issueEvent(issue),
+          payload: { key, projectId: project.id, title, priority, parentId: parent?.id ?? null, assigneeId: assignee?.id ?? null },
         });
-        await tx.flush();
         return issue;
       }),
     );
   }
 
-  async update(em: EntityManager, request: RequestMeta, actor: Viewer, id: string, input: UpdateIssueInput, expectedVersion?: number | null): Promise<Issue> {
+  async update(scope: RequestScope, id: string, input: UpdateIssueInput, expectedVersion?: number | null): Promise<Issue> {
+    requireViewer(scope);
     return conflictOnRace("issue", () =>
-      em.transactional(async (tx) => {
-        const issue = await this.lockForWrite(tx, id);
+      this.events.transaction(scope, async (txScope) => {
+        const tx = txScope.em;
+        const issue = await this.lockForWrite(txScope, id);
         assertVersion("issue", issue.version, expectedVersion);
-        const changes: Changes = {};
+        const changes: IssueChanges = {};
         if (input.title != null) {
           const title = validIssueTitle(input.title, "input.title");
           if (title !== issue.title) changes.title = { from: issue.title, to: (issue.title = title) };
         }
         if (input.description != null) {
           const description = validIssueDescription(input.description, "input.description");
-          // The old text can be long; the audit trail notes that it changed, the issue holds the rest.
+          // The old text can be long; the event notes that it changed, the issue holds the rest.
           if (description !== issue.description) changes.description = { from: issue.description.length, to: (issue.description = description).length };
         }
         if (input.priority != null && input.priority !== issue.priority) {
@@ -115,10 +114,7 @@ export class IssueService {
           changes.parentId = { from: issue.parent?.id ?? null, to: parent?.id ?? null };
           issue.parent = parent ? tx.getReference(Issue, parent.id, { wrapped: true }) : null;
         }
-        if (Object.keys(changes).length) {
-          recordAudit(tx, request, { action: AuditAction.ISSUE_UPDATED, actorId: actor.userId, targetType: "Issue", targetId: issue.id, details: { key: issue.key, changes } });
-          await tx.flush();
-        }
+        if (Object.keys(changes).length) await this.events.raise(txScope, { type: "issue.updated", ...issueEvent(issue), payload: { key: issue.key, changes } });
         return issue;
       }),
     );
@@ -128,10 +124,12 @@ export class IssueService {
    * Sets or clears the assignee; the same assignee again changes nothing. An issue that has an
    * assignee changes hands only through them, the project lead or an admin (see mayReassign).
    */
-  async assign(em: EntityManager, request: RequestMeta, actor: Viewer, id: string, assigneeId: string | null, expectedVersion?: number | null): Promise<Issue> {
+  async assign(scope: RequestScope, id: string, assigneeId: string | null, expectedVersion?: number | null): Promise<Issue> {
+    const actor = requireViewer(scope);
     return conflictOnRace("issue", () =>
-      em.transactional(async (tx) => {
-        const issue = await this.lockForWrite(tx, id);
+      this.events.transaction(scope, async (txScope) => {
+        const tx = txScope.em;
+        const issue = await this.lockForWrite(txScope, id);
         assertVersion("issue", issue.version, expectedVersion);
         const before = issue.assignee?.id ?? null;
         if (assigneeId === before) return issue;
@@ -144,22 +142,15 @@ export class IssueService {
         }
         const assignee = assigneeId === null ? null : await requireStaffMember(tx, assigneeId, "assigneeId", "assignees");
         issue.assignee = assignee ? tx.getReference(User, assignee.id, { wrapped: true }) : null;
-        recordAudit(tx, request, {
-          action: AuditAction.ISSUE_ASSIGNED,
-          actorId: actor.userId,
-          targetType: "Issue",
-          targetId: issue.id,
-          details: { key: issue.key, from: before, to: assigneeId },
-        });
-        await tx.flush();
+        await this.events.raise(txScope, { type: "issue.assigned", ...issueEvent(issue), payload: { key: issue.key, from: before, to: assigneeId } });
         return issue;
       }),
     );
   }
 
   /** The issue to change, read under its row lock so concurrent writers queue up. */
-  async lockForWrite(tx: EntityManager, id: string): Promise<Issue> {
-    const issue = await tx.findOne(Issue, { id }, FOR_UPDATE);
+  async lockForWrite(txScope: RequestScope, id: string): Promise<Issue> {
+    const issue = await txScope.em.findOne(Issue, { id }, FOR_UPDATE);
     if (!issue) throw new NotFoundError("Issue", id);
     return issue;
   }

@@ -1,8 +1,9 @@
 import { Field, ID, InputType, registerEnumType } from "type-graphql";
 import { connectionType } from "../../graphql/connection.types.js";
 import { Issue } from "./issue.entity.js";
-import { IssuePriority, IssueStatus } from "./issue.enums.js";
-import { SortDirection } from "./sort-direction.js";
+import { Priority } from "../../graphql/priority.js";
+import { SortDirection } from "../../graphql/sort-direction.js";
+import { IssueStatus } from "./issue.enums.js";
 
 export const IssueConnection = connectionType(Issue, "Issue", "issue");
 
@@ -17,8 +18,8 @@ export class CreateIssueInput {
   @Field(() => String, { nullable: true, description: "What needs doing, as Markdown (up to 20,000 characters)." })
   description?: string | null;
 
-  @Field(() => IssuePriority, { nullable: true, description: "Defaults to NORMAL." })
-  priority?: IssuePriority | null;
+  @Field(() => Priority, { nullable: true, description: "Defaults to NORMAL." })
+  priority?: Priority | null;
 
   @Field(() => ID, { nullable: true, description: "Makes it a sub-issue of this open issue of the same project." })
   parentId?: string | null;
@@ -35,8 +36,8 @@ export class UpdateIssueInput {
   @Field(() => String, { nullable: true, description: "New description as Markdown (up to 20,000 characters); an empty string clears it." })
   description?: string | null;
 
-  @Field(() => IssuePriority, { nullable: true, description: "New priority." })
-  priority?: IssuePriority | null;
+  @Field(() => Priority, { nullable: true, description: "New priority." })
+  priority?: Priority | null;
 
   @Field(() => ID, { nullable: true, description: "New parent issue (same project, no cycles, limited depth); null makes it top-level." })
   parentId?: string | null;
@@ -62,8 +63,8 @@ export class IssueFilter {
   @Field(() => [IssueStatus], { nullable: true, description: "Only issues in one of these statuses." })
   status?: IssueStatus[];
 
-  @Field(() => [IssuePriority], { nullable: true, description: "Only issues with one of these priorities." })
-  priority?: IssuePriority[];
+  @Field(() => [Priority], { nullable: true, description: "Only issues with one of these priorities." })
+  priority?: Priority[];
 
   @Field(() => IssueAssigneeFilter, { nullable: true, description: "Only issues with this assignee (or none)." })
   assignee?: IssueAssigneeFilter;

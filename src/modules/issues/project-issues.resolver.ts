@@ -17,7 +17,7 @@ export class ProjectIssuesResolver {
     @Arg("orderBy", () => IssueOrder, { nullable: true, description: "Sort order; default CREATED_AT descending." }) orderBy: IssueOrder | undefined,
     @Ctx() ctx: Context,
   ): Promise<Connection<Issue>> {
-    return ctx.services.issues.list(ctx.em, ctx.viewer!, filter, orderBy, page, project.id);
+    return ctx.services.issues.list(ctx, filter, orderBy, page, project.id);
   }
 
   @FieldResolver(() => Int, { description: "How many of the project's issues are neither DONE nor CANCELED." })

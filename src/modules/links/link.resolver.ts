@@ -13,7 +13,7 @@ export class LinkResolver {
     @Arg("issueId", () => ID, { description: "The issue that tracks the ticket's engineering work." }) issueId: string,
     @Ctx() ctx: Context,
   ): Promise<TicketIssueLinkPayload> {
-    return ctx.services.links.link(ctx.em, ctx.request, ctx.viewer!, ticketId, issueId);
+    return ctx.services.links.link(ctx, ticketId, issueId);
   }
 
   @Mutation(() => TicketIssueLinkPayload, { description: "Removes a ticket-issue link; unlinking an unlinked pair changes nothing (`changed: false`). Staff only." })
@@ -22,7 +22,7 @@ export class LinkResolver {
     @Arg("issueId", () => ID, { description: "The issue." }) issueId: string,
     @Ctx() ctx: Context,
   ): Promise<TicketIssueLinkPayload> {
-    return ctx.services.links.unlink(ctx.em, ctx.request, ctx.viewer!, ticketId, issueId);
+    return ctx.services.links.unlink(ctx, ticketId, issueId);
   }
 }
 

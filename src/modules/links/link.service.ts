@@ -1,36 +1,42 @@
 import { DeadlockException, UniqueConstraintViolationException, type EntityManager } from "@mikro-orm/core";
-import type { RequestMeta, Viewer } from "../../graphql/context.js";
 import { ConflictError, NotFoundError } from "../../core/errors.js";
-import { AuditAction } from "../audit/audit.actions.js";
-import { recordAudit } from "../audit/audit.service.js";
-import { Issue } from "../issues/issue.entity.js";
+import type { DomainEvents } from "../../core/events/domain-events.js";
+import { requireViewer, type RequestScope } from "../../core/scope.js";
 import { READ_ONLY } from "../../core/writes.js";
+import { Issue } from "../issues/issue.entity.js";
 import { Ticket } from "../tickets/ticket.entity.js";
 import { User } from "../users/user.entity.js";
+import { linkEvent } from "./link.events.js";
 import type { TicketIssueLinkPayload } from "./link.types.js";
 import { TicketIssueLink } from "./ticket-issue-link.entity.js";
 
 /**
  * Links tickets to issues. Both directions are idempotent: linking a linked pair or unlinking an
- * unlinked one answers `changed: false` and records nothing. Events target the ticket, so its
+ * unlinked one answers `changed: false` and raises nothing. Events target the ticket, so its
  * history (built from the audit trail) shows them.
  */
 export class LinkService {
-  async link(em: EntityManager, request: RequestMeta, actor: Viewer, ticketId: string, issueId: string): Promise<TicketIssueLinkPayload> {
+  constructor(private readonly events: DomainEvents) {}
+
+  async link(scope: RequestScope, ticketId: string, issueId: string): Promise<TicketIssueLinkPayload> {
+    const actor = requireViewer(scope);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await em.transactional(async (tx) => {
-          const { ticket, issue } = await this.pair(tx, ticketId, issueId);
-          if (await tx.count(TicketIssueLink, { ticket: ticket.id, issue: issue.id })) return { ticket, issue, linked: true, changed: false };
-          tx.create(TicketIssueLink, { ticket: tx.getReference(Ticket, ticket.id), issue: tx.getReference(Issue, issue.id), linkedBy: tx.getReference(User, actor.userId) });
-          recordAudit(tx, request, this.event(AuditAction.TICKET_LINKED, actor, ticket, issue));
-          await tx.flush();
+        return await this.events.transaction(scope, async (tx) => {
+          const { ticket, issue } = await this.pair(tx.em, ticketId, issueId);
+          if (await tx.em.count(TicketIssueLink, { ticket: ticket.id, issue: issue.id })) return { ticket, issue, linked: true, changed: false };
+          tx.em.create(TicketIssueLink, {
+            ticket: tx.em.getReference(Ticket, ticket.id),
+            issue: tx.em.getReference(Issue, issue.id),
+            linkedBy: tx.em.getReference(User, actor.userId),
+          });
+          await this.events.raise(tx, { type: "ticket.linked", ...linkEvent(ticket, issue) });
           return { ticket, issue, linked: true, changed: true };
         });
       } catch (error) {
         // Someone linked the same pair a moment earlier: the outcome the caller asked for exists.
         if (error instanceof UniqueConstraintViolationException) {
-          const { ticket, issue } = await this.pair(em.fork(), ticketId, issueId);
+          const { ticket, issue } = await this.pair(scope.em.fork(), ticketId, issueId);
           return { ticket, issue, linked: true, changed: false };
         }
         // InnoDB may pick one of several inserters of the same pair as a deadlock victim: try again.
@@ -41,14 +47,13 @@ export class LinkService {
     }
   }
 
-  async unlink(em: EntityManager, request: RequestMeta, actor: Viewer, ticketId: string, issueId: string): Promise<TicketIssueLinkPayload> {
-    return em.transactional(async (tx) => {
-      const { ticket, issue } = await this.pair(tx, ticketId, issueId);
-      // A DELETE's row count decides, so of two concurrent unlinks exactly one records an event.
-      const removed = await tx.nativeDelete(TicketIssueLink, { ticket: ticket.id, issue: issue.id });
+  async unlink(scope: RequestScope, ticketId: string, issueId: string): Promise<TicketIssueLinkPayload> {
+    return this.events.transaction(scope, async (tx) => {
+      const { ticket, issue } = await this.pair(tx.em, ticketId, issueId);
+      // A DELETE's row count decides, so of two concurrent unlinks exactly one raises an event.
+      const removed = await tx.em.nativeDelete(TicketIssueLink, { ticket: ticket.id, issue: issue.id });
       if (!removed) return { ticket, issue, linked: false, changed: false };
-      recordAudit(tx, request, this.event(AuditAction.TICKET_UNLINKED, actor, ticket, issue));
-      await tx.flush();
+      await this.events.raise(tx, { type: "ticket.unlinked", ...linkEvent(ticket, issue) });
       return { ticket, issue, linked: false, changed: true };
     });
   }
@@ -58,15 +63,5 @@ export class LinkService {
     if (!ticket) throw new NotFoundError("Ticket", ticketId);
     if (!issue) throw new NotFoundError("Issue", issueId);
     return { ticket, issue };
-  }
-
-  private event(action: AuditAction, actor: Viewer, ticket: Ticket, issue: Issue) {
-    return {
-      action,
-      actorId: actor.userId,
-      targetType: "Ticket",
-      targetId: ticket.id,
-      details: { issueId: issue.id, issueKey: issue.key, issueTitle: issue.title, ticketNumber: ticket.number },
-    };
   }
 }

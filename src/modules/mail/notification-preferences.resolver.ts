@@ -18,7 +18,7 @@ export class NotificationPreferencesInput {
 export class NotificationPreferencesResolver {
   @Query(() => NotificationPreferences, { description: "The caller's ticket email settings." })
   notificationPreferences(@Ctx() ctx: Context): Promise<NotificationPreferences> {
-    return ctx.services.notificationPreferences.get(ctx.em, ctx.viewer!.userId);
+    return ctx.services.notificationPreferences.get(ctx);
   }
 
   @Mutation(() => NotificationPreferences, { description: "Switches the caller's ticket emails on or off." })
@@ -26,6 +26,6 @@ export class NotificationPreferencesResolver {
     @Arg("input", () => NotificationPreferencesInput, { description: "The settings to change." }) input: NotificationPreferencesInput,
     @Ctx() ctx: Context,
   ): Promise<NotificationPreferences> {
-    return ctx.services.notificationPreferences.update(ctx.em, ctx.viewer!.userId, input);
+    return ctx.services.notificationPreferences.update(ctx, input);
   }
 }

@@ -1,17 +1,20 @@
-import type { EntityManager } from "@mikro-orm/core";
+import { requireViewer, type RequestScope } from "../../core/scope.js";
 import { User } from "../users/user.entity.js";
 import { NotificationPreferences, type NotificationSetting } from "./notification-preferences.entity.js";
 
 const SETTINGS: NotificationSetting[] = ["ticketReplies", "ticketResolved", "assignedTicketReplies"];
 
-/** Reading and changing a user's ticket email settings; a user without a row has the defaults. */
+/** Reading and changing the caller's ticket email settings; a user without a row has the defaults. */
 export class NotificationPreferencesService {
-  async get(em: EntityManager, userId: string): Promise<NotificationPreferences> {
+  async get(scope: RequestScope): Promise<NotificationPreferences> {
+    const { userId } = requireViewer(scope);
+    const { em } = scope;
     return (await em.findOne(NotificationPreferences, { user: userId })) ?? em.create(NotificationPreferences, { user: em.getReference(User, userId) }, { persist: false });
   }
 
-  async update(em: EntityManager, userId: string, changes: Partial<Record<NotificationSetting, boolean | null>>): Promise<NotificationPreferences> {
-    return em.transactional(async (tx) => {
+  async update(scope: RequestScope, changes: Partial<Record<NotificationSetting, boolean | null>>): Promise<NotificationPreferences> {
+    const { userId } = requireViewer(scope);
+    return scope.em.transactional(async (tx) => {
       const prefs = (await tx.findOne(NotificationPreferences, { user: userId })) ?? tx.create(NotificationPreferences, { user: tx.getReference(User, userId) });
       for (const setting of SETTINGS) {
         const value = changes[setting];

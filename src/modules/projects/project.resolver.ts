@@ -3,7 +3,7 @@ import type { Context } from "../../graphql/context.js";
 import { PageArgs, type Connection } from "../../graphql/connection.types.js";
 import { User } from "../users/user.entity.js";
 import { usersById } from "../users/user.loaders.js";
-import { Role, isStaff } from "../users/user.role.js";
+import { canCommentOnIssues, canCreateIssues, canEdit } from "./project.access.js";
 import { Project } from "./project.entity.js";
 import { CreateProjectInput, ProjectConnection, ProjectFilter, ProjectOrder, UpdateProjectInput } from "./project.types.js";
 
@@ -17,7 +17,7 @@ export class ProjectResolver {
     @Arg("key", () => String, { nullable: true, description: "The project's key, e.g. OPS." }) key: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<Project | null> {
-    return ctx.services.projects.find(ctx.em, { id, key });
+    return ctx.services.projects.find(ctx, { id, key });
   }
 
   @Query(() => ProjectConnection, { description: "Projects, by key unless `orderBy` says otherwise. Staff only." })
@@ -27,12 +27,12 @@ export class ProjectResolver {
     @Arg("orderBy", () => ProjectOrder, { nullable: true, description: "Sort order; default KEY ascending." }) orderBy: ProjectOrder | undefined,
     @Ctx() ctx: Context,
   ): Promise<Connection<Project>> {
-    return ctx.services.projects.list(ctx.em, filter, orderBy, page);
+    return ctx.services.projects.list(ctx, filter, orderBy, page);
   }
 
   @Mutation(() => Project, { description: "Creates a project. Admins only." })
   createProject(@Arg("input", () => CreateProjectInput, { description: "The new project." }) input: CreateProjectInput, @Ctx() ctx: Context): Promise<Project> {
-    return ctx.services.projects.create(ctx.em, ctx.request, ctx.viewer!, input);
+    return ctx.services.projects.create(ctx, input);
   }
 
   @Mutation(() => Project, { description: "Changes a project's name, description or lead. Admins only." })
@@ -42,7 +42,7 @@ export class ProjectResolver {
     @Arg("expectedVersion", () => Int, expectedVersionArg) expectedVersion: number | undefined,
     @Ctx() ctx: Context,
   ): Promise<Project> {
-    return ctx.services.projects.update(ctx.em, ctx.request, ctx.viewer!, id, input, expectedVersion);
+    return ctx.services.projects.update(ctx, id, input, expectedVersion);
   }
 
   @Mutation(() => Project, { description: "Archives a project: it takes no new issues; existing issues stay workable. Idempotent. Admins only." })
@@ -51,7 +51,7 @@ export class ProjectResolver {
     @Arg("expectedVersion", () => Int, expectedVersionArg) expectedVersion: number | undefined,
     @Ctx() ctx: Context,
   ): Promise<Project> {
-    return ctx.services.projects.setArchived(ctx.em, ctx.request, ctx.viewer!, id, true, expectedVersion);
+    return ctx.services.projects.setArchived(ctx, id, true, expectedVersion);
   }
 
   @Mutation(() => Project, { description: "Makes an archived project active again. Idempotent. Admins only." })
@@ -60,7 +60,7 @@ export class ProjectResolver {
     @Arg("expectedVersion", () => Int, expectedVersionArg) expectedVersion: number | undefined,
     @Ctx() ctx: Context,
   ): Promise<Project> {
-    return ctx.services.projects.setArchived(ctx.em, ctx.request, ctx.viewer!, id, false, expectedVersion);
+    return ctx.services.projects.setArchived(ctx, id, false, expectedVersion);
   }
 
   @FieldResolver(() => User, { nullable: true, description: "The agent or admin who leads the project." })
@@ -70,16 +70,16 @@ export class ProjectResolver {
 
   @FieldResolver(() => Boolean, { description: "Whether the viewer may change or archive the project (admins)." })
   viewerCanEdit(@Ctx() ctx: Context): boolean {
-    return ctx.viewer?.role === Role.ADMIN;
+    return canEdit(ctx.viewer);
   }
 
   @FieldResolver(() => Boolean, { description: "Whether the viewer may comment on the project's issues (staff)." })
   viewerCanComment(@Ctx() ctx: Context): boolean {
-    return isStaff(ctx.viewer?.role);
+    return canCommentOnIssues(ctx.viewer);
   }
 
   @FieldResolver(() => Boolean, { description: "Whether the viewer may create issues in the project: staff, while it is not archived." })
   viewerCanCreateIssues(@Root() project: Project, @Ctx() ctx: Context): boolean {
-    return isStaff(ctx.viewer?.role) && !project.archived;
+    return canCreateIssues(ctx.viewer, project);
   }
 }

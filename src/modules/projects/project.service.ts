@@ -1,15 +1,14 @@
-import { UniqueConstraintViolationException, type EntityManager, type FilterQuery } from "@mikro-orm/core";
-import type { RequestMeta, Viewer } from "../../graphql/context.js";
-import type { PageArgs } from "../../graphql/connection.types.js";
+import { UniqueConstraintViolationException, type FilterQuery } from "@mikro-orm/core";
+import type { DomainEvents } from "../../core/events/domain-events.js";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../core/errors.js";
-import { paginate, type SortKey } from "../../db/pagination.js";
-import { AuditAction } from "../audit/audit.actions.js";
-import { recordAudit } from "../audit/audit.service.js";
-import { SortDirection } from "../issues/sort-direction.js";
+import type { PageRequest } from "../../core/paging.js";
+import { requireViewer, type RequestScope } from "../../core/scope.js";
 import { assertVersion, conflictOnRace, FOR_UPDATE } from "../../core/writes.js";
+import { paginate, type SortKey } from "../../db/pagination.js";
 import { User } from "../users/user.entity.js";
 import { likeEscape } from "../users/user.service.js";
 import { Project } from "./project.entity.js";
+import { projectEvent, type ProjectChanges } from "./project.events.js";
 import { ProjectOrderField, type CreateProjectInput, type ProjectFilter, type ProjectOrder, type UpdateProjectInput } from "./project.types.js";
 import { validProjectDescription, validProjectKey, validProjectName } from "./project.validation.js";
 import { requireStaffMember } from "./staff-member.js";
@@ -22,13 +21,15 @@ const ORDER_FIELDS: Record<ProjectOrderField, string> = {
 
 /** Projects: listing for staff, and the admin's create, update and archive. */
 export class ProjectService {
+  constructor(private readonly events: DomainEvents) {}
+
   /** One project by exactly one of id or key; null when there is none. */
-  async find(em: EntityManager, by: { id?: string | null; key?: string | null }): Promise<Project | null> {
+  async find(scope: RequestScope, by: { id?: string | null; key?: string | null }): Promise<Project | null> {
     if ((by.id == null) === (by.key == null)) throw new BadUserInputError('Pass exactly one of "id" and "key".', by.id == null ? "id" : "key");
-    return by.id != null ? em.findOne(Project, { id: by.id }) : em.findOne(Project, { key: by.key!.toUpperCase() });
+    return by.id != null ? scope.em.findOne(Project, { id: by.id }) : scope.em.findOne(Project, { key: by.key!.toUpperCase() });
   }
 
-  list(em: EntityManager, filter: ProjectFilter | undefined, order: ProjectOrder | undefined, page: PageArgs) {
+  list(scope: RequestScope, filter: ProjectFilter | undefined, order: ProjectOrder | undefined, page: PageRequest) {
     const where: FilterQuery<Project>[] = [];
     if (filter?.archived === true) where.push({ archivedAt: { $ne: null } });
     if (filter?.archived === false) where.push({ archivedAt: null });
@@ -38,27 +39,22 @@ export class ProjectService {
       const term = likeEscape(search);
       where.push({ $or: [{ key: { $like: `${term.toUpperCase()}%` } }, { name: { $like: `%${term}%` } }] });
     }
-    const sort: SortKey = { field: ORDER_FIELDS[order?.field ?? ProjectOrderField.KEY], direction: order?.direction ?? SortDirection.ASC };
-    return paginate(em, Project, where.length ? { $and: where } : {}, sort, page);
+    const sort: SortKey = { field: ORDER_FIELDS[order?.field ?? ProjectOrderField.KEY], direction: order?.direction ?? "ASC" };
+    return paginate(scope.em, Project, where.length ? { $and: where } : {}, sort, page);
   }
 
-  async create(em: EntityManager, request: RequestMeta, actor: Viewer, input: CreateProjectInput): Promise<Project> {
+  async create(scope: RequestScope, input: CreateProjectInput): Promise<Project> {
+    const actor = requireViewer(scope);
     const key = validProjectKey(input.key, "input.key");
     const name = validProjectName(input.name, "input.name");
     const description = validProjectDescription(input.description, "input.description");
     try {
-      return await em.transactional(async (tx) => {
+      return await this.events.transaction(scope, async (txScope) => {
+        const tx = txScope.em;
         if (await tx.count(Project, { key })) throw this.keyTaken(key);
         const leadId = input.leadId != null ? (await requireStaffMember(tx, input.leadId, "input.leadId", "a project lead")).id : actor.userId;
         const project = tx.create(Project, { key, name, description, lead: tx.getReference(User, leadId) });
-        recordAudit(tx, request, {
-          action: AuditAction.PROJECT_CREATED,
-          actorId: actor.userId,
-          targetType: "Project",
-          targetId: project.id,
-          details: { key, name, leadId },
-        });
-        await tx.flush();
+        await this.events.raise(txScope, { type: "project.created", ...projectEvent(project), payload: { key, name, leadId } });
         return project;
       });
     } catch (error) {
@@ -68,12 +64,14 @@ export class ProjectService {
     }
   }
 
-  async update(em: EntityManager, request: RequestMeta, actor: Viewer, id: string, input: UpdateProjectInput, expectedVersion?: number | null): Promise<Project> {
+  async update(scope: RequestScope, id: string, input: UpdateProjectInput, expectedVersion?: number | null): Promise<Project> {
+    requireViewer(scope);
     return conflictOnRace("project", () =>
-      em.transactional(async (tx) => {
-        const project = await this.lockForWrite(tx, id);
+      this.events.transaction(scope, async (txScope) => {
+        const tx = txScope.em;
+        const project = await this.lockForWrite(txScope, id);
         assertVersion("project", project.version, expectedVersion);
-        const changes: Record<string, { from: unknown; to: unknown }> = {};
+        const changes: ProjectChanges = {};
         if (input.name != null) {
           const name = validProjectName(input.name, "input.name");
           if (name !== project.name) changes.name = { from: project.name, to: (project.name = name) };
@@ -90,38 +88,29 @@ export class ProjectService {
             changes.leadId = { from: before, to: lead?.id ?? null };
           }
         }
-        if (Object.keys(changes).length) {
-          recordAudit(tx, request, { action: AuditAction.PROJECT_UPDATED, actorId: actor.userId, targetType: "Project", targetId: project.id, details: { changes } });
-          await tx.flush();
-        }
+        if (Object.keys(changes).length) await this.events.raise(txScope, { type: "project.updated", ...projectEvent(project), payload: { changes } });
         return project;
       }),
     );
   }
 
   /** Archiving stops new issues; existing issues stay workable so they can be finished or canceled. */
-  async setArchived(em: EntityManager, request: RequestMeta, actor: Viewer, id: string, archived: boolean, expectedVersion?: number | null, now = new Date()) {
+  async setArchived(scope: RequestScope, id: string, archived: boolean, expectedVersion?: number | null): Promise<Project> {
+    requireViewer(scope);
     return conflictOnRace("project", () =>
-      em.transactional(async (tx) => {
-        const project = await this.lockForWrite(tx, id);
+      this.events.transaction(scope, async (txScope) => {
+        const project = await this.lockForWrite(txScope, id);
         assertVersion("project", project.version, expectedVersion);
         if (project.archived === archived) return project; // already so: nothing to record
-        project.archivedAt = archived ? now : null;
-        recordAudit(tx, request, {
-          action: archived ? AuditAction.PROJECT_ARCHIVED : AuditAction.PROJECT_UNARCHIVED,
-          actorId: actor.userId,
-          targetType: "Project",
-          targetId: project.id,
-          details: { key: project.key },
-        });
-        await tx.flush();
+        project.archivedAt = archived ? txScope.clock.now() : null;
+        await this.events.raise(txScope, { type: archived ? "project.archived" : "project.unarchived", ...projectEvent(project), payload: { key: project.key } });
         return project;
       }),
     );
   }
 
-  private async lockForWrite(tx: EntityManager, id: string): Promise<Project> {
-    const project = await tx.findOne(Project, { id }, FOR_UPDATE);
+  private async lockForWrite(txScope: RequestScope, id: string): Promise<Project> {
+    const project = await txScope.em.findOne(Project, { id }, FOR_UPDATE);
     if (!project) throw new NotFoundError("Project", id);
     return project;
   }

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, registerEnumType } from "type-graphql";
 import { connectionType } from "../../graphql/connection.types.js";
-import { SortDirection } from "../issues/sort-direction.js";
+import { SortDirection } from "../../graphql/sort-direction.js";
 import { Project } from "./project.entity.js";
 
 export const ProjectConnection = connectionType(Project, "Project", "project");

@@ -1,7 +1,7 @@
 import type { EntityManager } from "@mikro-orm/core";
 import { BadUserInputError } from "../../core/errors.js";
 import { User } from "../users/user.entity.js";
-import { isStaff } from "../users/user.role.js";
+import { isStaff } from "../../core/identity.js";
 import { READ_ONLY } from "../../core/writes.js";
 
 /**

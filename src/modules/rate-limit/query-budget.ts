@@ -1,6 +1,6 @@
 import { RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { AppConfig } from "../../config.js";
-import type { Viewer } from "../../graphql/context.js";
+import type { Viewer } from "../../core/identity.js";
 import { AppError } from "../../core/errors.js";
 import type { LimiterStore } from "./limiter-store.js";
 
@@ -26,7 +26,7 @@ export interface RateLimitStatus {
   resetAt: Date;
 }
 
-/** Queries and most mutations spend the caller's budget; sign-in mutations one of their own (rate-limit.plugin.ts). */
+/** Queries and most mutations spend the caller's budget; sign-in mutations one of their own (graphql/rate-limit.plugin.ts). */
 export type BudgetKind = "query" | "signIn";
 
 /** The X-RateLimit-* headers every API response carries (reset in epoch seconds, as GitHub's). */

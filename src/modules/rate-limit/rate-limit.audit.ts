@@ -1,40 +1,51 @@
 import { LRUCache } from "lru-cache";
 import type { Logger } from "pino";
+import { systemClock, type Clock } from "../../core/clock.js";
+import type { DomainEvents } from "../../core/events/domain-events.js";
+import type { Viewer } from "../../core/identity.js";
+import { createScope, type RequestMeta } from "../../core/scope.js";
 import type { Orm } from "../../db/orm.js";
-import type { RequestMeta, Viewer } from "../../graphql/context.js";
-import { recordAudit } from "../audit/audit.service.js";
-import { AuditAction } from "../audit/audit.actions.js";
 
-/** One audit event per caller and limit per minute: a flood must not become a flood of writes. */
+/** One event per caller and limit per minute: a flood must not become a flood of writes. */
 const THROTTLE_MS = 60_000;
 
 /**
- * Records rate-limit hits (the query budget, and the per-IP sign-in, registration and account
- * email limits) as RATE_LIMITED audit events, so the security dashboard counts them from the
- * trail rather than from counters that reset on restart.
+ * Raises rate_limit.hit for hits of the query budget and of the per-IP sign-in, registration and
+ * account email limits (the audit trail records them as RATE_LIMITED, so the security dashboard
+ * counts them from the trail rather than from counters that reset on restart). The refused
+ * request writes nothing else, so the hit gets a transaction of its own, on its own
+ * EntityManager: it is recorded even though the request fails.
  */
 export class RateLimitAudit {
   private readonly recent = new LRUCache<string, true>({ max: 50_000, ttl: THROTTLE_MS });
   logger: Pick<Logger, "error"> | undefined;
+  /** Read at each hit: tests replace `services.clock` after start (startServices sets it). */
+  clock: () => Clock = () => systemClock;
 
-  constructor(private readonly orm: Orm) {}
+  constructor(
+    private readonly orm: Orm,
+    private readonly events: DomainEvents,
+  ) {}
 
   async record(request: RequestMeta, viewer: Viewer | null, limit: string, caller: string): Promise<void> {
     const key = `${limit}|${caller}`;
     if (this.recent.has(key)) return;
     this.recent.set(key, true);
     try {
-      const em = this.orm.em.fork();
-      recordAudit(em, request, {
-        action: AuditAction.RATE_LIMITED,
-        actorId: viewer?.userId ?? null,
-        targetType: viewer?.apiTokenId ? "ApiToken" : viewer ? "User" : undefined,
-        targetId: viewer?.apiTokenId ?? viewer?.userId,
-        details: { limit, caller },
-      });
-      await em.flush();
+      const scope = createScope({ em: this.orm.em.fork(), viewer, request, clock: this.clock() });
+      const target = viewer?.apiTokenId ? { type: "ApiToken", id: viewer.apiTokenId } : viewer ? { type: "User", id: viewer.userId } : { type: "Request", id: request.requestId.slice(0, 64) };
+      await this.events.transaction(scope, (tx) =>
+        this.events.raise(tx, {
+          type: "rate_limit.hit",
+          actorId: viewer?.userId ?? null,
+          target,
+          refs: { userId: viewer?.userId ?? null },
+          visibility: "ADMIN",
+          payload: { limit, caller },
+        }),
+      );
     } catch (error) {
-      this.logger?.error({ err: error }, "could not audit a rate-limit hit");
+      this.logger?.error({ err: error }, "could not record a rate-limit hit");
     }
   }
 }

@@ -1,9 +1,9 @@
-import type { EntityManager } from "@mikro-orm/core";
 import { raw } from "@mikro-orm/core";
 import type { EntityManager as SqlEntityManager } from "@mikro-orm/knex";
 import type { AppConfig } from "../../config.js";
-import type { PageArgs } from "../../graphql/connection.types.js";
 import { BadUserInputError } from "../../core/errors.js";
+import type { PageRequest } from "../../core/paging.js";
+import type { RequestScope } from "../../core/scope.js";
 import { paginate } from "../../db/pagination.js";
 import { AuditEvent } from "../audit/audit-event.entity.js";
 import { AuditAction } from "../audit/audit.actions.js";
@@ -33,7 +33,10 @@ const zero = (): SecurityEventCounts => ({ successfulLogins: 0, failedLogins: 0,
 export class SecurityStatsService {
   constructor(private readonly dialect: AppConfig["database"]["kind"]) {}
 
-  async stats(em: EntityManager, from: Date, to: Date, now: Date): Promise<SecurityStats> {
+  /** Counts over [from, to); `lockedAccountsNow` by the scope's clock. */
+  async stats(scope: RequestScope, from: Date, to: Date): Promise<SecurityStats> {
+    const { em } = scope;
+    const now = scope.clock.now();
     if (!(from < to)) throw new BadUserInputError('"from" must be before "to".', "range.from");
     if (to.getTime() - from.getTime() > MAX_RANGE_MS) throw new BadUserInputError("The range may span at most 31 days.", "range.to");
 
@@ -81,7 +84,7 @@ export class SecurityStatsService {
   }
 
   /** Accounts locked out now, the longest lockout first. */
-  lockedAccounts(em: EntityManager, page: PageArgs, now: Date) {
-    return paginate(em, User, { lockedUntil: { $gt: now } }, { field: "lockedUntil", direction: "DESC" }, page);
+  lockedAccounts(scope: RequestScope, page: PageRequest) {
+    return paginate(scope.em, User, { lockedUntil: { $gt: scope.clock.now() } }, { field: "lockedUntil", direction: "DESC" }, page);
   }
 }

@@ -17,14 +17,14 @@ export class SecurityResolver {
     @Arg("range", () => TimeRangeInput, { nullable: true, description: "An explicit range instead of `window` (at most 31 days)." }) range: TimeRangeInput | undefined,
     @Ctx() ctx: Context,
   ): Promise<SecurityStats> {
-    const now = ctx.services.clock.now();
+    const now = ctx.clock.now();
     const from = range?.from ?? new Date(now.getTime() - WINDOW_HOURS[window] * HOUR_MS);
     const to = range?.to ?? now;
-    return ctx.services.securityStats.stats(ctx.em, from, to, now);
+    return ctx.services.securityStats.stats(ctx, from, to);
   }
 
   @Query(() => UserConnection, { description: "Accounts locked out right now after failed sign-ins, the longest lockout first. Admins only." })
   lockedAccounts(@Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context): Promise<Connection<User>> {
-    return ctx.services.securityStats.lockedAccounts(ctx.em, page, ctx.services.clock.now());
+    return ctx.services.securityStats.lockedAccounts(ctx, page);
   }
 }

@@ -2,7 +2,7 @@ import { Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { Context } from "../../graphql/context.js";
 import { User } from "../users/user.entity.js";
 import { usersById } from "../users/user.loaders.js";
-import { isStaff } from "../users/user.role.js";
+import { isStaff } from "../../core/identity.js";
 import { canComment, canEdit, transitionsFor } from "./ticket.access.js";
 import { Ticket } from "./ticket.entity.js";
 import { TicketStatus } from "./ticket.enums.js";
@@ -42,12 +42,12 @@ export class TicketFieldsResolver {
 
   @FieldResolver(() => Int, { description: "Working seconds from creation until resolved or closed, or until now. Time waiting on the customer, and between a resolution and a reopening, is excluded." })
   timeOpen(@Root() ticket: Ticket, @Ctx() ctx: Context): number {
-    return timeOpen(ticket, ctx.services.tickets.now());
+    return timeOpen(ticket, ctx.clock.now());
   }
 
   @FieldResolver(() => Boolean, { description: "Whether the first-response or the resolution target of the ticket's priority was missed." })
   slaBreached(@Root() ticket: Ticket, @Ctx() ctx: Context): boolean {
-    return isBreached(ticket, ctx.services.tickets.now());
+    return isBreached(ticket, ctx.clock.now());
   }
 
   @FieldResolver(() => Boolean, { description: "Whether the viewer may change the ticket with `updateTicket` now." })

@@ -1,5 +1,4 @@
-import type { Viewer } from "../../graphql/context.js";
-import { isStaff } from "../users/user.role.js";
+import { isStaff, type Viewer } from "../../core/identity.js";
 import type { Ticket } from "./ticket.entity.js";
 import { TicketStatus } from "./ticket.enums.js";
 import { allowedTransitions, isFinal } from "./ticket.states.js";

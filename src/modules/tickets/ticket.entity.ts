@@ -2,7 +2,8 @@ import { Entity, Enum, Index, ManyToOne, Property, Unique, type Ref } from "@mik
 import { Field, Int, ObjectType } from "type-graphql";
 import { BaseEntity } from "../../db/base.entity.js";
 import { User } from "../users/user.entity.js";
-import { PRIORITY_RANK, TicketPriority, TicketStatus } from "./ticket.enums.js";
+import { Priority, PRIORITY_RANK } from "../../core/priority.js";
+import { TicketStatus } from "./ticket.enums.js";
 
 export const SUBJECT_MAX = 200;
 export const DESCRIPTION_MAX = 20_000;
@@ -59,13 +60,13 @@ export class Ticket extends BaseEntity<Defaulted> {
   @Enum({ items: () => TicketStatus, nativeEnumName: "ticket_status" })
   status: TicketStatus = TicketStatus.OPEN;
 
-  @Field(() => TicketPriority, { description: "How urgent it is; sets the SLA targets." })
-  @Enum({ items: () => TicketPriority, nativeEnumName: "ticket_priority" })
-  priority: TicketPriority = TicketPriority.NORMAL;
+  @Field(() => Priority, { description: "How urgent it is; sets the SLA targets." })
+  @Enum({ items: () => Priority, nativeEnumName: "ticket_priority" })
+  priority: Priority = Priority.NORMAL;
 
   /** PRIORITY_RANK[priority], kept in step by setPriority(): the column ORDER BY uses. */
   @Property({ type: "tinyint" })
-  priorityRank: number = PRIORITY_RANK[TicketPriority.NORMAL];
+  priorityRank: number = PRIORITY_RANK[Priority.NORMAL];
 
   @Field(() => String, { nullable: true, description: `Free-form category such as "Hardware" (up to ${CATEGORY_MAX} characters).` })
   @Property({ type: "string", length: CATEGORY_MAX, nullable: true })
@@ -117,7 +118,7 @@ export class Ticket extends BaseEntity<Defaulted> {
   @Property({ type: "integer", version: true })
   version: number = 1;
 
-  setPriority(priority: TicketPriority): void {
+  setPriority(priority: Priority): void {
     this.priority = priority;
     this.priorityRank = PRIORITY_RANK[priority];
   }

@@ -1,8 +1,7 @@
 import { raw, type FilterQuery } from "@mikro-orm/core";
-import type { Viewer } from "../../graphql/context.js";
+import { isStaff, type Viewer } from "../../core/identity.js";
 import { BadUserInputError, ForbiddenError } from "../../core/errors.js";
 import type { SortKey } from "../../db/pagination.js";
-import { isStaff } from "../users/user.role.js";
 import type { Ticket } from "./ticket.entity.js";
 import { LIKE_ESCAPE, likePattern, planSearch, SEARCH_MAX } from "./ticket.search.js";
 import { TicketOrderField, type TicketFilter, type TicketOrder } from "./ticket.types.js";

@@ -12,7 +12,7 @@ const expectedVersionArg = { nullable: true, description: "The version you last 
 export class TicketResolver {
   @Query(() => Ticket, { description: "One ticket by id or reference (#1042). Customers only reach their own; any other answers NOT_FOUND." })
   ticket(@Arg("id", () => ID, { description: "The ticket's id, or its reference such as #1042." }) id: string, @Ctx() ctx: Context): Promise<Ticket> {
-    return ctx.services.tickets.get(ctx.em, ctx.viewer!, id, { snapshot: ctx.loaders });
+    return ctx.services.tickets.get(ctx, id, { snapshot: true });
   }
 
   @Query(() => TicketConnection, { description: "Tickets the viewer may see (customers: their own), newest first unless `orderBy` says otherwise." })
@@ -22,12 +22,12 @@ export class TicketResolver {
     @Arg("orderBy", () => TicketOrder, { nullable: true, description: "Sort order; default CREATED_AT descending." }) orderBy: TicketOrder | undefined,
     @Ctx() ctx: Context,
   ): Promise<Connection<Ticket>> {
-    return ctx.services.tickets.list(ctx.em, ctx.loaders, ctx.viewer!, filter, orderBy, page);
+    return ctx.services.tickets.list(ctx, filter, orderBy, page);
   }
 
   @Mutation(() => Ticket, { description: "Opens a ticket (OPEN) with the desk's next number. Customers open their own; agents and admins may open one for a customer." })
   createTicket(@Arg("input", () => CreateTicketInput, { description: "The new ticket." }) input: CreateTicketInput, @Ctx() ctx: Context): Promise<Ticket> {
-    return ctx.services.tickets.create(ctx.em, ctx.request, ctx.viewer!, input);
+    return ctx.services.tickets.create(ctx, input);
   }
 
   @Mutation(() => Ticket, {
@@ -39,7 +39,7 @@ export class TicketResolver {
     @Arg("expectedVersion", () => Int, expectedVersionArg) expectedVersion: number | undefined,
     @Ctx() ctx: Context,
   ): Promise<Ticket> {
-    return ctx.services.tickets.update(ctx.em, ctx.request, ctx.viewer!, id, input, expectedVersion);
+    return ctx.services.tickets.update(ctx, id, input, expectedVersion);
   }
 
   @Mutation(() => Ticket, { description: "Assigns a ticket to an active agent or admin, or to nobody. Agents and admins only." })
@@ -49,7 +49,7 @@ export class TicketResolver {
     @Arg("expectedVersion", () => Int, expectedVersionArg) expectedVersion: number | undefined,
     @Ctx() ctx: Context,
   ): Promise<Ticket> {
-    return ctx.services.tickets.assign(ctx.em, ctx.request, ctx.viewer!, id, assigneeId ?? null, expectedVersion);
+    return ctx.services.tickets.assign(ctx, id, assigneeId ?? null, expectedVersion);
   }
 
   @Mutation(() => Ticket, {
@@ -61,6 +61,6 @@ export class TicketResolver {
     @Arg("expectedVersion", () => Int, expectedVersionArg) expectedVersion: number | undefined,
     @Ctx() ctx: Context,
   ): Promise<Ticket> {
-    return ctx.services.tickets.transition(ctx.em, ctx.request, ctx.viewer!, id, to, expectedVersion);
+    return ctx.services.tickets.transition(ctx, id, to, expectedVersion);
   }
 }

@@ -1,4 +1,9 @@
+import { ApiScope } from "../../core/identity.js";
+import { rootField, type ModuleRules } from "../../graphql/root-fields.js";
 import { allow, isAuthenticated, isStaff } from "../../graphql/rules.js";
+
+const read = rootField({ rule: isAuthenticated, scope: ApiScope.TICKETS_READ });
+const write = rootField({ rule: isAuthenticated, scope: ApiScope.TICKETS_WRITE });
 
 /**
  * Ticket visibility is decided where tickets are fetched (TicketService.get/list: customers only
@@ -6,9 +11,14 @@ import { allow, isAuthenticated, isStaff } from "../../graphql/rules.js";
  * reached it. Fields that could show more than the ticket itself filter by role inside
  * (comments, latestComments, history).
  */
-export const ticketRules = {
-  Query: { ticket: isAuthenticated, tickets: isAuthenticated },
-  Mutation: { createTicket: isAuthenticated, updateTicket: isAuthenticated, assignTicket: isStaff, transitionTicket: isAuthenticated },
+export const ticketRules: ModuleRules = {
+  Query: { ticket: read, tickets: read },
+  Mutation: {
+    createTicket: write,
+    updateTicket: write,
+    assignTicket: rootField({ rule: isStaff, scope: ApiScope.TICKETS_WRITE }),
+    transitionTicket: write,
+  },
   Ticket: { "*": allow },
   TicketConnection: { "*": allow },
   TicketEdge: { "*": allow },

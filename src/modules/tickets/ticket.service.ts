@@ -1,106 +1,103 @@
 import type { EntityManager, FilterQuery } from "@mikro-orm/core";
-import type { RequestMeta, Viewer } from "../../graphql/context.js";
-import type { PageArgs } from "../../graphql/connection.types.js";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../../core/errors.js";
+import type { DomainEvent } from "../../core/events/catalog.js";
+import type { DomainEvents } from "../../core/events/domain-events.js";
+import { isStaff, Role, type Viewer } from "../../core/identity.js";
+import type { PageRequest } from "../../core/paging.js";
+import { Priority } from "../../core/priority.js";
+import { requireViewer, type RequestScope } from "../../core/scope.js";
+import { assertVersion, conflictOnRace, READ_ONLY, unchanged } from "../../core/writes.js";
 import { paginate } from "../../db/pagination.js";
 import { findSnapshotBy } from "../../db/read-rows.js";
-import { AuditAction } from "../audit/audit.actions.js";
-import { recordAudit } from "../audit/audit.service.js";
-import { notifyTicketResolved } from "../mail/ticket-notifications.js";
-import { assertVersion, conflictOnRace, READ_ONLY, unchanged } from "../../core/writes.js";
 import { User } from "../users/user.entity.js";
-import { isStaff, Role } from "../users/user.role.js";
 import { canEdit, canView, isRequester } from "./ticket.access.js";
 import { Ticket } from "./ticket.entity.js";
-import { TicketPriority, TicketStatus } from "./ticket.enums.js";
+import { TicketStatus } from "./ticket.enums.js";
+import { ticketEvent, type TicketChanges } from "./ticket.events.js";
 import { assertTicketFilter, ticketSort, ticketWhere } from "./ticket.filters.js";
 import { applyStatusChange, recordFirstResponse, scheduleDeadlines, type SlaTargets } from "./ticket.sla.js";
 import { assertTransition, isFinal, statusAfterComment } from "./ticket.states.js";
 import type { CreateTicketInput, TicketFilter, TicketOrder, UpdateTicketInput } from "./ticket.types.js";
 import { checkDescription, cleanCategory, cleanSubject } from "./ticket.validation.js";
 import { ticketPeople } from "./ticket-people.js";
-import type { Loaders } from "../../core/loaders.js";
 import { ensureTicketCounter, takeTicketNumber } from "./ticket-number.js";
-
-type Changes = Record<string, { from: unknown; to: unknown }>;
 
 const REFERENCE = /^#?(\d{1,9})$/;
 
-/** Tickets: lookup, lists, creation, edits, assignment and the life cycle (ticket.states.ts). */
+/**
+ * Tickets: lookup, lists, creation, edits, assignment and the life cycle (ticket.states.ts).
+ * Every change raises its event (ticket.events.ts); the SLA clock runs on the scope's clock.
+ */
 export class TicketService {
   constructor(
     private readonly sla: SlaTargets,
-    /** The SLA clock's time source; tests replace it to move time instead of waiting. */
-    public clock: { now(): Date } = { now: () => new Date() },
+    private readonly events: DomainEvents,
   ) {}
-
-  now(): Date {
-    return this.clock.now();
-  }
 
   /**
    * One ticket by id or by reference ("#1042"), if the viewer may see it. Another customer's
    * ticket answers exactly like a missing one, so ids cannot be probed. `snapshot`: a read-only
-   * copy (db/read-rows.ts) for queries, its requester and assignee primed into `loaders`; writes
-   * load the managed entity.
+   * copy (db/read-rows.ts) for queries, its requester and assignee primed into the scope's
+   * loaders; writes load the managed entity.
    */
-  async get(em: EntityManager, viewer: Viewer, idOrReference: string, options: { refresh?: boolean; snapshot?: Loaders } = {}): Promise<Ticket> {
+  async get(scope: RequestScope, idOrReference: string, options: { refresh?: boolean; snapshot?: boolean } = {}): Promise<Ticket> {
+    const viewer = requireViewer(scope);
     const reference = REFERENCE.exec(idOrReference.trim());
     const [property, value] = reference ? (["number", Number(reference[1])] as const) : (["id", idOrReference] as const);
     const ticket = options.snapshot
-      ? await findSnapshotBy(em, Ticket, property, value, ticketPeople(options.snapshot))
-      : await em.findOne(Ticket, { [property]: value } as FilterQuery<Ticket>, { refresh: options.refresh });
+      ? await findSnapshotBy(scope.em, Ticket, property, value, ticketPeople(scope.loaders))
+      : await scope.em.findOne(Ticket, { [property]: value } as FilterQuery<Ticket>, { refresh: options.refresh });
     if (!ticket || !canView(ticket, viewer)) throw new NotFoundError("Ticket", idOrReference);
     return ticket;
   }
 
-  /** A page of the tickets the viewer may see, filtered and ordered (keyset cursors); their people primed into `loaders`. */
-  list(em: EntityManager, loaders: Loaders, viewer: Viewer, filter: TicketFilter | undefined, order: TicketOrder | undefined, page: PageArgs) {
+  /** A page of the tickets the viewer may see, filtered and ordered (keyset cursors); their people primed into the scope's loaders. */
+  list(scope: RequestScope, filter: TicketFilter | undefined, order: TicketOrder | undefined, page: PageRequest) {
+    const viewer = requireViewer(scope);
     assertTicketFilter(filter, viewer);
-    const where = ticketWhere(filter, { viewer, now: this.now(), fulltext: em.getPlatform().supportsCreatingFullTextIndex() });
+    const where = ticketWhere(filter, { viewer, now: scope.clock.now(), fulltext: scope.em.getPlatform().supportsCreatingFullTextIndex() });
     // Snapshots: a page of tickets is only read, and hydrating 50 tickets cost more than the query.
-    return paginate(em, Ticket, where, ticketSort(order), page, { snapshots: true, joins: ticketPeople(loaders) });
+    return paginate(scope.em, Ticket, where, ticketSort(order), page, { snapshots: true, joins: ticketPeople(scope.loaders) });
   }
 
-  async create(em: EntityManager, request: RequestMeta, viewer: Viewer, input: CreateTicketInput): Promise<Ticket> {
+  async create(scope: RequestScope, input: CreateTicketInput): Promise<Ticket> {
+    const viewer = requireViewer(scope);
     const subject = cleanSubject(input.subject, "input.subject");
     const description = checkDescription(input.description, "input.description");
     const category = cleanCategory(input.category, "input.category");
-    const priority = input.priority ?? TicketPriority.NORMAL;
+    const priority = input.priority ?? Priority.NORMAL;
     const onBehalf = input.requesterId != null && input.requesterId !== viewer.userId;
     if (onBehalf && !isStaff(viewer.role)) throw new ForbiddenError("Only agents and admins open tickets for someone else.");
-    await ensureTicketCounter(em);
+    await ensureTicketCounter(scope.em);
     return conflictOnRace("ticket", () =>
-      em.transactional(async (tx) => {
-        const requesterId = onBehalf ? (await this.requireCustomer(tx, input.requesterId!)).id : viewer.userId;
-        const now = this.now();
-        const ticket = tx.create(Ticket, {
-          number: await takeTicketNumber(tx),
+      this.events.transaction(scope, async (tx) => {
+        const requesterId = onBehalf ? (await this.requireCustomer(tx.em, input.requesterId!)).id : viewer.userId;
+        const now = tx.clock.now();
+        const ticket = tx.em.create(Ticket, {
+          number: await takeTicketNumber(tx.em),
           subject,
           description,
           category,
-          requester: tx.getReference(User, requesterId, { wrapped: true }),
-          // The SLA clock starts at creation, on the service's clock; updatedAt is BaseEntity's (wall time).
+          requester: tx.em.getReference(User, requesterId, { wrapped: true }),
+          // The SLA clock starts at creation, on the scope's clock; updatedAt is BaseEntity's (wall time).
           createdAt: now,
           firstResponseDueAt: now,
           resolutionDueAt: now,
         });
         ticket.setPriority(priority);
         scheduleDeadlines(ticket, this.sla);
-        recordAudit(tx, request, {
-          action: AuditAction.TICKET_CREATED,
-          actorId: viewer.userId,
-          targetType: "Ticket",
-          targetId: ticket.id,
-          details: { number: ticket.number, subject, priority, category, requesterId, ...(onBehalf ? { onBehalf: true } : {}) },
+        await this.events.raise(tx, {
+          type: "ticket.created",
+          ...ticketEvent(ticket),
+          payload: { number: ticket.number, subject, priority, category, requesterId, ...(onBehalf ? { onBehalf: true as const } : {}) },
         });
-        await tx.flush();
         return ticket;
       }),
     );
   }
 
-  async update(em: EntityManager, request: RequestMeta, viewer: Viewer, id: string, input: UpdateTicketInput, expectedVersion?: number | null): Promise<Ticket> {
+  async update(scope: RequestScope, id: string, input: UpdateTicketInput, expectedVersion?: number | null): Promise<Ticket> {
+    const viewer = requireViewer(scope);
     const wanted = {
       subject: input.subject != null ? cleanSubject(input.subject, "input.subject") : undefined,
       description: input.description != null ? checkDescription(input.description, "input.description") : undefined,
@@ -109,19 +106,19 @@ export class TicketService {
     };
     if (Object.values(wanted).every((v) => v === undefined)) throw new BadUserInputError("Pass at least one field to change.", "input");
     return conflictOnRace("ticket", () =>
-      em.transactional(async (tx) => {
-        const ticket = await this.get(tx, viewer, id, { refresh: true });
+      this.events.transaction(scope, async (tx) => {
+        const ticket = await this.get(tx, id, { refresh: true });
         assertVersion("ticket", ticket.version, expectedVersion);
         this.assertEditable(ticket, viewer);
         if (wanted.priority !== undefined && wanted.priority !== ticket.priority && !isStaff(viewer.role)) {
           throw new ForbiddenError("Only agents and admins change a ticket's priority.");
         }
-        const changes: Changes = {};
+        const changes: TicketChanges = {};
         for (const field of ["subject", "description", "category", "priority"] as const) {
           const to = wanted[field];
           if (to !== undefined && to !== ticket[field]) changes[field] = { from: ticket[field], to };
         }
-        if (!Object.keys(changes).length) return unchanged(tx, ticket);
+        if (!Object.keys(changes).length) return unchanged(tx.em, ticket);
         if (wanted.subject !== undefined) ticket.subject = wanted.subject;
         if (wanted.description !== undefined) ticket.description = wanted.description;
         if (wanted.category !== undefined) ticket.category = wanted.category;
@@ -131,73 +128,72 @@ export class TicketService {
         }
         // The description can be 20,000 characters: the trail notes that it changed, not both versions.
         if (changes.description) changes.description = { from: `${String(changes.description.from).length} characters`, to: `${wanted.description!.length} characters` };
-        recordAudit(tx, request, { action: AuditAction.TICKET_UPDATED, actorId: viewer.userId, targetType: "Ticket", targetId: ticket.id, details: { changes } });
-        await tx.flush();
+        await this.events.raise(tx, { type: "ticket.updated", ...ticketEvent(ticket), payload: { changes } });
         return ticket;
       }),
     );
   }
 
-  async assign(em: EntityManager, request: RequestMeta, viewer: Viewer, id: string, assigneeId: string | null, expectedVersion?: number | null): Promise<Ticket> {
+  async assign(scope: RequestScope, id: string, assigneeId: string | null, expectedVersion?: number | null): Promise<Ticket> {
     return conflictOnRace("ticket", () =>
-      em.transactional(async (tx) => {
-        const ticket = await this.get(tx, viewer, id, { refresh: true });
+      this.events.transaction(scope, async (tx) => {
+        const ticket = await this.get(tx, id, { refresh: true });
         assertVersion("ticket", ticket.version, expectedVersion);
         if (isFinal(ticket.status)) throw new ForbiddenError("A closed ticket can no longer be assigned.");
-        const assignee = assigneeId != null ? await this.requireAgent(tx, assigneeId) : null;
+        const assignee = assigneeId != null ? await this.requireAgent(tx.em, assigneeId) : null;
         const from = ticket.assignee?.id ?? null;
         const to = assignee?.id ?? null;
-        if (from === to) return unchanged(tx, ticket);
-        ticket.assignee = assignee ? tx.getReference(User, assignee.id, { wrapped: true }) : null;
-        recordAudit(tx, request, { action: AuditAction.TICKET_ASSIGNED, actorId: viewer.userId, targetType: "Ticket", targetId: ticket.id, details: { from, to } });
-        await tx.flush();
+        if (from === to) return unchanged(tx.em, ticket);
+        ticket.assignee = assignee ? tx.em.getReference(User, assignee.id, { wrapped: true }) : null;
+        await this.events.raise(tx, { type: "ticket.assigned", ...ticketEvent(ticket), payload: { from, to } });
         return ticket;
       }),
     );
   }
 
-  async transition(em: EntityManager, request: RequestMeta, viewer: Viewer, id: string, to: TicketStatus, expectedVersion?: number | null): Promise<Ticket> {
+  async transition(scope: RequestScope, id: string, to: TicketStatus, expectedVersion?: number | null): Promise<Ticket> {
+    const viewer = requireViewer(scope);
     return conflictOnRace("ticket", () =>
-      em.transactional(async (tx) => {
-        const ticket = await this.get(tx, viewer, id, { refresh: true });
+      this.events.transaction(scope, async (tx) => {
+        const ticket = await this.get(tx, id, { refresh: true });
         assertVersion("ticket", ticket.version, expectedVersion);
         assertTransition(ticket.status, to, { role: viewer.role, isRequester: isRequester(ticket, viewer) });
-        this.moveTo(tx, request, viewer.userId, ticket, to, {});
-        if (to === TicketStatus.RESOLVED) await notifyTicketResolved(tx, ticket, viewer.userId); // issue #6: emails the requester (mail module)
-        await tx.flush();
+        await this.moveTo(tx, viewer.userId, ticket, to);
         return ticket;
       }),
     );
-  }
-
-  /** Whether a new comment changes its ticket (see applyComment). */
-  commentChangesTicket(ticket: Ticket, author: Viewer, internal: boolean): boolean {
-    if (internal) return false;
-    return (isStaff(author.role) && !ticket.firstResponseAt) || statusAfterComment(ticket.status, author, internal) !== null;
   }
 
   /**
-   * What a new comment does to its ticket, inside the comment's transaction: the first public
-   * agent comment is the first response; a customer's reply hands a waiting ticket back.
+   * What a new comment does to its ticket, inside the comment's transaction (a comment.added
+   * subscriber, ticket.subscribers.ts): the first public agent comment is the first response; a
+   * customer's reply hands a waiting ticket back. Decided first on the ticket as the comment
+   * found it (most comments change nothing), then on the ticket re-read for the change.
    */
-  applyComment(tx: EntityManager, request: RequestMeta, author: Viewer, ticket: Ticket, internal: boolean): void {
-    if (internal) return;
-    const now = this.now();
-    if (isStaff(author.role) && !ticket.firstResponseAt) recordFirstResponse(ticket, now);
+  async applyComment(tx: RequestScope, event: DomainEvent<"comment.added">): Promise<void> {
+    const { ticket: found, internal, authorRole } = event.payload;
+    const ticketId = event.refs.ticketId;
+    if (!found || !ticketId || internal) return;
+    const author = { role: authorRole };
+    const isFirstResponse = (hasFirstResponse: boolean) => isStaff(authorRole) && !hasFirstResponse;
+    if (!isFirstResponse(found.hasFirstResponse) && !statusAfterComment(found.status, author, internal)) return;
+    // Managed and re-read: its version guards the change against a concurrent one.
+    const ticket = await tx.em.findOneOrFail(Ticket, { id: ticketId }, { refresh: true });
+    if (isFirstResponse(ticket.firstResponseAt !== null)) recordFirstResponse(ticket, tx.clock.now());
     const next = statusAfterComment(ticket.status, author, internal);
-    if (next) this.moveTo(tx, request, author.userId, ticket, next, { reason: "customer replied" });
+    if (next) await this.moveTo(tx, event.actorId, ticket, next, "customer replied");
   }
 
-  /** Changes the status with its timestamps and SLA clock, and records the change. */
-  private moveTo(tx: EntityManager, request: RequestMeta, actorId: string, ticket: Ticket, to: TicketStatus, extra: Record<string, unknown>): void {
+  /** Changes the status with its timestamps and SLA clock, and raises ticket.transitioned. */
+  private async moveTo(tx: RequestScope, actorId: string | null, ticket: Ticket, to: TicketStatus, reason?: string): Promise<void> {
     const from = ticket.status;
-    const now = this.now();
+    const now = tx.clock.now();
     applyStatusChange(ticket, from, to, now, this.sla);
     ticket.status = to;
     if (to === TicketStatus.RESOLVED) ticket.resolvedAt = now;
     if (to === TicketStatus.OPEN) ticket.resolvedAt = null;
     if (to === TicketStatus.CLOSED) ticket.closedAt = now;
-    recordAudit(tx, request, { action: AuditAction.TICKET_TRANSITIONED, actorId, targetType: "Ticket", targetId: ticket.id, details: { from, to, ...extra } });
+    await this.events.raise(tx, { type: "ticket.transitioned", actorId, ...ticketEvent(ticket), payload: { from, to, ...(reason ? { reason } : {}) } });
   }
 
   private assertEditable(ticket: Ticket, viewer: Viewer): void {

@@ -1,4 +1,5 @@
-import { TicketStatus, type TicketPriority } from "./ticket.enums.js";
+import type { Priority } from "../../core/priority.js";
+import { TicketStatus } from "./ticket.enums.js";
 
 /**
  * The SLA clock, pure arithmetic over a ticket's persisted columns so it can be tested with any
@@ -11,14 +12,14 @@ import { TicketStatus, type TicketPriority } from "./ticket.enums.js";
 
 /** Targets in minutes per priority, from config.sla. */
 export interface SlaTargets {
-  firstResponseMinutes: Record<TicketPriority, number>;
-  resolutionMinutes: Record<TicketPriority, number>;
+  firstResponseMinutes: Record<Priority, number>;
+  resolutionMinutes: Record<Priority, number>;
 }
 
 /** The ticket columns the clock reads and writes. */
 export interface SlaClock {
   createdAt: Date;
-  priority: TicketPriority;
+  priority: Priority;
   clockPausedSince: Date | null;
   pausedSeconds: number;
   firstResponseAt: Date | null;
@@ -35,7 +36,7 @@ const seconds = (ms: number) => Math.max(0, Math.floor(ms / 1000));
 const addSeconds = (date: Date, s: number) => new Date(date.getTime() + s * 1000);
 
 /** Both deadlines for a ticket created at `createdAt` whose clock has stood still `pausedSeconds`. */
-export function deadlines(createdAt: Date, priority: TicketPriority, pausedSeconds: number, targets: SlaTargets) {
+export function deadlines(createdAt: Date, priority: Priority, pausedSeconds: number, targets: SlaTargets) {
   return {
     firstResponseDueAt: addSeconds(createdAt, targets.firstResponseMinutes[priority] * 60 + pausedSeconds),
     resolutionDueAt: addSeconds(createdAt, targets.resolutionMinutes[priority] * 60 + pausedSeconds),

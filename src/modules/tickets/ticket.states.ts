@@ -1,5 +1,5 @@
 import { InvalidTransitionError } from "../../core/errors.js";
-import { isStaff, type Role } from "../users/user.role.js";
+import { isStaff, type Role } from "../../core/identity.js";
 import { TicketStatus } from "./ticket.enums.js";
 
 const { OPEN, IN_PROGRESS, WAITING_ON_CUSTOMER, RESOLVED, CLOSED } = TicketStatus;

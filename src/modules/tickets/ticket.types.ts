@@ -2,9 +2,10 @@ import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql
 import { GraphQLJSONObject } from "graphql-scalars";
 import { connectionType } from "../../graphql/connection.types.js";
 import { AuditAction } from "../audit/audit.actions.js";
-import { SortDirection } from "../issues/sort-direction.js";
+import { SortDirection } from "../../graphql/sort-direction.js";
 import { Ticket } from "./ticket.entity.js";
-import { TicketPriority, TicketStatus } from "./ticket.enums.js";
+import { Priority } from "../../graphql/priority.js";
+import { TicketStatus } from "./ticket.enums.js";
 
 export const TicketConnection = connectionType(Ticket, "Ticket", "ticket");
 
@@ -16,8 +17,8 @@ export class CreateTicketInput {
   @Field(() => String, { description: "What is needed, as Markdown (up to 20,000 characters)." })
   description!: string;
 
-  @Field(() => TicketPriority, { nullable: true, description: "How urgent it is; NORMAL when omitted." })
-  priority?: TicketPriority;
+  @Field(() => Priority, { nullable: true, description: "How urgent it is; NORMAL when omitted." })
+  priority?: Priority;
 
   @Field(() => String, { nullable: true, description: "Free-form category (up to 50 characters)." })
   category?: string | null;
@@ -34,8 +35,8 @@ export class UpdateTicketInput {
   @Field(() => String, { nullable: true, description: "New description, as Markdown (up to 20,000 characters)." })
   description?: string;
 
-  @Field(() => TicketPriority, { nullable: true, description: "New priority (agents and admins only); moves the SLA deadlines." })
-  priority?: TicketPriority;
+  @Field(() => Priority, { nullable: true, description: "New priority (agents and admins only); moves the SLA deadlines." })
+  priority?: Priority;
 
   @Field(() => String, { nullable: true, description: "New category; null or empty clears it." })
   category?: string | null;
@@ -58,8 +59,8 @@ export class TicketFilter {
   @Field(() => [TicketStatus], { nullable: true, description: "Only tickets in one of these statuses." })
   status?: TicketStatus[];
 
-  @Field(() => [TicketPriority], { nullable: true, description: "Only tickets with one of these priorities." })
-  priority?: TicketPriority[];
+  @Field(() => [Priority], { nullable: true, description: "Only tickets with one of these priorities." })
+  priority?: Priority[];
 
   @Field(() => TicketAssigneeFilter, { nullable: true, description: "Only tickets with this assignee (or none)." })
   assignee?: TicketAssigneeFilter;

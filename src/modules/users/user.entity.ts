@@ -44,7 +44,7 @@ export class User extends BaseEntity<"role" | "emailVerified" | "failedLoginCoun
   @Property({ type: "datetime", length: 3, nullable: true })
   deactivatedAt: Date | null = null;
 
-  isLocked(now = new Date()): boolean {
+  isLocked(now: Date): boolean {
     return this.lockedUntil !== null && this.lockedUntil > now;
   }
 }

@@ -19,7 +19,7 @@ export class UserResolver {
     @Arg("filter", () => UserFilter, { nullable: true, description: "Narrows the list." }) filter: UserFilter | undefined,
     @Ctx() ctx: Context,
   ): Promise<Connection<User>> {
-    return ctx.services.users.list(ctx.em, filter, page);
+    return ctx.services.users.list(ctx, filter, page);
   }
 
   @Query(() => User, { nullable: true, description: "One account by id. Admins only." })
@@ -33,21 +33,21 @@ export class UserResolver {
     @Arg("role", () => Role, { description: "The new role." }) role: Role,
     @Ctx() ctx: Context,
   ): Promise<User> {
-    return ctx.services.users.setRole(ctx.em, ctx.request, ctx.viewer!.userId, userId, role);
+    return ctx.services.users.setRole(ctx, userId, role);
   }
 
   @Mutation(() => User, { description: "Lifts a lockout after failed sign-ins. Admins only." })
   unlockUser(@Arg("userId", () => ID, { description: "The locked user." }) userId: string, @Ctx() ctx: Context): Promise<User> {
-    return ctx.services.users.unlock(ctx.em, ctx.request, ctx.viewer!.userId, userId);
+    return ctx.services.users.unlock(ctx, userId);
   }
 
   @Mutation(() => User, { description: "Deactivates an account and ends all its sessions. Admins only, not on themselves." })
   deactivateUser(@Arg("userId", () => ID, { description: "The user to deactivate." }) userId: string, @Ctx() ctx: Context): Promise<User> {
-    return ctx.services.users.deactivate(ctx.em, ctx.request, ctx.viewer!.userId, userId);
+    return ctx.services.users.deactivate(ctx, userId);
   }
 
   @FieldResolver(() => Boolean, { description: "Whether sign-in is refused right now because of failed attempts. Visible to the user and admins only (an admin's API token needs the admin scope)." })
-  locked(@Root() user: User): boolean {
-    return user.isLocked();
+  locked(@Root() user: User, @Ctx() ctx: Context): boolean {
+    return user.isLocked(ctx.clock.now());
   }
 }

@@ -1,5 +1,7 @@
 import { or } from "graphql-shield";
+import { ApiScope } from "../../core/identity.js";
 import type { Context } from "../../graphql/context.js";
+import { rootField, type ModuleRules } from "../../graphql/root-fields.js";
 import { predicate } from "../../graphql/rule-compiler.js";
 import { allow, isAdmin, isAdminWithAdminScope, isStaff } from "../../graphql/rules.js";
 import type { User } from "./user.entity.js";
@@ -12,9 +14,16 @@ import type { User } from "./user.entity.js";
  */
 const isSelf = predicate("isSelf", (user: User, _args, ctx: Context) => ctx.viewer?.userId === user.id || ctx.signedInUserId === user.id);
 
-export const userRules = {
-  Query: { me: allow, users: isAdmin, user: isAdmin },
-  Mutation: { setUserRole: isAdmin, unlockUser: isAdmin, deactivateUser: isAdmin },
+/** User administration: admins, and of API tokens those with the admin scope. */
+const administration = rootField({ rule: isAdmin, scope: ApiScope.ADMIN });
+
+export const userRules: ModuleRules = {
+  Query: {
+    me: rootField({ rule: allow, scope: "any" }), // null for anonymous callers
+    users: administration,
+    user: administration,
+  },
+  Mutation: { setUserRole: administration, unlockUser: administration, deactivateUser: administration },
   User: {
     "*": allow, // id, name, role and timestamps: anyone who can reach a user (e.g. as a ticket's agent) sees them
     // Customers never see other people's emails. Staff see them (and deactivatedAt) wherever they

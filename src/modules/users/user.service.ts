@@ -1,27 +1,31 @@
-import type { EntityManager, FilterQuery } from "@mikro-orm/core";
-import type { RequestMeta } from "../../graphql/context.js";
+import type { FilterQuery } from "@mikro-orm/core";
+import type { DomainEvents } from "../../core/events/domain-events.js";
+import type { Role } from "../../core/identity.js";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../core/errors.js";
-import type { PageArgs } from "../../graphql/connection.types.js";
+import type { PageRequest } from "../../core/paging.js";
+import { requireViewer, type RequestScope } from "../../core/scope.js";
 import { paginate } from "../../db/pagination.js";
-import { recordAudit } from "../audit/audit.service.js";
-import { AuditAction } from "../audit/audit.actions.js";
-import type { SessionService } from "../auth/session.service.js";
-import type { ViewerCache } from "../auth/viewer-cache.js";
 import { User } from "./user.entity.js";
-import type { Role } from "./user.role.js";
-import type { UserFilter } from "./user.types.js";
 
 /** Escapes LIKE wildcards so a search for "50%" finds "50%", not everything. */
 export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-/** User administration: listing, roles, unlocking and deactivation. */
-export class UserService {
-  constructor(
-    private readonly sessions: SessionService,
-    private readonly viewers: ViewerCache,
-  ) {}
+export interface UserListFilter {
+  role?: Role | null;
+  locked?: boolean | null;
+  deactivated?: boolean | null;
+  search?: string | null;
+}
 
-  list(em: EntityManager, filter: UserFilter | undefined, page: PageArgs, now = new Date()) {
+/**
+ * User administration: listing, roles, unlocking and deactivation. What follows for sessions
+ * (ending them, forgetting a cached role) is the auth module's reaction to these events.
+ */
+export class UserService {
+  constructor(private readonly events: DomainEvents) {}
+
+  list(scope: RequestScope, filter: UserListFilter | undefined, page: PageRequest) {
+    const now = scope.clock.now();
     const where: FilterQuery<User>[] = [];
     if (filter?.role) where.push({ role: filter.role });
     if (filter?.locked === true) where.push({ lockedUntil: { $gt: now } });
@@ -34,51 +38,53 @@ export class UserService {
       const term = likeEscape(search.toLowerCase());
       where.push({ $or: [{ email: { $like: `${term}%` } }, { displayName: { $like: `%${term}%` } }] });
     }
-    return paginate(em, User, where.length ? { $and: where } : {}, { field: "createdAt", direction: "DESC" }, page);
+    return paginate(scope.em, User, where.length ? { $and: where } : {}, { field: "createdAt", direction: "DESC" }, page);
   }
 
-  async setRole(em: EntityManager, request: RequestMeta, actorId: string, userId: string, role: Role): Promise<User> {
-    return em.transactional(async (tx) => {
+  async setRole(scope: RequestScope, userId: string, role: Role): Promise<User> {
+    const actor = requireViewer(scope);
+    return this.events.transaction(scope, async (tx) => {
       const user = await this.get(tx, userId);
-      if (user.id === actorId) throw new ConflictError("You cannot change your own role; ask another admin.");
+      if (user.id === actor.userId) throw new ConflictError("You cannot change your own role; ask another admin.");
       const previous = user.role;
       if (previous === role) return user;
       user.role = role;
-      recordAudit(tx, request, { action: AuditAction.ROLE_CHANGED, actorId, targetType: "User", targetId: user.id, details: { from: previous, to: role } });
-      await tx.flush();
-      this.viewers.forgetUser(user.id);
+      await this.events.raise(tx, { type: "user.role_changed", ...administered(user), payload: { from: previous, to: role } });
       return user;
     });
   }
 
-  async unlock(em: EntityManager, request: RequestMeta, actorId: string, userId: string): Promise<User> {
-    return em.transactional(async (tx) => {
+  async unlock(scope: RequestScope, userId: string): Promise<User> {
+    return this.events.transaction(scope, async (tx) => {
       const user = await this.get(tx, userId);
       user.lockedUntil = null;
       user.failedLoginCount = 0;
-      recordAudit(tx, request, { action: AuditAction.USER_UNLOCKED, actorId, targetType: "User", targetId: user.id });
-      await tx.flush();
+      await this.events.raise(tx, { type: "user.unlocked", ...administered(user), payload: {} });
       return user;
     });
   }
 
-  async deactivate(em: EntityManager, request: RequestMeta, actorId: string, userId: string, now = new Date()): Promise<User> {
-    return em.transactional(async (tx) => {
+  async deactivate(scope: RequestScope, userId: string): Promise<User> {
+    const actor = requireViewer(scope);
+    return this.events.transaction(scope, async (tx) => {
       const user = await this.get(tx, userId);
-      if (user.id === actorId) throw new ConflictError("You cannot deactivate your own account.");
+      if (user.id === actor.userId) throw new ConflictError("You cannot deactivate your own account.");
       if (!user.deactivatedAt) {
-        user.deactivatedAt = now;
-        await this.sessions.revokeAllForUser(tx, user.id, "deactivated");
-        recordAudit(tx, request, { action: AuditAction.USER_DEACTIVATED, actorId, targetType: "User", targetId: user.id });
-        await tx.flush();
+        user.deactivatedAt = tx.clock.now();
+        await this.events.raise(tx, { type: "user.deactivated", ...administered(user), payload: {} });
       }
       return user;
     });
   }
 
-  private async get(em: EntityManager, userId: string): Promise<User> {
-    const user = await em.findOne(User, { id: userId });
+  private async get(scope: RequestScope, userId: string): Promise<User> {
+    const user = await scope.em.findOne(User, { id: userId });
     if (!user) throw new NotFoundError("User", userId);
     return user;
   }
+}
+
+/** An admin's change to an account: the actor is the admin (the scope's viewer). */
+function administered(user: User) {
+  return { target: { type: "User", id: user.id }, refs: { userId: user.id }, visibility: "ADMIN" as const };
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordAudit } from "../../../src/modules/audit/audit.service.js";
+import { systemScope } from "../../../src/core/scope.js";
+import { DomainEventRecord } from "../../../src/db/domain-event.entity.js";
 import { AuditAction } from "../../../src/modules/audit/audit.actions.js";
 import { AuditEvent } from "../../../src/modules/audit/audit-event.entity.js";
 import { User } from "../../../src/modules/users/user.entity.js";
@@ -139,18 +140,26 @@ describe("the audit trail", () => {
 
 describe("audit events and their changes", () => {
   it("commit together, and roll back together", async () => {
-    const em = t.server.orm.em.fork();
+    const { events, clock } = t.server.services;
     const target = await t.createUser();
     await expect(
-      em.transactional(async (tx) => {
-        await tx.nativeUpdate(User, { id: target.id }, { displayName: "Changed" });
-        recordAudit(tx, null, { action: AuditAction.ROLE_CHANGED, actorId: adminId, targetType: "User", targetId: target.id, details: { probe: true } });
-        await tx.flush();
+      events.transaction(systemScope(t.server.orm.em.fork(), clock), async (tx) => {
+        await tx.em.nativeUpdate(User, { id: target.id }, { displayName: "Changed" });
+        await events.raise(tx, {
+          type: "user.role_changed",
+          actorId: adminId,
+          target: { type: "User", id: target.id },
+          refs: { userId: target.id },
+          visibility: "ADMIN",
+          payload: { from: "CUSTOMER", to: "AGENT" },
+        });
+        await tx.em.flush();
         throw new Error("the change fails after its event was written");
       }),
     ).rejects.toThrow(/fails/);
     const check = t.server.orm.em.fork();
     expect(await check.count(AuditEvent, { targetId: target.id, action: AuditAction.ROLE_CHANGED })).toBe(0);
+    expect(await check.count(DomainEventRecord, { targetId: target.id, type: "user.role_changed" })).toBe(0);
     expect((await check.findOneOrFail(User, { id: target.id })).displayName).not.toBe("Changed");
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DomainEventRecord } from "../../../src/db/domain-event.entity.js";
 import { DAY } from "../../support/mailbox.js";
 import { startTestServer, type TestServer } from "../../support/server.js";
 
@@ -127,6 +128,10 @@ describe("the query budget", () => {
       await t.adminToken(),
     );
     expect(audit.data!.auditEvents).toEqual({ totalCount: 1, nodes: [{ targetType: "User", targetId: user.id }] });
+    const hits = await t.server.orm.em.fork().find(DomainEventRecord, { type: "rate_limit.hit", userId: user.id });
+    expect(hits).toEqual([
+      expect.objectContaining({ actorId: user.id, targetType: "User", targetId: user.id, visibility: "ADMIN", payload: { limit: "query_budget", caller: `user:${user.id}` } }),
+    ]);
   });
 });
 
@@ -152,8 +157,8 @@ describe("the CSV export", () => {
     const refused = await exportCsv(customer.token);
     expect(refused.status).toBe(429);
     expect(Number(refused.headers["retry-after"])).toBeGreaterThan(3500);
-    expect(refused.body.error).toMatchObject({ code: "RATE_LIMITED", limit: 40, remaining: 19, cost: 20, retryAfter: Number(refused.headers["retry-after"]) });
-    expect(refused.body.error.message).toMatch(/needs 20 points/);
+    expect(refused.body.errors[0].extensions).toMatchObject({ code: "RATE_LIMITED", limit: 40, remaining: 19, cost: 20, retryAfter: Number(refused.headers["retry-after"]) });
+    expect(refused.body.errors[0].message).toMatch(/needs 20 points/);
     expect([refused.limit, refused.remaining]).toEqual([40, 19]);
     // What is left still buys queries.
     expect((await post(`{ me { id } }`, customer.token)).remaining).toBe(18);

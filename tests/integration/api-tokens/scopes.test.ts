@@ -40,8 +40,8 @@ const OPERATIONS: Record<string, { needs: Scope | Scope[] | "any"; run: (token: 
   "export tickets as CSV": {
     needs: "TICKETS_READ",
     run: async (tk) => {
-      const res = await t.http<{ error?: { code: string; message: string } }>("/export/tickets.csv", { headers: { authorization: `Bearer ${tk}` } });
-      return res.status === 200 ? {} : { errors: [{ message: res.body.error!.message, extensions: { code: res.body.error!.code } }] };
+      const res = await t.http<{ errors: { message: string; extensions: { code: string } }[] }>("/export/tickets.csv", { headers: { authorization: `Bearer ${tk}` } });
+      return res.status === 200 ? {} : res.body;
     },
   },
   "read a ticket's linked issues": {

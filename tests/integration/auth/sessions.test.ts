@@ -215,7 +215,7 @@ describe("the browser's refresh cookie", () => {
     expect(await meId(rotated.body.accessToken)).toBeNull();
     const after = await cookiePost("/auth/refresh", next.value);
     expect(after.status).toBe(401);
-    expect(after.body.error.code).toBe("UNAUTHENTICATED");
+    expect(after.body.errors[0].extensions.code).toBe("UNAUTHENTICATED");
   });
 
   it("detects a replayed cookie like a replayed body token", async () => {
@@ -234,7 +234,7 @@ describe("the browser's refresh cookie", () => {
   it("refuses a refresh without the cookie, or sent as a cross-site form would", async () => {
     const none = await cookiePost("/auth/refresh", undefined);
     expect(none.status).toBe(401);
-    expect(none.body.error.code).toBe("UNAUTHENTICATED");
+    expect(none.body.errors[0].extensions.code).toBe("UNAUTHENTICATED");
 
     const user = await t.createUser();
     const form = await cookiePost("/auth/refresh", user.refreshToken, "a=b", "application/x-www-form-urlencoded");

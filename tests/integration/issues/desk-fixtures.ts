@@ -1,3 +1,5 @@
+import type { FilterQuery } from "@mikro-orm/core";
+import { DomainEventRecord } from "../../../src/db/domain-event.entity.js";
 import type { GraphQLResult, TestServer } from "../../support/server.js";
 
 /** People of a test desk: the startup admin, two agents and a customer, each with a token. */
@@ -86,4 +88,31 @@ export async function auditTrail(t: TestServer, targetId: string): Promise<Audit
   return (res.data!.auditEvents.nodes as Node[])
     .map((e) => ({ action: e.action, actorId: e.actor?.id ?? null, targetType: e.targetType, targetId: e.targetId, details: e.details }))
     .reverse();
+}
+
+export interface StoredEvent {
+  position: number;
+  type: string;
+  actorId: string | null;
+  target: { type: string; id: string };
+  refs: { ticketId: string | null; issueId: string | null; projectId: string | null; userId: string | null };
+  visibility: string;
+  payload: Record<string, any>;
+}
+
+/** The rows of the durable `domain_events` table, in position order, straight from the test's database. */
+export async function storedEvents(t: TestServer, where: { type?: string | string[]; targetId?: string } = {}): Promise<StoredEvent[]> {
+  const filter: FilterQuery<DomainEventRecord> = {};
+  if (where.type) filter.type = { $in: ([] as string[]).concat(where.type) };
+  if (where.targetId) filter.targetId = where.targetId;
+  const rows = await t.server.orm.em.fork().find(DomainEventRecord, filter, { orderBy: { position: "asc" } });
+  return rows.map((r) => ({
+    position: r.position,
+    type: r.type,
+    actorId: r.actorId,
+    target: { type: r.targetType, id: r.targetId },
+    refs: { ticketId: r.ticketId, issueId: r.issueId, projectId: r.projectId, userId: r.userId },
+    visibility: r.visibility,
+    payload: r.payload,
+  }));
 }

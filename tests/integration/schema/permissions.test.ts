@@ -60,7 +60,7 @@ describe("the rule tree", () => {
   });
 
   /**
-   * Root fields get their API-token scope from api-scope.table.ts. A field below the root is
+   * Root fields get their API-token scope from their rootField() declaration. A field below the root is
    * reached through whatever area a token opens (a ticket's requester is a User), so a field
    * that checks a role must check the matching scope itself: an admin's `tickets:read` token
    * must not read what only `users` (scope `admin`) shows. Each rule runs as sessions and as

@@ -54,20 +54,42 @@ describe("introspection in production", () => {
   });
 });
 
-describe("field suggestions in production", () => {
-  it("hides 'Did you mean' from non-admins", async () => {
+describe("validation messages in production", () => {
+  // Each would confirm a guessed name or type that introspection hides.
+  const PROBES = [
+    [`{ lockedAccounts }`, /lockedAccounts/],
+    [`{ users }`, /UserConnection/],
+    [`{ mee { id } }`, /mee|Query/],
+    [`mutation { setUserRole(userId: "x", role: ADMINN) { id } }`, /ADMINN|Role/],
+    [`{ me { id secretField } }`, /secretField|User/],
+  ] as const;
+
+  it.each(PROBES)("tell non-admins only that the query does not match the schema, with its code and location: %s", async (query, revealing) => {
     for (const token of [undefined, customer, agent]) {
-      const res = await post(`{ mee { id } }`, token);
+      const res = await post(query, token);
       expect(res.status).toBe(400);
-      expect(res.body.errors[0].message).toBe('Cannot query field "mee" on type "Query".');
-      const enumRes = await post(`mutation { setUserRole(userId: "x", role: ADMINN) { id } }`, token);
-      expect(enumRes.text).not.toMatch(/Did you mean/);
+      expect(res.body.errors.length).toBeGreaterThan(0);
+      for (const error of res.body.errors) {
+        expect(error).toMatchObject({ message: "The query does not match the schema.", extensions: { code: "GRAPHQL_VALIDATION_FAILED" } });
+        expect(error.locations[0]).toEqual({ line: expect.any(Number), column: expect.any(Number) });
+      }
+      expect(res.text).not.toMatch(revealing);
+      expect(res.text).not.toMatch(/Did you mean/);
     }
   });
 
-  it("keeps suggestions for admins", async () => {
+  it("keep the full message, suggestions included, for admins", async () => {
     const res = await post(`{ mee { id } }`, admin);
-    expect(res.body.errors[0].message).toMatch(/Did you mean "me"\?/);
+    expect(res.body.errors[0].message).toMatch(/Cannot query field "mee" on type "Query". Did you mean "me"\?/);
+    const users = await post(`{ users }`, admin);
+    expect(users.body.errors[0].message).toBe('Field "users" of type "UserConnection!" must have a selection of subfields. Did you mean "users { ... }"?');
+  });
+
+  it("still state the query limits to everyone", async () => {
+    const deep = `{ issue(id: "x") { ${"parent { ".repeat(10)}id${" }".repeat(10)} } }`;
+    const res = await post(deep, customer);
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([{ message: "Syntax Error: Query depth limit of 10 exceeded, found 12.", extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }]);
   });
 });
 

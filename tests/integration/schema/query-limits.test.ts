@@ -1,3 +1,4 @@
+import { getIntrospectionQuery } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../../support/server.js";
 
@@ -60,6 +61,23 @@ describe("static limits", () => {
     const res = await post(`{ ${fields} ${fields} }`);
     expectRejected(res, "QUERY_TOO_LARGE", /more than 3000 tokens/);
     expect(res.body.errors[0].extensions.maxTokens).toBe(3000);
+  });
+});
+
+describe("introspection depth", () => {
+  it("lets Apollo Sandbox's introspection query (graphql-js's, 15 levels) through anonymously in development, though QUERY_MAX_DEPTH is 4", async () => {
+    const full = getIntrospectionQuery({ descriptions: true, schemaDescription: true, inputValueDeprecation: true, specifiedByUrl: true, directiveIsRepeatable: true });
+    const res = await post(full, {}, null);
+    expect(res.status, JSON.stringify(res.body.errors)).toBe(200);
+    expect(res.body.data.__schema.types.map((type: { name: string }) => type.name)).toContain("Ticket");
+  });
+
+  it("rejects a 30-level __schema query, anonymous or admin", async () => {
+    const deep = `{ __schema { types { fields { type { ${"ofType { ".repeat(25)}name${" }".repeat(25)} } } } } }`;
+    for (const token of [null, admin]) {
+      const res = await post(deep, {}, token);
+      expectRejected(res, "GRAPHQL_VALIDATION_FAILED", /Introspection depth limit of 15 exceeded, found 30\./);
+    }
   });
 });
 

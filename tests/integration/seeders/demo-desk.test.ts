@@ -30,7 +30,8 @@ async function dump(orm: Orm): Promise<Record<string, unknown[]>> {
     comments: "select * from comments order by id",
     links: "select * from ticket_issue_links order by id",
     audit: "select id, actor_id, action, target_type, target_id, details, created_at from audit_events where action <> 'USER_CREATED' order by id",
-    counters: "select * from counters order by name",
+    // The events counter counts the startup admin's creation too (the seeder writes rows, not events).
+    counters: "select * from counters where name <> 'domain_events' order by name",
   };
   const out: Record<string, unknown[]> = {};
   for (const [name, sql] of Object.entries(tables)) out[name] = await connection.execute(sql);

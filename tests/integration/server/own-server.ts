@@ -4,13 +4,15 @@ import { join } from "node:path";
 import type { Logger } from "pino";
 import { loadConfig, type AppConfig } from "../../../src/config.js";
 import { startServer, type RunningServer } from "../../../src/server/start.js";
+import type { ServerTuning } from "../../../src/server/tuning.js";
 import { createTestDatabase, type TestDatabase } from "../../support/database.js";
 import { httpsRequest, type HttpResponse } from "../../support/http-client.js";
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from "../../support/server.js";
 
 /**
  * A server started with `startServer` directly, for tests that need what startTestServer does
- * not offer: their own logger, or control over the process around it (shutdown, a broken database).
+ * not offer: their own logger, the benchmark's tuning, or control over the process around it
+ * (shutdown, a broken database).
  */
 export interface OwnServer {
   config: AppConfig;
@@ -23,7 +25,7 @@ export interface OwnServer {
   dispose(): Promise<void>;
 }
 
-export async function startOwnServer(options: { logger?: Logger; env?: Record<string, string> } = {}): Promise<OwnServer> {
+export async function startOwnServer(options: { logger?: Logger; env?: Record<string, string>; tuning?: ServerTuning } = {}): Promise<OwnServer> {
   const db = await createTestDatabase();
   const dir = mkdtempSync(join(tmpdir(), "deskql-own-"));
   const config = loadConfig({
@@ -43,7 +45,7 @@ export async function startOwnServer(options: { logger?: Logger; env?: Record<st
     CLIENT_DIR: join(dir, "no-client"),
     ...options.env,
   });
-  const server = await startServer(config, { logger: options.logger });
+  const server = await startServer(config, { logger: options.logger, tuning: options.tuning });
   const ca = readFileSync(config.tls.certFile);
   const url = `https://localhost:${server.port}`;
   const http: OwnServer["http"] = (path, opts = {}) => httpsRequest(`${url}${path}`, { ...opts, ca });

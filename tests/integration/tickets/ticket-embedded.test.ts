@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { systemClock } from "../../../src/core/clock.js";
 import { startTestServer, type GraphQLResult, type TestServer } from "../../support/server.js";
 import { ADD_COMMENT, ASSIGN_TICKET, code, comment, CREATE_TICKET, EDIT_COMMENT, ok, openTicket, TICKET_COMMENTS, TICKET_LIST, transition, UPDATE_TICKET } from "./ticket-helpers.js";
 
@@ -30,14 +31,14 @@ it("numbers, lists, searches, filters by SLA and loads the latest comments on SQ
   expect(view.latestComments.map((c: any) => c.body)).toEqual(["Public answer about the modem"]);
   expect(view.commentCount).toBe(1);
 
-  t.server.services.tickets.clock = { now: () => new Date(Date.now() + 60 * 60_000) }; // an hour on: URGENT's 30 minutes passed
+  t.server.services.clock = { now: () => new Date(Date.now() + 60 * 60_000) }; // an hour on: URGENT's 30 minutes passed
   try {
     const breached = ok(await t.gql(TICKET_LIST, { filter: { slaBreached: true } }, agent.token), "tickets").nodes.map((n: any) => n.id);
     expect(breached).toEqual([tickets[2]!.id]);
     const onTrack = ok(await t.gql(TICKET_LIST, { filter: { slaBreached: false }, orderBy: { field: "PRIORITY", direction: "DESC" } }, agent.token), "tickets");
     expect(onTrack.nodes.map((n: any) => n.id).sort()).toEqual([tickets[0]!.id, tickets[1]!.id].sort());
   } finally {
-    t.server.services.tickets.clock = { now: () => new Date() };
+    t.server.services.clock = systemClock;
   }
   // Reads inside a write must not be written back (SQLite's datetime snapshots always look changed).
   const version = async () => ok(await t.gql(`query($id: ID!) { ticket(id: $id) { version } }`, { id: tickets[0]!.id }, agent.token), "ticket").version;

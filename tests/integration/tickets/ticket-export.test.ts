@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { TicketPriority } from "../../../src/modules/tickets/ticket.enums.js";
+import { Priority } from "../../../src/core/priority.js";
 import { Role } from "../../../src/modules/users/user.role.js";
 import { startTestServer, type TestServer } from "../../support/server.js";
-import { ASSIGN_TICKET, ok, openTicket, transition, type Ticket } from "./ticket-helpers.js";
+import { ASSIGN_TICKET, ok, openTicket, scopeAs, transition, type Ticket } from "./ticket-helpers.js";
 
 type User = Awaited<ReturnType<TestServer["createUser"]>>;
 let t: TestServer;
@@ -22,13 +22,13 @@ beforeAll(async () => {
   await transition(t, agent.token, resolved.id, "IN_PROGRESS");
   await transition(t, agent.token, resolved.id, "RESOLVED");
   // Enough tickets to span several export batches (100 per batch).
-  const request = { requestId: "seed", ip: "127.0.0.1", userAgent: null };
-  await t.server.orm.em.fork().transactional(async (tx) => {
+  const { events, tickets } = t.server.services;
+  await events.transaction(scopeAs(t, { id: agent.id, role: Role.AGENT }), async (tx) => {
     for (let i = 0; i < 150; i++) {
-      await t.server.services.tickets.create(tx, request, { userId: agent.id, role: Role.AGENT, sessionId: "seed" }, {
+      await tickets.create(tx, {
         subject: `Bulk ${i}`,
         description: "Bulk",
-        priority: TicketPriority.LOW,
+        priority: Priority.LOW,
         requesterId: dan.id,
       });
     }
@@ -145,7 +145,7 @@ describe("GET /export/tickets.csv", () => {
       const { res } = await exportCsv(token);
       expect(res.status).toBe(401);
       expect(res.headers["www-authenticate"]).toBe(challenge);
-      expect((res.body as any).error.code).toBe("UNAUTHENTICATED");
+      expect((res.body as any).errors[0].extensions.code).toBe("UNAUTHENTICATED");
     }
   });
 
@@ -177,7 +177,7 @@ describe("GET /export/tickets.csv", () => {
     expect(reader.records.map((r) => r.reference)).toEqual([tricky.reference]);
     const { res } = await exportCsv(await token(["ISSUES_READ"]));
     expect(res.status).toBe(403);
-    expect((res.body as any).error.code).toBe("FORBIDDEN");
+    expect((res.body as any).errors[0].extensions.code).toBe("FORBIDDEN");
   });
 
   it("answers bad parameters with 400 naming the parameter, and project filters by customers with 403", async () => {
@@ -190,7 +190,7 @@ describe("GET /export/tickets.csv", () => {
     ]) {
       const { res } = await exportCsv(agent.token, query);
       expect(res.status, query).toBe(400);
-      expect((res.body as any).error).toMatchObject({ code: "BAD_USER_INPUT", field });
+      expect((res.body as any).errors[0].extensions).toMatchObject({ code: "BAD_USER_INPUT", field });
     }
     const { res } = await exportCsv(cleo.token, "?projectId=01a2aaaa-0000-7000-8000-000000000000");
     expect(res.status).toBe(403);

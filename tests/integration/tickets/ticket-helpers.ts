@@ -1,4 +1,6 @@
 import { expect } from "vitest";
+import type { Role } from "../../../src/core/identity.js";
+import { createScope, type RequestScope } from "../../../src/core/scope.js";
 import type { GraphQLResult, TestServer } from "../../support/server.js";
 
 /** Shared by the ticket and comment suites: the documents they send and small steps they repeat. */
@@ -62,4 +64,14 @@ export async function ticketIn(t: TestServer, staffToken: string, customerToken:
 
 export async function comment(t: TestServer, token: string, subjectId: string, body: string, internal = false) {
   return ok(await t.gql(ADD_COMMENT, { i: { subjectId, body, internal } }, token), "addComment");
+}
+
+/** A request scope acting as `user`, for seeding through the services (outside HTTP). */
+export function scopeAs(t: TestServer, user: { id: string; role: Role }, em = t.server.orm.em.fork()): RequestScope {
+  return createScope({
+    em,
+    viewer: { userId: user.id, role: user.role, sessionId: "seed" },
+    request: { requestId: "seed", ip: "127.0.0.1", userAgent: null },
+    clock: t.server.services.clock,
+  });
 }

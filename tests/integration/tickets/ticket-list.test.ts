@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemClock } from "../../../src/core/clock.js";
 import { startTestServer, type TestServer } from "../../support/server.js";
 import { ASSIGN_TICKET, code, comment, DELETE_COMMENT, ok, openTicket, TICKET_LIST, transition, UPDATE_TICKET, type Ticket } from "./ticket-helpers.js";
 
@@ -26,7 +27,7 @@ beforeAll(async () => {
     t.createUser("AGENT", "Agent Two"),
     t.createUser("ADMIN", "Admin"),
   ]);
-  t.server.services.tickets.clock = { now: () => now };
+  t.server.services.clock = { now: () => now };
   for (let i = 0; i < 15; i++) {
     now = at(i);
     const ticket = await openTicket(t, i % 3 === 2 ? ben.token : ann.token, {
@@ -43,7 +44,7 @@ beforeAll(async () => {
   now = at(20);
 }, 120_000);
 afterAll(async () => {
-  if (t) t.server.services.tickets.clock = { now: () => new Date() };
+  if (t) t.server.services.clock = systemClock;
   await t?.close();
 });
 

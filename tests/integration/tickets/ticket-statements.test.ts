@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { CommentSubjectType } from "../../../src/modules/comments/comment.enums.js";
 import { addComment } from "../../../src/modules/comments/comment.writes.js";
-import { TicketPriority } from "../../../src/modules/tickets/ticket.enums.js";
+import { Priority } from "../../../src/core/priority.js";
 import { Role } from "../../../src/modules/users/user.role.js";
 import { startTestServer, type TestServer } from "../../support/server.js";
+import { scopeAs } from "./ticket-helpers.js";
 
 /**
  * Every relation of a ticket list goes through per-request DataLoaders (or is joined into the
@@ -24,19 +25,17 @@ beforeAll(async () => {
   customerToken = customers[0]!.token;
   // Seeded through the services (the API paths have their own tests): 52 tickets, each assigned,
   // with five comments by customers and staff, one of them internal.
-  const { tickets } = t.server.services;
-  const request = { requestId: "seed", ip: "127.0.0.1", userAgent: null };
-  await t.server.orm.em.fork().transactional(async (em) => {
+  // (addComment without the ticket's facts: the comments neither mail nor move the tickets.)
+  const { events, tickets } = t.server.services;
+  await events.transaction(scopeAs(t, { id: agents[0]!.id, role: Role.AGENT }), async (tx) => {
     for (let i = 0; i < 52; i++) {
       const requester = customers[i % 3]!;
-      const viewer = { userId: requester.id, role: Role.CUSTOMER, sessionId: "seed" };
-      const ticket = await tickets.create(em, request, viewer, { subject: `Ticket ${i}`, description: "Body", priority: TicketPriority.NORMAL });
-      await tickets.assign(em, request, { userId: agents[0]!.id, role: Role.AGENT, sessionId: "seed" }, ticket.id, agents[i % 2]!.id);
+      const ticket = await tickets.create({ ...tx, viewer: { userId: requester.id, role: Role.CUSTOMER, sessionId: "seed" } }, { subject: `Ticket ${i}`, description: "Body", priority: Priority.NORMAL });
+      await tickets.assign(tx, ticket.id, agents[i % 2]!.id);
       for (let c = 0; c < 5; c++) {
-        const author = c === 4 ? commenter : c % 2 ? agents[i % 2]! : customers[(i + c) % 3]!;
-        addComment(em, request, { authorId: author.id, subjectType: CommentSubjectType.TICKET, subjectId: ticket.id, body: `Comment ${c}`, internal: c === 3 });
+        const [author, role] = c === 4 ? [commenter, Role.ADMIN] : c % 2 ? [agents[i % 2]!, Role.AGENT] : [customers[(i + c) % 3]!, Role.CUSTOMER];
+        await addComment(events, tx, { authorId: author.id, authorRole: role, subjectType: CommentSubjectType.TICKET, subjectId: ticket.id, body: `Comment ${c}`, internal: c === 3 });
       }
-      await em.flush();
     }
   });
 }, 120_000);

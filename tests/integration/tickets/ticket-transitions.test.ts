@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { systemClock } from "../../../src/core/clock.js";
 import { startTestServer, type TestServer } from "../../support/server.js";
 import { code, comment, GET_TICKET, ok, openTicket, ticketIn, TICKET_LIST, TRANSITION, transition } from "./ticket-helpers.js";
 
@@ -153,14 +154,13 @@ describe("the SLA clock over the API", () => {
   const T0 = new Date("2030-01-07T08:00:00.000Z");
   const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
   let now = T0;
-  const tickets = () => t.server.services.tickets;
-  const realClock = () => ({ now: () => new Date() });
+  const services = () => t.server.services;
   afterEach(() => {
-    tickets().clock = realClock();
+    services().clock = systemClock;
   });
 
   it("pauses while waiting on the customer and stops when resolved", async () => {
-    tickets().clock = { now: () => now };
+    services().clock = { now: () => now };
     now = at(0);
     const ticket = await openTicket(t, customer.token, { priority: "NORMAL" });
     now = at(5);
@@ -182,7 +182,7 @@ describe("the SLA clock over the API", () => {
 
   it("marks and filters tickets that missed a target, in SQL, without counting waiting time", async () => {
     const sla = t.server.services.config.sla;
-    tickets().clock = { now: () => now };
+    services().clock = { now: () => now };
     now = at(10_000);
     const late = await openTicket(t, customer.token, { priority: "URGENT", subject: "SLA late" });
     const waiting = await openTicket(t, customer.token, { priority: "URGENT", subject: "SLA waiting" });

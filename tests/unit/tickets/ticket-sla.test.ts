@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { TicketPriority, TicketStatus } from "../../../src/modules/tickets/ticket.enums.js";
+import { Priority } from "../../../src/core/priority.js";
+import { TicketStatus } from "../../../src/modules/tickets/ticket.enums.js";
 import {
   applyStatusChange,
   isBreached,
@@ -20,7 +21,7 @@ const T0 = new Date("2026-03-02T09:00:00.000Z");
 /** A clock hand `minutes` after creation. */
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
-function newTicket(priority = TicketPriority.NORMAL): SlaClock {
+function newTicket(priority = Priority.NORMAL): SlaClock {
   const clock: SlaClock = {
     createdAt: T0,
     priority,
@@ -38,7 +39,7 @@ function newTicket(priority = TicketPriority.NORMAL): SlaClock {
 
 describe("SLA clock", () => {
   it("sets the deadlines from the priority's targets", () => {
-    const clock = newTicket(TicketPriority.HIGH);
+    const clock = newTicket(Priority.HIGH);
     expect(clock.firstResponseDueAt).toEqual(at(30));
     expect(clock.resolutionDueAt).toEqual(at(240));
   });
@@ -102,7 +103,7 @@ describe("SLA clock", () => {
   });
 
   it("breaches when the first response comes late, and stays breached", () => {
-    const clock = newTicket(TicketPriority.URGENT); // first response due at +10
+    const clock = newTicket(Priority.URGENT); // first response due at +10
     recordFirstResponse(clock, at(11));
     expect(clock.firstResponseLate).toBe(true);
     expect(isBreached(clock, at(12))).toBe(true);
@@ -133,10 +134,10 @@ describe("SLA clock", () => {
   });
 
   it("moves the deadlines when the priority changes, keeping the pauses", () => {
-    const clock = newTicket(TicketPriority.LOW);
+    const clock = newTicket(Priority.LOW);
     applyStatusChange(clock, IN_PROGRESS, WAITING_ON_CUSTOMER, at(10), targets);
     applyStatusChange(clock, WAITING_ON_CUSTOMER, IN_PROGRESS, at(40), targets);
-    clock.priority = TicketPriority.URGENT;
+    clock.priority = Priority.URGENT;
     scheduleDeadlines(clock, targets);
     expect(clock.firstResponseDueAt).toEqual(at(40));
     expect(clock.resolutionDueAt).toEqual(at(150));

@@ -35,8 +35,9 @@ export async function requestRefresh(): Promise<RefreshOutcome> {
   }
   const body = await response.json().catch(() => undefined);
   if (response.status === 400 || response.status === 401 || response.status === 403) {
-    const code = typeof body?.error?.code === "string" ? body.error.code : undefined;
-    return { ok: false, reason: "rejected", code };
+    // The server's one error envelope: { errors: [{ message, extensions: { code } }] }.
+    const code = body?.errors?.[0]?.extensions?.code;
+    return { ok: false, reason: "rejected", code: typeof code === "string" ? code : undefined };
   }
   if (!response.ok || !isIssuedSession(body)) return { ok: false, reason: "unreachable" };
   return { ok: true, session: body };

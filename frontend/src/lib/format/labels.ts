@@ -2,10 +2,8 @@ import type { EnumOf } from "../graphql/graphql.ts";
 
 export type TicketStatus = EnumOf<"TicketStatus">;
 export type IssueStatus = EnumOf<"IssueStatus">;
-export type TicketPriority = EnumOf<"TicketPriority">;
-export type IssuePriority = EnumOf<"IssuePriority">;
 /** Tickets and issues share one scale of priorities. */
-export type Priority = TicketPriority | IssuePriority;
+export type Priority = EnumOf<"Priority">;
 export type Role = EnumOf<"Role">;
 export type AuditAction = EnumOf<"AuditAction">;
 
@@ -19,8 +17,7 @@ function allOf<T extends string>() {
 
 export const TICKET_STATUSES = allOf<TicketStatus>()(["OPEN", "IN_PROGRESS", "WAITING_ON_CUSTOMER", "RESOLVED", "CLOSED"]);
 export const ISSUE_STATUSES = allOf<IssueStatus>()(["TODO", "IN_PROGRESS", "IN_REVIEW", "DONE", "CANCELED"]);
-export const PRIORITIES = allOf<TicketPriority>()(["LOW", "NORMAL", "HIGH", "URGENT"]);
-export const ISSUE_PRIORITIES = allOf<IssuePriority>()(["LOW", "NORMAL", "HIGH", "URGENT"]);
+export const PRIORITIES = allOf<Priority>()(["LOW", "NORMAL", "HIGH", "URGENT"]);
 export const ROLES = allOf<Role>()(["CUSTOMER", "AGENT", "ADMIN"]);
 
 export const ticketStatusLabel: Record<TicketStatus, string> = {

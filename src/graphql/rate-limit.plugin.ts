@@ -1,34 +1,24 @@
 import type { ApolloServerPlugin } from "@apollo/server";
 import { Kind, OperationTypeNode, type OperationDefinitionNode } from "graphql";
-import type { Context } from "../../graphql/context.js";
-import { estimateCost } from "../../graphql/limits.js";
-import type { Services } from "../../services.js";
-import { pointsFor, QueryBudgetExceededError, rateLimitHeaders, type BudgetKind, type RateLimitStatus } from "./query-budget.js";
+import type { Context } from "./context.js";
+import { estimateCost } from "./limits.js";
+import { permissions } from "./permissions.js";
+import type { Services } from "../services.js";
+import { pointsFor, QueryBudgetExceededError, rateLimitHeaders, type BudgetKind, type RateLimitStatus } from "../modules/rate-limit/query-budget.js";
 
 function setHeaders(headers: Map<string, string>, status: RateLimitStatus): void {
   for (const [name, value] of Object.entries(rateLimitHeaders(status))) headers.set(name, value);
 }
 
 /**
- * Signing in, out and back in, and recovering an account. Besides their own limiters (sign-ins
+ * Signing in, out and back in, and recovering an account: the mutations declared with
+ * `budget: "signIn"` in their modules' rules files. Besides their own limiters (sign-ins
  * and registrations per IP, account emails per address and IP), they spend a per-IP budget of
  * their own instead of the caller's query budget: everyone behind one NAT shares an anonymous
  * budget, and spending it on queries must not lock them all out of signing in, while a flood of
  * refresh-token or reset-token guesses is still bounded.
  */
-const SIGN_IN_MUTATIONS = new Set([
-  "login",
-  "register",
-  "refreshToken",
-  "logout",
-  "signInWithLink",
-  "requestSignInLink",
-  "requestPasswordReset",
-  "resetPassword",
-  "verifyEmail",
-  "resendVerification",
-  "__typename",
-]);
+export const SIGN_IN_MUTATIONS: ReadonlySet<string> = new Set([...permissions.signInMutations, "__typename"]);
 
 /** A mutation made only of those fields (no fragments), charged to the sign-in budget. */
 function onlySignsIn(operation: OperationDefinitionNode | undefined): boolean {
@@ -41,7 +31,7 @@ function onlySignsIn(operation: OperationDefinitionNode | undefined): boolean {
  * validated and costed, puts X-RateLimit-* headers on every response, answers an exhausted
  * budget with RATE_LIMITED (HTTP 429, Retry-After), and audits rate-limit hits of any limiter.
  * Sign-in mutations spend a per-IP budget of their own (SIGN_IN_MUTATIONS). Requests turned away before Apollo
- * (a rejected token, too many tokens, a bad body) are answered in src/server/graphql-caller.ts.
+ * (a rejected token, too many tokens, a bad body) are answered in src/server/ (auth-edge.ts, graphql-route.ts).
  *
  * Listed after protectionPlugin: both run in didResolveOperation, and that plugin's synchronous
  * part sets `queryCost` before this one reads it (a query over QUERY_MAX_COST is refused

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { Orm } from "../db/orm.js";
+import type { Orm } from "./orm.js";
 
 interface RequestStats {
   statements: number;

@@ -1,6 +1,6 @@
 import { registerEnumType } from "type-graphql";
 
-/** The direction of a list's `orderBy`, shared by project and issue lists. */
+/** The direction of a list's `orderBy`, shared by every sortable list (its values are db/pagination's SortDirection). */
 export enum SortDirection {
   ASC = "ASC",
   DESC = "DESC",

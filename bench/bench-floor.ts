@@ -8,9 +8,9 @@ export function setFloorBody(body: Buffer | string): void {
 }
 
 /**
- * The transport floor (benchmark B0, only with BENCH_FLOOR_ROUTE): a precomputed JSON body
- * through the same TLS, hooks, security headers and compression as /graphql, with no
- * GraphQL, authentication or database work, so the benchmark can show what is left for those.
+ * The transport floor (benchmark B0, BENCH_FLOOR_ROUTE): a precomputed JSON body through the
+ * same TLS, hooks, security headers and compression as /graphql, with no GraphQL,
+ * authentication or database work, so the benchmark can show what is left for those.
  */
 export function registerBenchFloorRoute(app: FastifyInstance): void {
   app.post("/bench/floor", async (_request, reply) => reply.type("application/json; charset=utf-8").send(floorBody));

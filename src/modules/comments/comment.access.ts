@@ -1,4 +1,5 @@
 import { isStaff, type Viewer } from "../../core/identity.js";
+import type { CommentVisibility } from "./comment.loaders.js";
 import { canView } from "../tickets/ticket.access.js";
 import type { Ticket } from "../tickets/ticket.entity.js";
 import { isFinal } from "../tickets/ticket.states.js";
@@ -24,3 +25,6 @@ export function canChangeComment(comment: Comment, ticket: Ticket | null, viewer
   if (ticket && isFinal(ticket.status)) return false;
   return isStaff(viewer.role) || comment.author.id === viewer.userId;
 }
+
+/** Which of a ticket's comments a viewer reads in lists and counts: customers never internal notes. */
+export const commentVisibilityFor = (viewer: Viewer | null): CommentVisibility => (isStaff(viewer?.role) ? "all" : "public");

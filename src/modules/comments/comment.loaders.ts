@@ -10,8 +10,6 @@ import { selectRows } from "../../db/select-rows.js";
 /** Which comments a reader may see: staff see internal notes, customers only public comments. */
 export type CommentVisibility = "all" | "public";
 
-export const visibilityFor = (staff: boolean): CommentVisibility => (staff ? "all" : "public");
-
 /**
  * The first `limit` comments of each subject in one statement, whatever the number of subjects:
  * ROW_NUMBER() per subject (MariaDB 10.2+ and SQLite 3.25+ both have window functions), deleted

@@ -3,9 +3,9 @@ import type { Context } from "../../graphql/context.js";
 import { PageArgs, type Connection } from "../../graphql/connection.types.js";
 import { BadUserInputError } from "../../core/errors.js";
 import { Ticket } from "../tickets/ticket.entity.js";
-import { isStaff } from "../../core/identity.js";
+import { commentVisibilityFor } from "./comment.access.js";
 import { Comment } from "./comment.entity.js";
-import { commentCountBySubject, commentWindowBySubject, visibilityFor } from "./comment.loaders.js";
+import { commentCountBySubject, commentWindowBySubject } from "./comment.loaders.js";
 import { commentPage } from "./comment-page.js";
 import { CommentConnection } from "./comment.types.js";
 
@@ -16,7 +16,7 @@ const LATEST_MAX = 20;
 export class TicketCommentsResolver {
   @FieldResolver(() => CommentConnection, { description: "The ticket's comments, oldest first (internal notes only for agents and admins)." })
   comments(@Root() ticket: Ticket, @Args(() => PageArgs) page: PageArgs, @Ctx() ctx: Context): Promise<Connection<Comment>> {
-    return commentPage(ctx.em, ctx.loaders, ticket.id, visibilityFor(isStaff(ctx.viewer?.role)), page);
+    return commentPage(ctx.em, ctx.loaders, ticket.id, commentVisibilityFor(ctx.viewer), page);
   }
 
   @FieldResolver(() => [Comment], {
@@ -28,12 +28,12 @@ export class TicketCommentsResolver {
     @Ctx() ctx: Context,
   ): Promise<Comment[]> {
     if (!Number.isInteger(last) || last < 1 || last > LATEST_MAX) throw new BadUserInputError(`"last" must be between 1 and ${LATEST_MAX}.`, "last");
-    const latest = await ctx.loaders.get(commentWindowBySubject(visibilityFor(isStaff(ctx.viewer?.role)), "DESC", last)).load(ticket.id);
+    const latest = await ctx.loaders.get(commentWindowBySubject(commentVisibilityFor(ctx.viewer), "DESC", last)).load(ticket.id);
     return [...latest].reverse();
   }
 
   @FieldResolver(() => Int, { description: "How many comments the viewer can read on the ticket." })
   commentCount(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<number> {
-    return ctx.loaders.get(commentCountBySubject(visibilityFor(isStaff(ctx.viewer?.role)))).load(ticket.id);
+    return ctx.loaders.get(commentCountBySubject(commentVisibilityFor(ctx.viewer))).load(ticket.id);
   }
 }

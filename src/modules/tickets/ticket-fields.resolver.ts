@@ -2,8 +2,7 @@ import { Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { Context } from "../../graphql/context.js";
 import { User } from "../users/user.entity.js";
 import { usersById } from "../users/user.loaders.js";
-import { isStaff } from "../../core/identity.js";
-import { canComment, canEdit, transitionsFor } from "./ticket.access.js";
+import { canComment, canEdit, seesStaffHistory, transitionsFor } from "./ticket.access.js";
 import { Ticket } from "./ticket.entity.js";
 import { TicketStatus } from "./ticket.enums.js";
 import { ticketHistory } from "./ticket.history.js";
@@ -32,7 +31,7 @@ export class TicketFieldsResolver {
     description: "The ticket's timeline from the audit trail, oldest first: creation, edits, assignments, status changes and (agents and admins) issue links.",
   })
   history(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<TicketHistoryEntry[]> {
-    return ctx.loaders.get(ticketHistory(isStaff(ctx.viewer?.role))).load(ticket.id);
+    return ctx.loaders.get(ticketHistory(seesStaffHistory(ctx.viewer))).load(ticket.id);
   }
 
   @FieldResolver(() => Int, { nullable: true, description: "Working seconds (time waiting on the customer excluded) until the first public agent response; null before it." })

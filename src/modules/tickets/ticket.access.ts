@@ -27,3 +27,6 @@ export const canComment = (ticket: Ticket, viewer: Viewer): boolean => canView(t
 
 export const transitionsFor = (ticket: Ticket, viewer: Viewer) =>
   allowedTransitions(ticket.status, { role: viewer.role, isRequester: isRequester(ticket, viewer) });
+
+/** Whether a viewer reads the staff-only parts of a ticket's timeline (issue links). */
+export const seesStaffHistory = (viewer: Viewer | null): boolean => isStaff(viewer?.role);

@@ -21,22 +21,50 @@ const graphqlAsNodeResolvesIt: Plugin = {
   },
 };
 
+// The integration suite runs twice, once per database the server supports: the "mariadb"
+// project (a throwaway MariaDB, tests/support/global-setup.ts) and the "sqlite" project (the
+// embedded libsql file, the default a newcomer runs). startTestServer() reads the project's
+// `database` (tests/support/dialect.ts); a test about a feature one database lacks says so with
+// describe.skipIf(...) and the reason. Unit tests run once, in the "mariadb" project.
+const integration = ["tests/integration/**/*.test.ts"];
+
 export default defineConfig({
   plugins: [
     graphqlAsNodeResolvesIt,
     swc.vite({ swcrc: false, tsconfigFile: false, jsc: swcrc.jsc, module: swcrc.module }),
   ],
   test: {
-    include: ["tests/**/*.test.ts"],
     exclude: ["tests/e2e/**", "frontend/**", "node_modules/**"],
-    globalSetup: ["tests/support/global-setup.ts"],
     pool: "forks",
     // Each file gets its own database (tests/support/database.ts), so files may run in
-    // parallel; two workers match the 2-core CI machine, more only thrash MariaDB.
+    // parallel, and the two projects share the workers. Most of a test's time is spent waiting
+    // on MariaDB, argon2's own threads or TLS, so three workers keep 2 cores busy (measured:
+    // README "Tests"); more only thrash MariaDB.
     fileParallelism: true,
-    maxWorkers: 2,
+    maxWorkers: 3,
     testTimeout: 30_000,
     // Starting MariaDB, migrating a fresh schema and hashing seed passwords take a while.
     hookTimeout: 120_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "mariadb",
+          include: ["tests/**/*.test.ts"],
+          globalSetup: ["tests/support/global-setup.ts"],
+          provide: { database: "mariadb" },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "sqlite",
+          include: integration,
+          // Production refuses the embedded database (config.ts), so its schema rules run on MariaDB only.
+          exclude: ["tests/integration/schema/production.test.ts"],
+          provide: { database: "sqlite" },
+        },
+      },
+    ],
   },
 });

@@ -6,10 +6,16 @@ import base from "./vitest.config.js";
  * Debian's Chromium through playwright-core. Run by `npm run test:client` after the client build.
  * (Spread, not mergeConfig: mergeConfig would concatenate base's include/exclude lists.)
  */
+// The base's projects (one per database) are for the server suite; the e2e run is one project
+// on MariaDB.
+const { projects: _serverSuiteProjects, ...baseTest } = base.test!;
+
 export default defineConfig({
   ...base,
   test: {
-    ...base.test,
+    ...baseTest,
+    globalSetup: ["tests/support/global-setup.ts"],
+    provide: { database: "mariadb" },
     include: ["tests/e2e/**/*.e2e.ts"],
     exclude: ["node_modules/**", "frontend/**"],
     // One browser at a time: two cores are shared by Chromium, Node and MariaDB.

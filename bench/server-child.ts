@@ -31,6 +31,8 @@ const server = await startServer(config, { tuning });
 serveParent({
   counts: statementTotals,
   setFloorBody,
-  stop: () => server.close(),
+  stop: async () => {
+    await server.close();
+  },
 });
 announceReady(server.port);

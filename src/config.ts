@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
@@ -67,7 +68,18 @@ const envSchema = z.object({
     .optional(),
   DATABASE_POOL_MAX: int(1, 200).default(10),
   DATABASE_DEBUG: bool.default(false),
+  // Start-up (src/db/orm.ts, startup-lock.ts): migrate at start, or wait for the migration Job to.
+  MIGRATE_ON_START: bool.default(true),
+  MIGRATIONS_WAIT_SECONDS: int(1, 3600).default(60),
+  // Unset, they follow REQUEST_TIMEOUT_MS (databaseDeadlines below): 5 s, 10 s and 3 s at its 30 s.
+  DATABASE_STATEMENT_TIMEOUT_MS: int(100, 600_000).optional(),
+  DATABASE_TRANSACTION_TIMEOUT_MS: int(100, 600_000).optional(),
+  DATABASE_ACQUIRE_TIMEOUT_MS: int(100, 600_000).optional(),
+  RETRY_AFTER_SECONDS: int(1, 3600).default(5),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must start with redis:// or rediss://").optional(),
+  REDIS_REQUIRED: bool.default(false),
+  REPLICA_COUNT: int(1, 1000).default(1),
+  EVENTS_POLL_MS: int(50, 10_000).default(500),
 
   JWT_ISSUER: z.string().min(1).optional(),
   JWT_AUDIENCE: z.string().min(1).default("deskql-api"),
@@ -76,6 +88,7 @@ const envSchema = z.object({
   ACCESS_TOKEN_TTL_SECONDS: int(60, 3600).default(900),
   REFRESH_TOKEN_TTL_DAYS: int(1, 365).default(30),
   SESSION_IDLE_MINUTES: int(1, 60 * 24 * 30).default(60),
+  REFRESH_REUSE_GRACE_SECONDS: int(0, 60).default(5),
 
   ADMIN_EMAIL: z.email().optional(),
   ADMIN_PASSWORD: z.string().min(1).optional(),
@@ -142,13 +155,58 @@ const envSchema = z.object({
   RATE_LIMIT_ANONYMOUS_POINTS_PER_HOUR: int(1, 100_000_000).default(1000),
   JWT_KEYS_RELOAD_SECONDS: int(1, 3600).default(60),
 
+  // The event feed and webhooks (src/modules/events, src/modules/webhooks).
+  EVENT_RETENTION_DAYS: int(1, 3650).default(90),
+  WEBHOOK_ALLOW_HTTP: bool.default(false),
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: bool.default(false),
+  WEBHOOK_ALLOWED_NETWORKS: csv.pipe(z.array(z.string().refine(isProxyAddress, "must be IP addresses or CIDRs separated by commas"))).default([]),
+  WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(10_000),
+  WEBHOOK_POLL_INTERVAL_MS: int(100, 600_000).default(10_000),
+  WEBHOOK_RETRY_BASE_MS: int(10, 3_600_000).default(30_000),
+  WEBHOOK_RETRY_MAX_MS: int(100, 86_400_000).default(4 * 3_600_000),
+  WEBHOOK_RETRY_HOURS: int(24, 24 * 30).default(72),
+  WEBHOOK_DISABLE_AFTER_DAYS: int(1, 365).default(5),
+  WEBHOOK_SECRET_GRACE_HOURS: int(0, 24 * 30).default(24),
+
+  // GraphQL subscriptions over WebSocket (src/server/websocket.ts).
+  SUBSCRIPTION_SOCKETS_PER_USER: int(1, 1000).default(10),
+  SUBSCRIPTIONS_PER_SOCKET: int(1, 1000).default(25),
+
   CLIENT_DIR: z.string().default("frontend/dist"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 
 });
 
+/**
+ * Secret settings that may come from a file instead (Docker and Kubernetes secrets): X_FILE names
+ * a file holding X, so the value stays out of `docker inspect` and the process environment.
+ */
+const FILE_SETTINGS = ["DATABASE_URL", "REDIS_URL", "ADMIN_PASSWORD", "SMTP_URL"] as const;
+
 /** Every environment variable the server reads (documented one by one in .env.example). */
-export const SETTING_NAMES: readonly string[] = Object.keys(envSchema.shape);
+export const SETTING_NAMES: readonly string[] = [...Object.keys(envSchema.shape), ...FILE_SETTINGS.map((name) => `${name}_FILE`)];
+
+/** Replaces each X_FILE with X read from the file, without its trailing newline; both set is a mistake. */
+function readSettingFiles(env: Record<string, string>, problems: string[]): Record<string, string> {
+  const out = { ...env };
+  for (const name of FILE_SETTINGS) {
+    const file = env[`${name}_FILE`];
+    if (file === undefined) continue;
+    delete out[`${name}_FILE`];
+    if (env[name] !== undefined) {
+      problems.push(`${name} and ${name}_FILE are both set: set only one`);
+      continue;
+    }
+    try {
+      const value = readFileSync(file, "utf8").replace(/[\r\n]+$/, "");
+      if (value) out[name] = value;
+      else problems.push(`${name}_FILE: ${file} is empty`);
+    } catch (error) {
+      problems.push(`${name}_FILE: cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+  }
+  return out;
+}
 
 function parsePriorityMinutes(value: string, ctx: z.RefinementCtx) {
   const out: Record<string, number> = {};
@@ -173,23 +231,44 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * The database deadlines, each as set or, unset, derived from REQUEST_TIMEOUT_MS (a third for a
+ * transaction, half of that for a statement, half of the request to get a connection (a connect under load needs its second); at most 10, 5 and 3 s):
+ * an operator who lowers REQUEST_TIMEOUT_MS keeps them below it without setting three more.
+ */
+function databaseDeadlines(e: z.infer<typeof envSchema>): { statementTimeoutMs: number; transactionTimeoutMs: number; acquireTimeoutMs: number } {
+  const transactionTimeoutMs = e.DATABASE_TRANSACTION_TIMEOUT_MS ?? Math.min(10_000, Math.floor(e.REQUEST_TIMEOUT_MS / 3));
+  return {
+    statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS ?? Math.max(100, Math.min(5_000, Math.floor(transactionTimeoutMs / 2))),
+    transactionTimeoutMs,
+    acquireTimeoutMs: e.DATABASE_ACQUIRE_TIMEOUT_MS ?? Math.min(3_000, Math.floor(e.REQUEST_TIMEOUT_MS / 2)),
+  };
+}
+
 /** Reads and validates settings; throws ConfigError listing every problem at once. */
 export function loadConfig(env: Record<string, string | undefined> = process.env) {
   // Empty strings mean "unset": `.env` files commonly carry `KEY=`.
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ""));
+  const fileProblems: string[] = [];
+  const cleaned = readSettingFiles(Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== "")), fileProblems);
   const parsed = envSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join(".") || "env"}: ${i.message}`));
+  if (!parsed.success || fileProblems.length) {
+    throw new ConfigError([...fileProblems, ...(parsed.error?.issues ?? []).map((i) => `${i.path.join(".") || "env"}: ${i.message}`)]);
   }
   const e = parsed.data;
   const dataDir = resolve(e.DATA_DIR);
   const production = e.NODE_ENV === "production";
 
   const problems: string[] = [];
+  const db = databaseDeadlines(e);
   if (e.PASSWORD_MIN_LENGTH > e.PASSWORD_MAX_LENGTH) problems.push("PASSWORD_MIN_LENGTH must not exceed PASSWORD_MAX_LENGTH");
   if (production && !e.DATABASE_URL) problems.push("DATABASE_URL is required in production (the embedded database is for development)");
   if (e.MAIL_TRANSPORT === "smtp" && !e.SMTP_URL) problems.push("SMTP_URL is required when MAIL_TRANSPORT=smtp");
+  // A request's database work must end (done or rolled back) before its connection is cut, so it is answered.
+  if (db.statementTimeoutMs > db.transactionTimeoutMs) problems.push("DATABASE_STATEMENT_TIMEOUT_MS must not exceed DATABASE_TRANSACTION_TIMEOUT_MS");
+  if (db.transactionTimeoutMs >= e.REQUEST_TIMEOUT_MS) problems.push("DATABASE_TRANSACTION_TIMEOUT_MS must be below REQUEST_TIMEOUT_MS");
+  if (db.acquireTimeoutMs >= e.REQUEST_TIMEOUT_MS) problems.push("DATABASE_ACQUIRE_TIMEOUT_MS must be below REQUEST_TIMEOUT_MS");
   if (e.MAIL_RETRY_BASE_MS > e.MAIL_RETRY_MAX_MS) problems.push("MAIL_RETRY_BASE_MS must not exceed MAIL_RETRY_MAX_MS");
+  if (e.WEBHOOK_RETRY_BASE_MS > e.WEBHOOK_RETRY_MAX_MS) problems.push("WEBHOOK_RETRY_BASE_MS must not exceed WEBHOOK_RETRY_MAX_MS");
   if (problems.length) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -209,7 +288,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     database: e.DATABASE_URL
       ? { kind: "mysql" as const, url: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX, debug: e.DATABASE_DEBUG }
       : { kind: "sqlite" as const, file: resolve(dataDir, "deskql.sqlite"), poolMax: 1, debug: e.DATABASE_DEBUG },
+    /** Migrate at start under the startup lock, or wait for another process to; how long to wait for either. */
+    migrations: { onStart: e.MIGRATE_ON_START, waitSeconds: e.MIGRATIONS_WAIT_SECONDS },
+    /** Deadlines of a request's database work (db/session-limits.ts, DomainEvents.transaction) and the Retry-After of a 503. */
+    databaseLimits: {
+      ...db,
+      retryAfterSeconds: e.RETRY_AFTER_SECONDS,
+    },
     redisUrl: e.REDIS_URL,
+    /** /ready answers 503 rather than "degraded" while a configured Redis is down. */
+    redisRequired: e.REDIS_REQUIRED,
+    /** While Redis is down, each replica enforces its share of a shared limit: limit / replicaCount. */
+    replicaCount: e.REPLICA_COUNT,
+    /** How often a replica reads the events table for what other processes committed (db/event-tail.ts). */
+    eventsPollMs: e.EVENTS_POLL_MS,
     jwt: {
       issuer: e.JWT_ISSUER ?? e.PUBLIC_URL ?? `https://localhost:${e.PORT}`,
       audience: e.JWT_AUDIENCE,
@@ -219,6 +311,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlDays: e.REFRESH_TOKEN_TTL_DAYS,
       sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+      refreshReuseGraceSeconds: e.REFRESH_REUSE_GRACE_SECONDS,
       keysReloadSeconds: e.JWT_KEYS_RELOAD_SECONDS,
     },
     admin: { email: e.ADMIN_EMAIL, password: e.ADMIN_PASSWORD },
@@ -269,6 +362,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       emailsPerIpPerHour: e.RATE_LIMIT_ACCOUNT_EMAILS_PER_IP_PER_HOUR,
     },
     apiTokens: { maxDays: e.API_TOKEN_MAX_DAYS },
+    events: { retentionDays: e.EVENT_RETENTION_DAYS },
+    webhooks: {
+      allowHttp: e.WEBHOOK_ALLOW_HTTP,
+      allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+      allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      pollIntervalMs: e.WEBHOOK_POLL_INTERVAL_MS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: e.WEBHOOK_RETRY_MAX_MS,
+      retryHours: e.WEBHOOK_RETRY_HOURS,
+      disableAfterDays: e.WEBHOOK_DISABLE_AFTER_DAYS,
+      secretGraceHours: e.WEBHOOK_SECRET_GRACE_HOURS,
+    },
+    subscriptions: { socketsPerUser: e.SUBSCRIPTION_SOCKETS_PER_USER, perSocket: e.SUBSCRIPTIONS_PER_SOCKET },
     queryBudget: { pointsPerHour: e.RATE_LIMIT_POINTS_PER_HOUR, anonymousPointsPerHour: e.RATE_LIMIT_ANONYMOUS_POINTS_PER_HOUR },
     clientDir: resolve(e.CLIENT_DIR),
     logLevel: e.LOG_LEVEL,

@@ -13,6 +13,12 @@ import { AuthService } from "./modules/auth/auth.service.js";
 import { BackgroundTasks } from "./modules/account/background-tasks.js";
 import { CommentService } from "./modules/comments/comment.service.js";
 import { DomainEvents } from "./core/events/domain-events.js";
+import { EventFeedService } from "./modules/events/event.service.js";
+import { EventRetention } from "./modules/events/event.retention.js";
+import { EventTail } from "./db/event-tail.js";
+import { AddressGuard } from "./modules/webhooks/webhook.address.js";
+import { WebhookService } from "./modules/webhooks/webhook.service.js";
+import { WebhookWorker } from "./modules/webhooks/webhook.worker.js";
 import { EmailVerificationService } from "./modules/account/email-verification.service.js";
 import { IssueService } from "./modules/issues/issue.service.js";
 import { IssueTransitionService } from "./modules/issues/issue-transition.service.js";
@@ -30,13 +36,15 @@ import { RateLimits } from "./modules/auth/rate-limits.js";
 import { SecurityStatsService } from "./modules/security/security-stats.service.js";
 import { SessionService } from "./modules/auth/session.service.js";
 import { SignInLinkService } from "./modules/account/sign-in-link.service.js";
+import { SubscriptionHub } from "./modules/subscriptions/subscription.hub.js";
+import { SubscriptionService } from "./modules/subscriptions/subscription.service.js";
 import { SigningKeysReloader } from "./modules/auth/signing-keys.reloader.js";
 import { TicketService } from "./modules/tickets/ticket.service.js";
 import { UserService } from "./modules/users/user.service.js";
 import { ViewerCache } from "./modules/auth/viewer-cache.js";
+import { subscribeCachesToCommittedEvents } from "./modules/auth/credential-invalidation.js";
 import { createMailTransport } from "./modules/mail/mail.transport.js";
 import { eventStore } from "./db/event-store.js";
-import { Issue } from "./modules/issues/issue.entity.js";
 import { subscribeTicketMail } from "./modules/mail/ticket-mail.subscriber.js";
 import { subscribeTickets } from "./modules/tickets/ticket.subscribers.js";
 import { systemClock, type Clock } from "./core/clock.js";
@@ -81,7 +89,25 @@ export interface Services {
   rateLimitAudit: RateLimitAudit;
   securityStats: SecurityStatsService;
   keysReloader: SigningKeysReloader;
+  /** Relays other replicas' committed events (MySQL only; null on the embedded database): db/event-tail.ts. */
+  eventTail: EventTail | null;
   limiterStore: LimiterStore;
+  /**
+   * GraphQL subscriptions' fan-out: hears this process's commits and, through the event tail,
+   * other replicas' (`events.onReplicated`), and hands each to the subscribers that may see it.
+   */
+  subscriptionHub: SubscriptionHub;
+  subscriptions: SubscriptionService;
+  /** The `events` feed over the durable events table. */
+  eventFeed: EventFeedService;
+  /** Deletes durable events past EVENT_RETENTION_DAYS. */
+  eventRetention: EventRetention;
+  /** Webhook administration (webhooks, secrets, delivery log). */
+  webhooks: WebhookService;
+  /** Turns committed events into signed webhook deliveries and attempts them. */
+  webhookWorker: WebhookWorker;
+  /** The webhooks' guard against server-side request forgery; tests replace its `resolve`. */
+  webhookAddresses: AddressGuard;
 }
 
 /** `caches: false` only for the benchmark's caches-off ablation (server/tuning.ts). */
@@ -89,24 +115,42 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys, {
   const events = new DomainEvents(eventStore);
   const accessTokens = new AccessTokens(keys, config.jwt, { cache: caches });
   const hasher = new PasswordHasher(config.passwords);
-  const rateLimits = new RateLimits(config);
-  const viewers = new ViewerCache({ enabled: caches });
+  const limiterStore = new LimiterStore(config);
+  const rateLimits = new RateLimits(config, limiterStore);
+  const viewers = new ViewerCache({ enabled: caches, idleMinutes: config.jwt.sessionIdleMinutes });
   const issues = new IssueService(events);
   const sessions = new SessionService(config.jwt, accessTokens, viewers, events);
   const tickets = new TicketService(config.sla, events);
-  const limiterStore = new LimiterStore(config.redisUrl);
   const background = new BackgroundTasks();
   const emailLimits = new AccountEmailLimits(config.account, limiterStore);
   const emailVerification = new EmailVerificationService(config, emailLimits, background, events);
   const apiTokenAuth = new ApiTokenAuthenticator();
+  const webhookAddresses = new AddressGuard(config.webhooks);
+  const webhookWorker = new WebhookWorker(orm, config.webhooks, webhookAddresses, config.database.kind === "mysql", config.publicUrl);
   viewers.onForgetUser((userId) => apiTokenAuth.forgetUser(userId));
+  const keysReloader = new SigningKeysReloader(keys, config.jwt.keysReloadSeconds);
+  // Replicas hear each other through the events table (one process on SQLite: nothing to hear).
+  const eventTail =
+    config.database.kind === "mysql"
+      ? new EventTail(orm, events, { pollMs: config.eventsPollMs, redisUrl: config.redisUrl, channel: EventTail.channelFor(config.database.url) })
+      : null;
+  if (eventTail && caches) {
+    viewers.trustWhile(() => eventTail.isCurrent());
+    apiTokenAuth.trustWhile(() => eventTail.isCurrent());
+  }
 
   // --- subscribers: each module's reactions to other modules' events ---
   subscribeAuditTrail(events);
   subscribeTickets(events, tickets);
   subscribeTicketMail(events, config.publicUrl);
   subscribeSessionsToAccounts(events, sessions, viewers);
+  subscribeCachesToCommittedEvents(events, { viewers, accessTokens }, keysReloader, () => events.log);
+  events.onCommitted((committed) => apiTokenAuth.forgetRevoked(committed));
+  events.onReplicated((committed) => apiTokenAuth.forgetRevoked(committed));
   subscribeVerificationToRegistrations(events, emailVerification);
+  // GraphQL subscriptions hear this process's commits and other replicas' (the event tail's).
+  const subscriptionHub = new SubscriptionHub(orm);
+  subscriptionHub.listen(events);
 
   return {
     config,
@@ -123,7 +167,7 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys, {
     users: new UserService(events),
     tickets,
     // Comments cannot import the issues module (it imports comments): they are told how to find an issue.
-    comments: new CommentService(events, async (scope, id) => (await scope.em.count(Issue, { id })) > 0),
+    comments: new CommentService(events, (scope, id) => issues.exists(scope, id)),
     projects: new ProjectService(events),
     issues,
     issueTransitions: new IssueTransitionService(issues, events),
@@ -138,10 +182,22 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys, {
     apiTokens: new ApiTokenService(config.apiTokens, apiTokenAuth, events),
     apiTokenAuth,
     queryBudget: new QueryBudget(config.queryBudget, limiterStore),
-    rateLimitAudit: new RateLimitAudit(orm, events),
+    rateLimitAudit: new RateLimitAudit(orm, events, limiterStore),
     securityStats: new SecurityStatsService(config.database.kind),
-    keysReloader: new SigningKeysReloader(keys, config.jwt.keysReloadSeconds),
+    keysReloader,
+    eventTail,
     limiterStore,
+    subscriptionHub,
+    // Who may watch a ticket is who may see it: the tickets service decides.
+    subscriptions: new SubscriptionService(subscriptionHub, async (scope, id) => {
+      const ticket = await tickets.get(scope, id);
+      return { id: ticket.id, requesterId: ticket.requester.id };
+    }),
+    eventFeed: new EventFeedService(config.events.retentionDays),
+    eventRetention: new EventRetention(orm, config.events.retentionDays),
+    webhooks: new WebhookService(config.webhooks, webhookAddresses, () => webhookWorker.wake(), events),
+    webhookWorker,
+    webhookAddresses,
   };
 }
 
@@ -153,16 +209,27 @@ export function startServices(services: Services, logger: Logger): void {
   services.events.log = logger;
   services.background.logger = logger;
   services.rateLimitAudit.logger = logger;
+  services.subscriptionHub.log = logger;
+  services.limiterStore.logger = logger;
   services.rateLimitAudit.clock = () => services.clock;
   services.mail.start(logger);
   services.keysReloader.start(() => services.clock, logger);
+  // Not awaited: until the server listens nothing is cached, so events committed meanwhile are no news.
+  services.eventTail?.start(logger).catch((error: unknown) => logger.error({ err: error }, "could not start reading other replicas' events"));
+  services.eventRetention.start(() => services.clock, logger);
+  // Events committed here and by other replicas (relayed by the event tail) both wake the deliveries.
+  services.events.onCommitted(services.webhookWorker.onCommitted);
+  services.events.onReplicated(services.webhookWorker.onCommitted);
+  services.webhookWorker.start(() => services.clock, logger);
   if (services.mail.transport.name === "outbox") logger.info("mail is kept in the outbox (MAIL_TRANSPORT=outbox): admins read it with the `outbox` query");
 }
 
 export async function stopServices(services: Services): Promise<void> {
   services.keysReloader.stop();
+  await services.eventTail?.stop();
+  await services.eventRetention.stop();
+  await services.webhookWorker.stop();
   await services.background.drain();
   await services.mail.stop();
   services.limiterStore.close();
-  await services.rateLimits.close();
 }

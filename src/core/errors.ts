@@ -17,6 +17,10 @@ export type ErrorCode =
   | "QUERY_TOO_COMPLEX"
   | "QUERY_TOO_LARGE"
   | "BAD_REQUEST"
+  | "CURSOR_EXPIRED"
+  | "SERVICE_UNAVAILABLE"
+  | "PERSISTED_QUERY_NOT_FOUND"
+  | "PERSISTED_QUERY_NOT_SUPPORTED"
   | "INTERNAL_SERVER_ERROR";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -41,6 +45,10 @@ const STATUS: Record<ErrorCode, number> = {
   QUERY_TOO_COMPLEX: 400,
   QUERY_TOO_LARGE: 400,
   BAD_REQUEST: 400,
+  CURSOR_EXPIRED: 410,
+  SERVICE_UNAVAILABLE: 503,
+  PERSISTED_QUERY_NOT_FOUND: 400,
+  PERSISTED_QUERY_NOT_SUPPORTED: 400,
   INTERNAL_SERVER_ERROR: 500,
 };
 
@@ -119,6 +127,37 @@ export class AccountLockedError extends AppError {
 export class PayloadTooLargeError extends AppError {
   constructor(limitBytes: number) {
     super("PAYLOAD_TOO_LARGE", `The request body exceeds ${limitBytes} bytes.`);
+  }
+}
+
+/** A cursor into a stream whose next items were deleted by its retention: resuming from it would silently skip them. */
+export class CursorExpiredError extends AppError {
+  constructor(argName: string, retentionDays: number) {
+    super("CURSOR_EXPIRED", `"${argName}" points before the oldest event kept (events are kept ${retentionDays} days): start again without a cursor.`, {
+      extensions: { field: argName, retentionDays },
+      logLevel: "info",
+    });
+  }
+}
+
+/**
+ * The request could not be served now and was not done: the database is unreachable, or its work
+ * ran past its deadline and was rolled back. Retrying after `retryAfter` seconds is safe.
+ * `reason` tells the two apart ("unavailable", "timeout"); "outcome_unknown" is a deadline met
+ * while the commit was already on its way, whose result the server cannot know.
+ */
+export class ServiceUnavailableError extends AppError {
+  constructor(
+    readonly reason: "unavailable" | "timeout" | "outcome_unknown" = "unavailable",
+    readonly retryAfterSeconds = 5,
+  ) {
+    const message =
+      reason === "timeout"
+        ? "The request took too long and was not done. Try again shortly."
+        : reason === "outcome_unknown"
+          ? "The request took too long; whether it was done is unknown. Check before trying again."
+          : "The service is temporarily unavailable. Try again shortly.";
+    super("SERVICE_UNAVAILABLE", message, { extensions: { reason, retryAfter: retryAfterSeconds }, logLevel: "warn" });
   }
 }
 

@@ -22,6 +22,8 @@ export enum ApiScope {
   ISSUES_READ = "issues:read",
   ISSUES_WRITE = "issues:write",
   ADMIN = "admin",
+  /** Manage webhooks (admin owners only): endpoints, secrets, deliveries. */
+  WEBHOOKS = "webhooks",
 }
 
 /** Write implies read, as in GitHub's scopes; admin implies nothing else. */

@@ -10,20 +10,27 @@ import { DomainEvents } from "../core/events/domain-events.js";
 import { systemScope } from "../core/scope.js";
 import { recordKeyRotation, rotateSigningKeys, type RotationResult } from "../modules/auth/key-rotation.js";
 import { eventStore } from "./event-store.js";
-import { initOrm } from "./orm.js";
+import { announceCommitted, EventTail } from "./event-tail.js";
+import { applyMigrations, initOrm } from "./orm.js";
+import { StartupLockTimeout } from "./startup-lock.js";
 import { ormOptions } from "./orm.options.js";
 
 /**
  * Operator commands: `migrate`, `migration:create [name]`, `seed`, `keys:rotate`.
- * Run through npm scripts (they build first), e.g. `npm run db:migrate`.
+ * From a checkout through npm scripts (they build first), e.g. `npm run db:migrate`; where dist/
+ * is built (the image) directly: `node dist/src/db/cli.js migrate` (docs/operations.md).
  */
 const [command, ...args] = process.argv.slice(2);
 
+/** The migration step (a Kubernetes Job, Compose's migrate service): safe beside starting servers, under the same lock. */
 async function migrate(config: AppConfig) {
-  const orm = await initOrm(config, { migrate: false });
-  const applied = await orm.getMigrator().up();
-  console.log(applied.length ? `Applied ${applied.map((m) => m.name).join(", ")}` : "No pending migrations.");
-  await orm.close();
+  const orm = await initOrm(config, { migrations: "none" });
+  try {
+    const applied = await applyMigrations(orm, config);
+    console.log(applied.length ? `Applied ${applied.join(", ")}` : "No pending migrations.");
+  } finally {
+    await orm.close();
+  }
 }
 
 /** Writes `index.ts` listing a dialect's migration classes in order (see migrations/index.ts). */
@@ -96,10 +103,10 @@ async function rotateKeys(config: AppConfig, flags: string[]) {
   const retirePrevious = flags.includes("--retire-previous");
   const rotation = await rotateSigningKeys(config.jwt, { retirePrevious });
   const { kid, previousVerifySeconds, published } = rotation;
-  console.log(`New signing key ${kid} signs from now on (running servers switch within ${config.jwt.keysReloadSeconds} s).`);
+  console.log(`New signing key ${kid} signs from now on (running servers switch when they hear the recorded rotation, at the latest within ${config.jwt.keysReloadSeconds} s).`);
   console.log(
     retirePrevious
-      ? "The previous key stopped verifying at once: access tokens it signed are refused; clients refresh."
+      ? "Every previous key stopped verifying at once: access tokens they signed are refused; clients refresh."
       : `The previous key keeps verifying for ${previousVerifySeconds} s (the longest-lived token it may still sign), then retires.`,
   );
   console.log(`JWKS now lists: ${published.join(", ")}`);
@@ -115,9 +122,17 @@ async function recordRotation(config: AppConfig, rotation: RotationResult) {
   if (config.database.kind === "sqlite" && !existsSync(config.database.file)) return;
   let orm: Awaited<ReturnType<typeof initOrm>> | undefined;
   try {
-    orm = await initOrm(config, { migrate: false });
-    await recordKeyRotation(systemScope(orm.em.fork(), systemClock, "keys:rotate"), new DomainEvents(eventStore), rotation);
+    orm = await initOrm(config, { migrations: "none" });
+    const events = new DomainEvents(eventStore);
+    let position = 0;
+    events.onCommitted((committed) => (position = committed[committed.length - 1]!.position));
+    await recordKeyRotation(systemScope(orm.em.fork(), systemClock, "keys:rotate"), events, rotation);
     console.log("Recorded the rotation as a signing_key.rotated event.");
+    // Running replicas hear it at their next poll of the events table (EVENTS_POLL_MS); with Redis, at once.
+    if (config.redisUrl && config.database.kind === "mysql" && position) {
+      const told = await announceCommitted(config.redisUrl, EventTail.channelFor(config.database.url), position);
+      if (!told) console.warn(`Redis did not answer: running servers load the new key at their next poll (within ${config.eventsPollMs} ms).`);
+    }
   } catch (error) {
     console.warn(`The key was rotated, but the rotation could not be recorded in the database: ${error instanceof Error ? error.message : String(error)}`);
   } finally {
@@ -146,6 +161,10 @@ run().catch((error) => {
   if (error instanceof ConfigError) {
     console.error(error.message);
     process.exit(78);
+  }
+  if (error instanceof StartupLockTimeout) {
+    console.error(error.message);
+    process.exit(75); // EX_TEMPFAIL: try again later
   }
   console.error(error);
   process.exit(1);

@@ -13,6 +13,9 @@ import { Comment } from "../modules/comments/comment.entity.js";
 import { Counter } from "./counter.entity.js";
 import { DomainEventRecord } from "./domain-event.entity.js";
 import { Ticket } from "../modules/tickets/ticket.entity.js";
+import { Webhook } from "../modules/webhooks/webhook.entity.js";
+import { WebhookDelivery } from "../modules/webhooks/webhook-delivery.entity.js";
+import { UnknownEmailLockout } from "../modules/auth/unknown-email-lockout.entity.js";
 
 /** The explicit entity list: no folder scanning, so the build and the tests see the same model. */
-export const entities = [User, Session, RefreshToken, AuditEvent, OutboxMessage, AccountToken, ApiToken, NotificationPreferences, Counter, Ticket, Comment, Project, Issue, TicketIssueLink, DomainEventRecord];
+export const entities = [User, Session, RefreshToken, AuditEvent, OutboxMessage, AccountToken, ApiToken, NotificationPreferences, Counter, Ticket, Comment, Project, Issue, TicketIssueLink, DomainEventRecord, UnknownEmailLockout, Webhook, WebhookDelivery];

@@ -1,6 +1,6 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Options } from "@mikro-orm/core";
+import { DateTimeType, type EntityMetadata, type Options } from "@mikro-orm/core";
 import { LibSqlDriver } from "@mikro-orm/libsql";
 import { Migrator } from "@mikro-orm/migrations";
 import { MySqlDriver } from "@mikro-orm/mysql";
@@ -8,6 +8,7 @@ import { SeedManager } from "@mikro-orm/seeder";
 import type { AppConfig } from "../config.js";
 import { entities } from "./entities.js";
 import { migrationsFor } from "./migrations/index.js";
+import { sessionLimitsHook } from "./session-limits.js";
 
 // Works from src/ (tests) and dist/src/ (built): both hold db/migrations and db/seeders beside this file.
 const here = dirname(fileURLToPath(import.meta.url));
@@ -41,14 +42,21 @@ export function ormOptions(config: AppConfig, overrides: Partial<Options> = {}):
       fileName: (timestamp: string, name?: string) => `Migration${timestamp}${name ? `_${name}` : ""}`,
     },
     seeder: { path: join(here, "seeders"), defaultSeeder: "DemoDeskSeeder" },
+    discovery: { onMetadata: datetimesCompareAsDates },
   };
   if (config.database.kind === "mysql") {
     return {
       ...base,
       driver: MySqlDriver,
       clientUrl: config.database.url,
-      pool: { min: 0, max: config.database.poolMax },
-      driverOptions: { connection: { timezone: "Z", supportBigNumbers: true } },
+      // Deadlines on every connection (session-limits.ts); a request waits for a pooled or a new one only so long.
+      pool: { min: 0, max: config.database.poolMax, acquireTimeoutMillis: config.databaseLimits.acquireTimeoutMs, afterCreate: sessionLimitsHook(config.databaseLimits) },
+      driverOptions: {
+        connection: { timezone: "Z", supportBigNumbers: true, connectTimeout: config.databaseLimits.acquireTimeoutMs },
+        // knex prints a dropped connection ("Connection Error: ...") to the console once per pooled connection;
+        // an outage is reported once, by the server (server/outage.ts).
+        log: { warn: () => {}, error: () => {}, deprecate: () => {}, debug: () => {} },
+      },
       ...overrides,
     } as Options;
   }
@@ -60,3 +68,18 @@ export function ormOptions(config: AppConfig, overrides: Partial<Options> = {}):
   } as Options;
 }
 
+
+/**
+ * Our entities declare `type: "datetime"`. MikroORM 6 treats only `Date`/`DateTimeType` as a
+ * date when it diffs a loaded row (mikro-orm#4391): a "datetime" string property is compared with
+ * `equals()`. On libsql the snapshot holds the epoch number (BaseSqlitePlatform's
+ * processDateProperty) while the loaded data holds a Date, so every datetime of every row read
+ * looked changed, and a transaction's closing flush wrote back what it had read over what a
+ * nativeUpdate had just set (a refresh's lastActiveAt, a reset's lifted lockout). As the
+ * DateTimeType class they compare by value, and the columns stay `datetime(3)`/`datetime`.
+ */
+function datetimesCompareAsDates(meta: EntityMetadata): void {
+  for (const prop of Object.values(meta.properties)) {
+    if (typeof prop.type === "string" && prop.type.toLowerCase() === "datetime") prop.type = DateTimeType as unknown as string;
+  }
+}

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from "@apollo/server";
-import { GraphQLError, Kind, visit, type DocumentNode } from "graphql";
+import { GraphQLError, Kind, OperationTypeNode, visit, type DocumentNode } from "graphql";
 import type { AppConfig } from "../config.js";
 import { Role } from "../core/identity.js";
 import type { Context } from "./context.js";
@@ -60,6 +60,9 @@ export function protectionPlugin(config: AppConfig): ApolloServerPlugin<Context>
           // graphql-js leaves this to execution, where it surfaces as an INTERNAL_SERVER_ERROR.
           if (resolved && !schema.getRootType(resolved.operation)) {
             throw new GraphQLError(`This API has no ${resolved.operation} operations.`, { extensions: { code: "BAD_REQUEST", http: { status: 400 } } });
+          }
+          if (resolved?.operation === OperationTypeNode.SUBSCRIPTION) {
+            throw new GraphQLError("Subscriptions run over WebSocket (the graphql-ws protocol) at this same URL, not over HTTP.", { extensions: { code: "BAD_REQUEST", http: { status: 400 } } });
           }
           const isAdmin = contextValue.viewer?.role === Role.ADMIN;
           if (config.production && !isAdmin && usesIntrospection(document)) {

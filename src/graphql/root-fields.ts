@@ -27,7 +27,7 @@ export function rootField(declaration: { rule: ShieldRule; scope: ScopeRequireme
   return new RootField(declaration.rule, declaration.scope, declaration.budget ?? "query", declaration.tokenCheck ?? null);
 }
 
-const ROOT_TYPES = ["Query", "Mutation"] as const;
+const ROOT_TYPES = ["Query", "Mutation", "Subscription"] as const;
 export type RootType = (typeof ROOT_TYPES)[number];
 
 /** A module's permissions: its root fields, declared with `rootField`, and the rules of its other types' fields. */

@@ -12,6 +12,7 @@ import { AuditResolver } from "../modules/audit/audit.resolver.js";
 import { AuthResolver } from "../modules/auth/auth.resolver.js";
 import { UserResolver } from "../modules/users/user.resolver.js";
 import { CommentResolver } from "../modules/comments/comment.resolver.js";
+import { EventResolver } from "../modules/events/event.resolver.js";
 import { TicketCommentsResolver } from "../modules/comments/ticket-comments.resolver.js";
 import { TicketFieldsResolver } from "../modules/tickets/ticket-fields.resolver.js";
 import { TicketHistoryResolver } from "../modules/tickets/ticket-history.resolver.js";
@@ -21,13 +22,28 @@ import { IssueResolver } from "../modules/issues/issue.resolver.js";
 import { ProjectIssuesResolver } from "../modules/issues/project-issues.resolver.js";
 import { IssueLinksResolver, LinkResolver, TicketLinksResolver } from "../modules/links/link.resolver.js";
 import { ProjectResolver } from "../modules/projects/project.resolver.js";
+import { SubscriptionResolver } from "../modules/subscriptions/subscription.resolver.js";
+import { WebhookResolver } from "../modules/webhooks/webhook.resolver.js";
 import { permissions } from "./permissions.js";
 import { applyPermissions } from "./shield.js";
 
 /** Every module's resolvers; a module is wired by adding them here (and its rules in permissions.ts). */
-export const resolvers = [AuthResolver, UserResolver, AuditResolver, AccountResolver, MySessionsResolver, ApiTokenResolver, OutboxResolver, NotificationPreferencesResolver, RateLimitResolver, SecurityResolver, TicketResolver, TicketFieldsResolver, TicketHistoryResolver, TicketCommentsResolver, CommentResolver, ProjectResolver, IssueResolver, IssueFieldsResolver, ProjectIssuesResolver, LinkResolver, TicketLinksResolver, IssueLinksResolver] as const;
+export const resolvers = [AuthResolver, UserResolver, AuditResolver, AccountResolver, MySessionsResolver, ApiTokenResolver, OutboxResolver, NotificationPreferencesResolver, RateLimitResolver, SecurityResolver, TicketResolver, TicketFieldsResolver, TicketHistoryResolver, TicketCommentsResolver, CommentResolver, ProjectResolver, IssueResolver, IssueFieldsResolver, ProjectIssuesResolver, LinkResolver, TicketLinksResolver, IssueLinksResolver, EventResolver, WebhookResolver, SubscriptionResolver] as const;
 /** Every field's permission rule, root fields with their API-token scope (permissions.ts). */
 export const ruleTree = permissions.ruleTree;
+
+/**
+ * Every subscription declares its own source (`subscribe`, fed by the subscriptions module's
+ * hub); type-graphql asks for a pub/sub all the same, for topic-based subscriptions we have none of.
+ */
+export const NO_TOPICS = {
+  publish: () => {
+    throw new Error("Subscriptions here declare their own `subscribe` source, not topics.");
+  },
+  subscribe: () => {
+    throw new Error("Subscriptions here declare their own `subscribe` source, not topics.");
+  },
+};
 
 /** The schema as published (sorted, so `schema.graphql` diffs are stable), before permissions. */
 export async function buildBareSchema(): Promise<GraphQLSchema> {
@@ -38,6 +54,7 @@ export async function buildBareSchema(): Promise<GraphQLSchema> {
     // type-graphql's class-validator pass imported and ran it for every argument object.
     validate: false,
     emitSchemaFile: false,
+    pubSub: NO_TOPICS,
   });
   return resolveLazyCounts(lexicographicSortSchema(schema));
 }

@@ -68,7 +68,24 @@ export function applyPermissions(schema: GraphQLSchema, tree: RuleTree): GraphQL
     }
     if (Object.keys(keep).length) kept[typeName] = keep as IMiddlewareFieldMap[string];
   }
-  return applyMiddleware(schema, kept);
+  return guardSubscriptions(applyMiddleware(schema, kept), tree, fallbackError);
+}
+
+/**
+ * graphql-middleware wraps a subscription field's `resolve` (run for every event) and leaves its
+ * `subscribe` unchecked when it has both: the rule is checked when the subscription starts too,
+ * so a caller it refuses gets the error instead of a silent stream. Subscription rules are
+ * synchronous predicates (roles, scopes), checked again for every event by the wrapped resolve.
+ */
+function guardSubscriptions(schema: GraphQLSchema, tree: RuleTree, fallbackError: () => Error): GraphQLSchema {
+  const type = schema.getSubscriptionType();
+  for (const [name, field] of Object.entries(type?.getFields() ?? {})) {
+    const check = compileRule(effectiveRule(tree, type!.name, name) ?? shieldDeny);
+    if (!check) throw new Error(`Subscription.${name}: a subscription's rule must be made of predicates (rule-compiler.ts)`);
+    const subscribe = field.subscribe;
+    if (subscribe) field.subscribe = checkedBy(check, fallbackError).bind(null, subscribe);
+  }
+  return schema;
 }
 
 /** A synchronous permission check in front of a resolver: what shield's middleware does for the rule, minus the promises. */

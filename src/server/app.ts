@@ -8,7 +8,9 @@ import { registerAuthEdge } from "./auth-edge.js";
 import { drainBody } from "./body-limit.js";
 import { httpErrorOf, sendError } from "./error-envelope.js";
 import { registerGraphql } from "./graphql-route.js";
+import { Drain } from "./drain.js";
 import { registerHealthRoutes, type Lifecycle } from "./health.js";
+import { DatabaseOutage, registerOutage } from "./outage.js";
 import { registerRefreshRoutes } from "./refresh-cookie.js";
 import { operationNameOf } from "./request-meta.js";
 import { registerSecurity } from "./security.js";
@@ -16,6 +18,7 @@ import { currentStatementCount, withStatementCount } from "../db/statement-count
 import { registerStaticClient } from "./static-client.js";
 import { newRequestId } from "./request-id.js";
 import { registerTicketExportRoute } from "./ticket-export.route.js";
+import { registerWebsockets } from "./websocket.js";
 import type { ServerTuning } from "./tuning.js";
 
 export interface AppOptions {
@@ -45,6 +48,8 @@ export async function buildApp({ services, schema, logger, tls, lifecycle, tunin
       requestTimeout: config.http.requestTimeoutMs,
       headersTimeout: config.http.requestTimeoutMs,
       connectionsCheckingInterval: CONNECTIONS_CHECKING_INTERVAL_MS,
+      // A TLS handshake that never finishes is cut with the headers' deadline, not Node's 120 s.
+      handshakeTimeout: config.http.requestTimeoutMs,
     },
     loggerInstance: logger as FastifyBaseLogger,
     // One line per request, written below with what we care about, instead of Fastify's two.
@@ -59,6 +64,10 @@ export async function buildApp({ services, schema, logger, tls, lifecycle, tunin
     return503OnClosing: true,
     forceCloseConnections: "idle",
   });
+
+  // Shutdown (drain.ts) and database outages (outage.ts) answer before anything else runs.
+  app.decorate("drain", new Drain(app, lifecycle));
+  registerOutage(app, new DatabaseOutage(services.orm, logger, config.databaseLimits.retryAfterSeconds));
 
   // Every request counts its SQL statements (see statement-counter.ts).
   app.addHook("onRequest", (_request, reply, done) => {
@@ -101,7 +110,8 @@ export async function buildApp({ services, schema, logger, tls, lifecycle, tunin
   const edge = registerAuthEdge(app, services); // before the routes it authenticates
   registerHealthRoutes(app, services, lifecycle);
   registerRefreshRoutes(app, services);
-  await registerGraphql(app, { services, schema, logger, edge, tuning });
+  const subscriptions = await registerWebsockets(app, { services, schema, logger }); // before the route that upgrades
+  await registerGraphql(app, { services, schema, logger, edge, tuning, subscriptions });
   tuning.routes?.(app);
   registerTicketExportRoute(app, { services, schema, edge });
   await registerStaticClient(app, config.clientDir);

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { AppError, InternalError, PayloadTooLargeError } from "../core/errors.js";
+import { AppError, InternalError, PayloadTooLargeError, ServiceUnavailableError } from "../core/errors.js";
 
 /**
  * The one body every plain-HTTP error is answered with (refresh cookie, CSV export, static client,
@@ -19,8 +19,11 @@ export function envelopeOf(error: AppError): ErrorEnvelope {
  * with the request id the client got in X-Request-Id, and masked.
  */
 export function sendError(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
-  const known = error instanceof AppError ? error : new InternalError();
-  if (known !== error || known.logLevel === "error") request.log.error({ err: error, requestId: request.id }, "unhandled error");
+  // The database unreachable or past a deadline: 503 with Retry-After, logged once per outage by outage.ts.
+  const unavailable = error instanceof AppError ? undefined : request.server.outage?.classify(error);
+  const known = error instanceof AppError ? error : (unavailable ?? new InternalError());
+  if (!unavailable && (known !== error || known.logLevel === "error")) request.log.error({ err: error, requestId: request.id }, "unhandled error");
+  if (known instanceof ServiceUnavailableError) reply.header("retry-after", String(known.retryAfterSeconds));
   return reply.code(known.status).send(envelopeOf(known));
 }
 

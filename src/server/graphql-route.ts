@@ -1,14 +1,15 @@
 import { ApolloServer } from "@apollo/server";
 import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
-import { fastifyApolloDrainPlugin, fastifyApolloHandler } from "@as-integrations/fastify";
+import { fastifyApolloHandler } from "@as-integrations/fastify";
+import type { WebsocketHandler } from "@fastify/websocket";
 import type { FastifyInstance } from "fastify";
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import { protectionPlugin, requestLogPlugin } from "../graphql/apollo-plugins.js";
 import { createContext, type Context } from "../graphql/context.js";
 import { rateLimitPlugin } from "../graphql/rate-limit.plugin.js";
-import { createErrorFormatter, errorLoggingPlugin } from "../graphql/error-formatting.js";
+import { createErrorFormatter, errorLoggingPlugin, serviceUnavailablePlugin } from "../graphql/error-formatting.js";
 import { jitGateway } from "../graphql/jit-executor.js";
 import { queryLimitRules } from "../graphql/limits.js";
 import { singleMutationRule } from "../graphql/single-mutation.js";
@@ -27,7 +28,7 @@ import type { ServerTuning } from "./tuning.js";
  */
 export async function registerGraphql(
   app: FastifyInstance,
-  { services, schema, logger, edge, tuning }: { services: Services; schema: GraphQLSchema; logger: Logger; edge: AuthEdge; tuning: ServerTuning },
+  { services, schema, logger, edge, tuning, subscriptions }: { services: Services; schema: GraphQLSchema; logger: Logger; edge: AuthEdge; tuning: ServerTuning; subscriptions?: WebsocketHandler },
 ): Promise<ApolloServer<Context>> {
   const { config } = services;
   const apollo = new ApolloServer<Context>({
@@ -41,10 +42,10 @@ export async function registerGraphql(
     introspection: true,
     includeStacktraceInErrorResponses: false,
     validationRules: [...queryLimitRules(config.queryLimits), singleMutationRule],
-    formatError: createErrorFormatter(),
+    formatError: createErrorFormatter({ classify: (error) => app.outage.classify(error) }),
     logger: { debug: () => {}, info: (m) => logger.info(m), warn: (m) => logger.warn(m), error: (m) => logger.error(m) },
     plugins: [
-      fastifyApolloDrainPlugin(app),
+      // No Apollo drain plugin: it force-closes after a fixed 10 s; shutdown drains in drain.ts with SHUTDOWN_GRACE_MS.
       // The cache-control plugin hooks every field's resolution to compute HTTP cache hints we
       // never send (responses are per-user); off, it costs nothing.
       ApolloServerPluginCacheControlDisabled(),
@@ -52,6 +53,7 @@ export async function registerGraphql(
       protectionPlugin(config),
       rateLimitPlugin(services), // after protectionPlugin: it charges the cost that plugin computes
       errorLoggingPlugin(logger),
+      serviceUnavailablePlugin(),
       requestLogPlugin(),
       // Sandbox for admins' browsers; it loads from Apollo's CDN, which the CSP allows on this route only.
       ApolloServerPluginLandingPageLocalDefault({ embed: { endpointIsEditable: false }, includeCookies: false, footer: false }),
@@ -63,9 +65,12 @@ export async function registerGraphql(
     context: async (request, reply) =>
       createContext({ request: requestMeta(request), viewer: request.viewer, em: edge.entityManager(request), services, http: httpBinding(request, reply) }),
   });
-  app.route({
-    method: ["GET", "POST", "OPTIONS"],
+  const tokenLimit = graphqlTokenLimit(config, tuning);
+  // Two routes: GET (Sandbox, GET queries) also upgrades to the subscriptions' WebSocket (websocket.ts).
+  for (const methods of [["POST", "OPTIONS"], ["GET"]]) app.route({
+    method: methods,
     url: "/graphql",
+    ...(methods[0] === "GET" && subscriptions ? { wsHandler: subscriptions } : {}),
     // The token is checked before the body is read: a bad one answers 401 at once (auth-edge.ts).
     config: { auth: "optional" },
     onRequest: [
@@ -75,7 +80,7 @@ export async function registerGraphql(
         done();
       },
     ],
-    preHandler: graphqlTokenLimit(config, tuning),
+    preHandler: tokenLimit,
     // Responses turned away before an operation runs (too many tokens, malformed JSON, 413, CSRF)
     // still carry the caller's X-RateLimit-* headers; Apollo's own get them from rate-limit.plugin.ts.
     onSend: async (request, reply, payload) => {

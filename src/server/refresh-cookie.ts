@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { HttpBinding } from "../core/http-binding.js";
-import { AppError, UnauthenticatedError } from "../core/errors.js";
+import { AppError, ServiceUnavailableError, UnauthenticatedError } from "../core/errors.js";
 import { createScope } from "../core/scope.js";
 import type { Services } from "../services.js";
 import { sendError } from "./error-envelope.js";
@@ -43,6 +43,8 @@ export function registerRefreshRoutes(app: FastifyInstance, services: Services):
       const { id, email, displayName, role } = tokens.user;
       return { accessToken: tokens.accessToken, expiresIn: tokens.expiresIn, user: { id, email, displayName, role } };
     } catch (error) {
+      // Not a refusal (the database unreachable, a deadline): the token was not spent, the cookie stays for a retry.
+      if (!(error instanceof AppError) || error instanceof ServiceUnavailableError) throw error;
       reply.clearCookie(REFRESH_COOKIE, { path: COOKIE_PATH });
       // Whatever the refusal, the cookie is spent and the client must sign in again: 401.
       if (error instanceof AppError) return sendError(request, reply, new AppError(error.code, error.message, { extensions: error.extensions, status: 401 }));

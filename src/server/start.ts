@@ -3,12 +3,15 @@ import type { FastifyInstance } from "fastify";
 import type { Logger } from "pino";
 import type { AppConfig } from "../config.js";
 import { initOrm, type Orm } from "../db/orm.js";
+import { abortTransaction } from "../db/session-limits.js";
+import { withStartupLock } from "../db/startup-lock.js";
 import { buildExecutableSchema } from "../graphql/schema.js";
 import { SigningKeys } from "../modules/auth/signing-keys.js";
 import { systemScope } from "../core/scope.js";
 import { ensureFirstAdmin, type FirstAdmin } from "../modules/auth/first-admin.js";
 import { createServices, startServices, stopServices, type Services } from "../services.js";
 import { buildApp } from "./app.js";
+import type { DrainReport } from "./drain.js";
 import type { Lifecycle } from "./health.js";
 import { limitHeapGrowth } from "./heap-growth.js";
 import { createLogger } from "./logger.js";
@@ -25,8 +28,8 @@ export interface RunningServer {
   logger: Logger;
   firstAdmin: FirstAdmin | null;
   tlsGenerated: boolean;
-  /** Graceful stop: readiness fails, in-flight requests finish, then the pool closes. */
-  close(): Promise<void>;
+  /** Graceful stop: readiness fails, in-flight requests finish (within SHUTDOWN_GRACE_MS), then the pool closes. */
+  close(): Promise<DrainReport>;
 }
 
 /**
@@ -40,11 +43,20 @@ export async function startServer(config: AppConfig, options: { logger?: Logger;
   const tls = await loadTlsCredentials(config.tls);
   // Keys before the database: a missing key is a settings problem to report before migrating anything.
   const keys = await SigningKeys.open(config.jwt.keysDir, { allowGenerate: config.jwt.allowGeneratedKeys });
-  const orm = await initOrm(config);
+  // Replicas started together migrate once, under a lock; with MIGRATE_ON_START=false a Job migrates.
+  const orm = await initOrm(config, {
+    migrations: config.migrations.onStart ? "apply" : "await",
+    onWaiting: (pending) => logger.warn({ pending, waitSeconds: config.migrations.waitSeconds }, "waiting for the migration step to apply the pending migrations (MIGRATE_ON_START=false)"),
+  });
   countStatements(orm);
   const services = createServices(config, orm, keys, { caches: tuning.caches });
+  // A write transaction open past its deadline is rolled back and answered 503 (db/session-limits.ts).
+  services.events.deadline = { timeoutMs: config.databaseLimits.transactionTimeoutMs, retryAfterSeconds: config.databaseLimits.retryAfterSeconds, abort: abortTransaction };
   startServices(services, logger); // mail worker (delivers what a previous run left) and key reloads
-  const firstAdmin = await ensureFirstAdmin(systemScope(orm.em.fork(), services.clock, "first-admin"), services.events, config, services.hasher);
+  // Under the startup lock: of replicas started together, one creates the admin (and prints its password).
+  const firstAdmin = await withStartupLock(config.database, config.migrations.waitSeconds, () =>
+    ensureFirstAdmin(systemScope(orm.em.fork(), services.clock, "first-admin"), services.events, config, services.hasher),
+  );
   const schema = await (tuning.schema ?? buildExecutableSchema)();
   const lifecycle: Lifecycle = { shuttingDown: false };
   const app = await buildApp({ services, schema, logger, tls, lifecycle, tuning });
@@ -52,7 +64,7 @@ export async function startServer(config: AppConfig, options: { logger?: Logger;
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
 
-  let closing: Promise<void> | undefined;
+  let closing: Promise<DrainReport> | undefined;
   return {
     app,
     url: `https://localhost:${port}`,
@@ -65,9 +77,13 @@ export async function startServer(config: AppConfig, options: { logger?: Logger;
     close() {
       closing ??= (async () => {
         lifecycle.shuttingDown = true;
-        await app.close(); // stops accepting, lets in-flight requests finish (Apollo drains too)
+        await app.liveSockets.closeAll(); // subscription sockets (websocket.ts): clients reconnect elsewhere
+        const report = await app.drain.run(config.http.shutdownGraceMs); // drain.ts: in-flight requests answered, late ones 503
+        app.outage.stop();
+        await app.close();
         await stopServices(services); // lets queued background work and a mail pass finish
         await orm.close(true);
+        return report;
       })();
       return closing;
     },

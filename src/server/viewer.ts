@@ -26,7 +26,7 @@ export async function authenticate(services: Services, em: EntityManager, author
   if (match[1]!.startsWith(API_TOKEN_PREFIX)) return services.apiTokenAuth.authenticate(em, match[1]!, ip, services.clock.now());
   const claims = await services.accessTokens.verify(match[1]!);
   if (!claims) return { viewer: null, problem: "The access token is invalid or expired. Refresh it or sign in again." };
-  const session = await services.viewers.sessionState(em, claims.sessionId);
+  const session = await services.viewers.sessionState(em, claims.sessionId, services.clock.now());
   if (!session || !session.active || session.userId !== claims.userId) {
     return { viewer: null, problem: "The session of this access token has ended. Sign in again." };
   }

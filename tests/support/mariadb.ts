@@ -17,6 +17,14 @@ export interface MariaDbServer {
   /** mysql://root@127.0.0.1:<port>, no database selected. */
   url: string;
   stop(): Promise<void>;
+  /** Freezes the server (SIGSTOP): connections stay open, nothing is answered. */
+  pause(): void;
+  /** Thaws a paused server (SIGCONT). */
+  resume(): void;
+  /** Kills the server (SIGKILL), as a crash would; its data directory stays for restart(). */
+  kill(): Promise<void>;
+  /** Starts the killed server again on the same port and data. */
+  restart(): Promise<void>;
 }
 
 const READY_TIMEOUT_MS = 60_000;
@@ -118,15 +126,33 @@ async function launch(binaries: MariaDbBinaries, dir: string, port: number): Pro
     throw error;
   }
 
+  let current = { child, exited, removeExitHooks };
   return {
     url,
     async stop() {
-      removeExitHooks();
-      await terminate(child, exited);
+      current.removeExitHooks();
+      if (current.child.signalCode === "SIGSTOP" || current.child.exitCode === null) current.child.kill("SIGCONT");
+      await terminate(current.child, current.exited);
       await rm(dir, { recursive: true, force: true });
     },
-  };
+    pause: () => void current.child.kill("SIGSTOP"),
+    resume: () => void current.child.kill("SIGCONT"),
+    async kill() {
+      current.child.kill("SIGKILL");
+      await current.exited;
+    },
+    async restart() {
+      current.removeExitHooks();
+      const restarted = await launch(binaries, dir, port);
+      // launch() made its own child; take over its controls, keep this object's.
+      current = (restarted as unknown as { [CONTROLS]: typeof current })[CONTROLS];
+    },
+    [CONTROLS]: current,
+  } as MariaDbServer;
 }
+
+/** The child process behind a server object, for restart(). */
+const CONTROLS = Symbol("mariadb controls");
 
 async function waitUntilReady(
   socketPath: string,

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { loadConfig } from "../../src/config.js";
 import { startServer, type RunningServer } from "../../src/server/start.js";
 import { createTestDatabase, type TestDatabase } from "./database.js";
+import { testDialect, type TestDialect } from "./dialect.js";
 import { httpsRequest, type HttpResponse } from "./http-client.js";
 
 export const ADMIN_EMAIL = "admin@deskql.test";
@@ -18,7 +19,12 @@ export interface GraphQLResult<T = Record<string, any>> {
 export interface TestServer {
   url: string;
   server: RunningServer;
+  /** The MariaDB database of this server (null on the embedded database). */
   db: TestDatabase | null;
+  /** Which database the server runs on. */
+  dialect: TestDialect;
+  /** Env for startTestServer that points a second server at this server's database. */
+  databaseEnv: Record<string, string>;
   ca: Buffer;
   /** POST /graphql; `token` becomes `Authorization: Bearer`. */
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, token?: string | null, headers?: Record<string, string>): Promise<GraphQLResult<T>>;
@@ -33,21 +39,30 @@ export interface TestServer {
 
 let userCounter = 0;
 
+const deadlinesUnset = (env: Record<string, string> = {}) =>
+  !["REQUEST_TIMEOUT_MS", "DATABASE_TRANSACTION_TIMEOUT_MS", "DATABASE_STATEMENT_TIMEOUT_MS"].some((name) => name in env);
+
 /**
- * Boots the real server over HTTPS on a free port, against a fresh MariaDB database (or the
- * embedded SQLite when `embedded` is set), with its own data folder and certificate.
+ * Boots the real server over HTTPS on a free port, against a fresh database of the vitest
+ * project's dialect (tests/support/dialect.ts): a new MariaDB database, or an embedded SQLite
+ * file in the server's own data folder. `embedded` forces SQLite; an env with DATABASE_URL or
+ * DATA_DIR (another server's `databaseEnv`) shares that server's database.
  */
 export async function startTestServer(options: { env?: Record<string, string>; embedded?: boolean } = {}): Promise<TestServer> {
-  const db = options.embedded ? null : await createTestDatabase();
+  const shared = options.env?.DATABASE_URL !== undefined || options.env?.DATA_DIR !== undefined;
+  const dialect: TestDialect = options.embedded ? "sqlite" : options.env?.DATABASE_URL ? "mariadb" : testDialect();
+  const db = dialect === "mariadb" && !shared ? await createTestDatabase() : null;
   const dir = mkdtempSync(join(tmpdir(), "deskql-test-"));
+  const dataDir = options.env?.DATA_DIR ?? join(dir, "data");
   const config = loadConfig({
     NODE_ENV: "test",
     HOST: "127.0.0.1",
     PORT: "0",
-    DATA_DIR: join(dir, "data"),
+    DATA_DIR: dataDir,
     TLS_CERT_FILE: join(dir, "ssl/cert.pem"),
     TLS_KEY_FILE: join(dir, "ssl/key.pem"),
-    ...(db ? { DATABASE_URL: db.url, DATABASE_POOL_MAX: "5" } : {}),
+    ...(db ? { DATABASE_URL: db.url } : {}),
+    ...(dialect === "mariadb" ? { DATABASE_POOL_MAX: "5" } : {}),
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? "silent", // TEST_LOG_LEVEL=error shows masked errors
@@ -55,6 +70,10 @@ export async function startTestServer(options: { env?: Record<string, string>; e
     RATE_LIMIT_LOGIN_PER_MINUTE: "10000",
     RATE_LIMIT_REGISTER_PER_MINUTE: "10000",
     CLIENT_DIR: join(dir, "no-client"),
+    // Fixtures write dozens of rows in one transaction while two suites share two cores: the
+    // production deadlines (10 s, 5 s) would cut them for the machine's load, not for a fault.
+    // The deadlines have their own tests (tests/integration/faults), which set their own.
+    ...(deadlinesUnset(options.env) ? { DATABASE_TRANSACTION_TIMEOUT_MS: "25000", DATABASE_STATEMENT_TIMEOUT_MS: "20000" } : {}),
     ...options.env,
   });
   const server = await startServer(config);
@@ -97,6 +116,8 @@ export async function startTestServer(options: { env?: Record<string, string>; e
     url,
     server,
     db,
+    dialect,
+    databaseEnv: config.database.kind === "mysql" ? { DATABASE_URL: config.database.url } : { DATA_DIR: dataDir },
     ca,
     gql,
     http,

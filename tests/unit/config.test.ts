@@ -1,5 +1,7 @@
-import { availableParallelism } from "node:os";
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { ConfigError, loadConfig } from "../../src/config.js";
 
 const problemsOf = (env: Record<string, string>): string[] => {
@@ -115,6 +117,23 @@ describe("loadConfig", () => {
     expect(problemsOf({ PASSWORD_MIN_LENGTH: "100", PASSWORD_MAX_LENGTH: "64" }).join()).toMatch(/PASSWORD_MIN_LENGTH/);
   });
 
+  it("keeps the database deadlines below a lowered REQUEST_TIMEOUT_MS without being told, and checks the ones set", () => {
+    const limits = (env: Record<string, string>) => {
+      const { statementTimeoutMs, transactionTimeoutMs, acquireTimeoutMs } = loadConfig(env).databaseLimits;
+      return { statementTimeoutMs, transactionTimeoutMs, acquireTimeoutMs };
+    };
+    expect(limits({})).toEqual({ statementTimeoutMs: 5_000, transactionTimeoutMs: 10_000, acquireTimeoutMs: 3_000 });
+    expect(limits({ REQUEST_TIMEOUT_MS: "600000" })).toEqual({ statementTimeoutMs: 5_000, transactionTimeoutMs: 10_000, acquireTimeoutMs: 3_000 });
+    expect(limits({ REQUEST_TIMEOUT_MS: "2000" })).toEqual({ statementTimeoutMs: 333, transactionTimeoutMs: 666, acquireTimeoutMs: 1_000 });
+    expect(limits({ REQUEST_TIMEOUT_MS: "1000" })).toEqual({ statementTimeoutMs: 166, transactionTimeoutMs: 333, acquireTimeoutMs: 500 });
+    // A transaction deadline set alone takes the statement deadline down with it.
+    expect(limits({ DATABASE_TRANSACTION_TIMEOUT_MS: "2000" })).toMatchObject({ statementTimeoutMs: 1_000, transactionTimeoutMs: 2_000 });
+    const problems = problemsOf({ REQUEST_TIMEOUT_MS: "2000", DATABASE_TRANSACTION_TIMEOUT_MS: "5000", DATABASE_ACQUIRE_TIMEOUT_MS: "2000" }).join();
+    expect(problems).toMatch(/DATABASE_TRANSACTION_TIMEOUT_MS must be below REQUEST_TIMEOUT_MS/);
+    expect(problems).toMatch(/DATABASE_ACQUIRE_TIMEOUT_MS must be below REQUEST_TIMEOUT_MS/);
+    expect(problemsOf({ DATABASE_STATEMENT_TIMEOUT_MS: "8000", DATABASE_TRANSACTION_TIMEOUT_MS: "4000" }).join()).toMatch(/DATABASE_STATEMENT_TIMEOUT_MS must not exceed/);
+  });
+
   describe("in production", () => {
     it("refuses the embedded database", () => {
       expect(problemsOf({ NODE_ENV: "production" }).join()).toMatch(/DATABASE_URL is required in production/);
@@ -128,5 +147,47 @@ describe("loadConfig", () => {
       expect(relaxed.tls.allowSelfSigned).toBe(true);
       expect(relaxed.jwt.allowGeneratedKeys).toBe(true);
     });
+  });
+});
+
+describe("settings from files (X_FILE, as Docker and Kubernetes mount secrets)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "deskql-config-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const secret = (name: string, content: string) => {
+    const file = join(dir, name);
+    writeFileSync(file, content);
+    return file;
+  };
+
+  it("reads the value from the file, without the newline an editor or echo leaves", () => {
+    const config = loadConfig({
+      NODE_ENV: "production",
+      DATABASE_URL_FILE: secret("database-url", "mysql://desk:s3cret@db:3306/deskql\n"),
+      REDIS_URL_FILE: secret("redis-url", "redis://:pw@cache:6379\r\n"),
+      ADMIN_PASSWORD_FILE: secret("admin-password", "correct horse battery staple\n"),
+      SMTP_URL_FILE: secret("smtp-url", "smtps://mailer:pw@smtp.example.test:465"),
+    });
+    expect(config.database).toMatchObject({ kind: "mysql", url: "mysql://desk:s3cret@db:3306/deskql" });
+    expect(config.redisUrl).toBe("redis://:pw@cache:6379");
+    expect(config.admin.password).toBe("correct horse battery staple");
+    expect(config.mail.smtpUrl).toBe("smtps://mailer:pw@smtp.example.test:465");
+  });
+
+  it("validates a value from a file like one from the environment", () => {
+    expect(problemsOf({ DATABASE_URL_FILE: secret("postgres-url", "postgres://db/deskql\n") }).join()).toMatch(/DATABASE_URL must start with mysql:\/\//);
+  });
+
+  it("refuses a setting given both directly and as a file", () => {
+    const problems = problemsOf({ ADMIN_PASSWORD: "one password", ADMIN_PASSWORD_FILE: secret("other-password", "another one\n") });
+    expect(problems).toEqual(["ADMIN_PASSWORD and ADMIN_PASSWORD_FILE are both set: set only one"]);
+  });
+
+  it("names a missing or empty file instead of starting without the setting", () => {
+    expect(problemsOf({ DATABASE_URL_FILE: join(dir, "absent") })).toEqual([`DATABASE_URL_FILE: cannot read ${join(dir, "absent")} (ENOENT)`]);
+    expect(problemsOf({ REDIS_URL_FILE: secret("empty", "\n") })).toEqual([`REDIS_URL_FILE: ${join(dir, "empty")} is empty`]);
+  });
+
+  it("treats an empty X_FILE as unset, like any empty setting", () => {
+    expect(loadConfig({ DATABASE_URL_FILE: "" }).database.kind).toBe("sqlite");
   });
 });

@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/core";
 import { v7 as uuidv7 } from "uuid";
+import { ServiceUnavailableError } from "../errors.js";
 import { withEntityManager, type RequestScope } from "../scope.js";
 import type { CommittedEvent, DomainEvent, EventType, NewEvent } from "./catalog.js";
 
@@ -12,6 +13,17 @@ export type CommitListener = (events: readonly CommittedEvent[]) => void;
 /** Writes a transaction's events to the durable, ordered table (db/event-store.ts), inside that transaction. */
 export interface EventStore {
   append(tx: EntityManager, events: readonly DomainEvent[]): Promise<CommittedEvent[]>;
+}
+
+/**
+ * The longest a transaction may stay open. Past it, `abort` closes the transaction's connection
+ * (the server rolls it back: nothing commits after the client was answered) and the caller gets
+ * SERVICE_UNAVAILABLE at once (db/session-limits.ts provides `abort`).
+ */
+export interface TransactionDeadline {
+  timeoutMs: number;
+  retryAfterSeconds: number;
+  abort(tx: EntityManager): void;
 }
 
 export interface EventLog {
@@ -29,9 +41,11 @@ export interface EventLog {
 export class DomainEvents {
   private readonly subscribers = new Map<EventType | "*", Subscriber[]>();
   private readonly listeners = new Set<CommitListener>();
+  private readonly replicatedListeners = new Set<CommitListener>();
   /** The events raised so far in each open transaction, by its EntityManager. */
   private readonly pending = new WeakMap<EntityManager, DomainEvent[]>();
   log: EventLog | undefined;
+  deadline: TransactionDeadline | undefined;
 
   constructor(private readonly store: EventStore) {}
 
@@ -44,10 +58,25 @@ export class DomainEvents {
     }
   }
 
-  /** Listens to committed events; returns the function that stops listening. */
+  /** Listens to events this process committed, at once; returns the function that stops listening. */
   onCommitted(listener: CommitListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Listens to events OTHER processes committed (other replicas, operator commands), as the
+   * event tail (db/event-tail.ts) reads them from the events table, in position order. With
+   * onCommitted a listener hears every event once; there is no tail on the embedded database.
+   */
+  onReplicated(listener: CommitListener): () => void {
+    this.replicatedListeners.add(listener);
+    return () => this.replicatedListeners.delete(listener);
+  }
+
+  /** Called by the event tail with what other processes committed. */
+  announceReplicated(events: readonly CommittedEvent[]): void {
+    if (events.length) this.notify(this.replicatedListeners, events);
   }
 
   /**
@@ -63,21 +92,56 @@ export class DomainEvents {
       throw new Error("DomainEvents.transaction() was called inside a transaction it did not open; open the enclosing one with DomainEvents.transaction() so its events are announced after the real commit.");
     }
     let committed: CommittedEvent[] = [];
-    const result = await scope.em.transactional(async (em) => {
+    const deadline = this.deadline;
+    let open: EntityManager | undefined;
+    let committing = false;
+    let expired: ServiceUnavailableError | undefined;
+    const run = scope.em.transactional(async (em) => {
       const events: DomainEvent[] = [];
       committed = [];
+      open = em;
       this.pending.set(em, events);
       try {
         const value = await work(withEntityManager(scope, em));
         await em.flush();
         if (events.length) committed = await this.store.append(em, events);
+        if (expired) throw expired; // past the deadline: roll back rather than commit what the client was told failed
+        committing = true;
         return value;
       } finally {
         this.pending.delete(em);
       }
     });
+    const result = deadline ? await this.withinDeadline(run, deadline, () => {
+      expired = new ServiceUnavailableError(committing ? "outcome_unknown" : "timeout", deadline.retryAfterSeconds);
+      if (open) deadline.abort(open);
+      // A commit already on its way may still succeed: what committed is announced all the same.
+      run.then(() => committed.length && this.announce(committed), () => {});
+      return expired;
+    }) : await run;
     if (committed.length) this.announce(committed);
     return result;
+  }
+
+  /** `run`'s result, or the error `expire` returns once the deadline passes (`run` then settles on its own). */
+  private withinDeadline<T>(run: Promise<T>, deadline: TransactionDeadline, expire: () => Error): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      let late = false;
+      const timer = setTimeout(() => {
+        late = true;
+        reject(expire());
+      }, deadline.timeoutMs);
+      run.then(
+        (value) => {
+          clearTimeout(timer);
+          if (!late) resolve(value);
+        },
+        (error: unknown) => {
+          clearTimeout(timer);
+          if (!late) reject(error);
+        },
+      );
+    });
   }
 
   /**
@@ -112,7 +176,11 @@ export class DomainEvents {
   }
 
   private announce(events: readonly CommittedEvent[]): void {
-    for (const listener of this.listeners) {
+    this.notify(this.listeners, events);
+  }
+
+  private notify(listeners: Set<CommitListener>, events: readonly CommittedEvent[]): void {
+    for (const listener of listeners) {
       try {
         listener(events);
       } catch (error) {

@@ -1,7 +1,7 @@
-import type { EntityManager } from "@mikro-orm/core";
+import { LockMode, type EntityManager } from "@mikro-orm/core";
 import { type AppError, BadUserInputError, UnauthenticatedError } from "../../core/errors.js";
 import { hashOpaqueToken, newOpaqueToken } from "../auth/opaque-token.js";
-import type { User } from "../users/user.entity.js";
+import { User } from "../users/user.entity.js";
 import { AccountToken, AccountTokenPurpose } from "./account-token.entity.js";
 
 interface PurposeRules {
@@ -27,7 +27,27 @@ export interface IssuedAccountToken {
   validFor: string;
 }
 
-/** Creates a token for `user` (voiding its earlier live ones of the same purpose), flushed by the caller. */
+/**
+ * The account an emailed link is for, read under its row lock as the transaction's first
+ * statement (null when none): two requests for one address queue here, and the second one's
+ * reads start after the first committed, so issueAccountToken voids the first one's link. On
+ * MariaDB a plain read first would fix the transaction's snapshot before the wait, and the
+ * second request would not see the first one's link (an older link kept working in 4 of 8
+ * back-to-back requests). SQLite serializes writers anyway and drops the lock clause.
+ */
+export function lockAccountByEmail(em: EntityManager, email: string): Promise<User | null> {
+  return em.findOne(User, { email }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+}
+
+/** As lockAccountByEmail, for an account already known: call it first in the transaction that issues the link. */
+export async function lockAccount(em: EntityManager, userId: string): Promise<void> {
+  await em.findOne(User, { id: userId }, { lockMode: LockMode.PESSIMISTIC_WRITE, fields: ["id"], disableIdentityMap: true });
+}
+
+/**
+ * Creates a token for `user` (voiding its earlier live ones of the same purpose), flushed by the
+ * caller. For an existing account, its row must have been locked first (lockAccount).
+ */
 export async function issueAccountToken(
   em: EntityManager,
   user: User,

@@ -24,6 +24,14 @@ export class AccountEmailLimits {
     this.perIp = store.limiter("account-mail:ip", config.emailsPerIpPerHour, hour);
   }
 
+  /**
+   * Counts a mail the server sent on its own (the verification mail of a registration) against
+   * the address's budget for its kind, never refusing it: resends then get what is left.
+   */
+  async count(kind: AccountEmailKind, address: string): Promise<void> {
+    await this.perAddress[kind].penalty(address, 1);
+  }
+
   async consume(kind: AccountEmailKind, address: string, ip: string): Promise<void> {
     try {
       await this.perIp.consume(ip);

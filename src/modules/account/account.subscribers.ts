@@ -6,6 +6,6 @@ import type { EmailVerificationService } from "./email-verification.service.js";
 export function subscribeVerificationToRegistrations(events: DomainEvents, verification: EmailVerificationService): void {
   events.subscribe("user.registered", async (tx, event) => {
     const user = await tx.em.findOneOrFail(User, { id: event.target.id });
-    await verification.send(tx, user);
+    await verification.sendToNewAccount(tx, user);
   });
 }

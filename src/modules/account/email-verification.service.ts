@@ -8,7 +8,7 @@ import { enqueueMail } from "../mail/outbox.js";
 import { User } from "../users/user.entity.js";
 import { aboutAccount } from "./account.events.js";
 import { AccountTokenPurpose } from "./account-token.entity.js";
-import { findUsableToken, issueAccountToken, spendToken } from "./account-tokens.js";
+import { findUsableToken, issueAccountToken, lockAccount, lockAccountByEmail, spendToken } from "./account-tokens.js";
 import type { AccountEmailLimits } from "./account.rate-limits.js";
 import type { BackgroundTasks } from "./background-tasks.js";
 
@@ -33,6 +33,12 @@ export class EmailVerificationService {
     await this.events.raise(tx, { type: "email_verification.sent", actorId: user.id, ...aboutAccount(user.id), payload: {} });
   }
 
+  /** The registration's mail: it counts toward the address's hourly budget like a resend does. */
+  async sendToNewAccount(tx: RequestScope, user: User): Promise<void> {
+    await this.limits.count("verification", user.email);
+    await this.send(tx, user);
+  }
+
   /**
    * Sends a new link: to the signed-in caller, or to `email` for someone who cannot sign in yet
    * (REQUIRE_VERIFIED_EMAIL). The anonymous answer is the same whether or not the address has
@@ -44,7 +50,10 @@ export class EmailVerificationService {
       const user = await scope.em.findOneOrFail(User, { id: viewer.userId });
       if (user.emailVerified) throw new ConflictError("Your email address is already verified.");
       await this.limits.consume("verification", user.email, request.ip);
-      await this.events.transaction(scope, (tx) => this.send(tx, user));
+      await this.events.transaction(scope, async (tx) => {
+        await lockAccount(tx.em, user.id);
+        await this.send(tx, user);
+      });
       return true;
     }
     if (!email) throw new BadUserInputError("Sign in first, or give the email address of the account to verify.", "email");
@@ -53,7 +62,7 @@ export class EmailVerificationService {
     // Its own EntityManager: the request's is gone by the time the task runs.
     this.background.run("resend verification", () =>
       this.events.transaction(withEntityManager(scope, scope.em.fork()), async (tx) => {
-        const user = await tx.em.findOne(User, { email: address });
+        const user = await lockAccountByEmail(tx.em, address);
         if (!user || user.emailVerified || user.deactivatedAt) return;
         await this.send(tx, user);
       }),

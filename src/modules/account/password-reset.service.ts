@@ -10,7 +10,7 @@ import { enqueueMail } from "../mail/outbox.js";
 import { User } from "../users/user.entity.js";
 import { aboutAccount } from "./account.events.js";
 import { AccountTokenPurpose } from "./account-token.entity.js";
-import { findUsableToken, issueAccountToken, spendToken, voidAccountTokens } from "./account-tokens.js";
+import { findUsableToken, issueAccountToken, lockAccountByEmail, spendToken, voidAccountTokens } from "./account-tokens.js";
 import type { AccountEmailLimits } from "./account.rate-limits.js";
 import type { BackgroundTasks } from "./background-tasks.js";
 
@@ -37,7 +37,7 @@ export class PasswordResetService {
     await this.limits.consume("password-reset", address, scope.request.ip);
     this.background.run("password reset request", () =>
       this.events.transaction(withEntityManager(scope, scope.em.fork()), async (tx) => {
-        const user = await tx.em.findOne(User, { email: address });
+        const user = await lockAccountByEmail(tx.em, address);
         if (!user || user.deactivatedAt) return;
         const { link, validFor } = await issueAccountToken(tx.em, user, AccountTokenPurpose.RESET_PASSWORD, this.config.publicUrl, tx.request.ip, now);
         enqueueMail(tx.em, { to: user.email, kind: "PASSWORD_RESET", ...passwordResetMail({ displayName: user.displayName, link, validFor }) }, now);

@@ -9,7 +9,7 @@ import { enqueueMail } from "../mail/outbox.js";
 import { User } from "../users/user.entity.js";
 import { aboutAccount } from "./account.events.js";
 import { AccountTokenPurpose } from "./account-token.entity.js";
-import { findUsableToken, issueAccountToken, spendToken } from "./account-tokens.js";
+import { findUsableToken, issueAccountToken, lockAccountByEmail, spendToken } from "./account-tokens.js";
 import type { AccountEmailLimits } from "./account.rate-limits.js";
 import type { BackgroundTasks } from "./background-tasks.js";
 
@@ -35,7 +35,7 @@ export class SignInLinkService {
     await this.limits.consume("sign-in-link", address, scope.request.ip);
     this.background.run("sign-in link request", () =>
       this.events.transaction(withEntityManager(scope, scope.em.fork()), async (tx) => {
-        const user = await tx.em.findOne(User, { email: address });
+        const user = await lockAccountByEmail(tx.em, address);
         if (!user || user.deactivatedAt) return;
         const { link, validFor } = await issueAccountToken(tx.em, user, AccountTokenPurpose.SIGN_IN_LINK, this.config.publicUrl, tx.request.ip, now);
         enqueueMail(tx.em, { to: user.email, kind: "SIGN_IN_LINK", ...signInLinkMail({ displayName: user.displayName, link, validFor }) }, now);

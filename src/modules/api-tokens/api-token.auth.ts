@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/core";
 import { LRUCache } from "lru-cache";
+import type { CommittedEvent } from "../../core/events/catalog.js";
 import type { Role, Viewer } from "../../core/identity.js";
 import { hashOpaqueToken } from "../auth/opaque-token.js";
 import { parseStoredScopes, type ApiScope } from "./api-scope.js";
@@ -15,7 +16,11 @@ interface TokenState {
   lastUsedAt: Date | null;
 }
 
-/** Like the session cache (viewer-cache.ts): short, and dropped at once by what this process changes. */
+/**
+ * Like the session cache (viewer-cache.ts): short, dropped at once by what this process changes
+ * and by what other replicas change (forgetRevoked, fed by the event tail), and not trusted while
+ * that relay is not current.
+ */
 const CACHE_MS = 5_000;
 /** "Last used" is a hint for the owner, not an access log: one write a minute per token at most. */
 const LAST_USE_PRECISION_MS = 60_000;
@@ -36,10 +41,18 @@ export class ApiTokenAuthenticator {
   /** Tokens revoked in the last CACHE_MS, likewise: a read racing the revocation must not be cached. */
   private readonly changedTokens = new LRUCache<string, true>({ max: 20_000, ttl: CACHE_MS });
 
+  private trusted: () => boolean = () => true;
+
+  /** Uses cached entries only while `current()` holds (services.ts: the event tail reads the table). */
+  trustWhile(current: () => boolean): void {
+    this.trusted = current;
+  }
+
   async authenticate(em: EntityManager, presented: string, ip: string, now: Date): Promise<{ viewer: Viewer | null; problem: string | null }> {
     if (presented.length > 200) return { viewer: null, problem: INVALID };
     const hash = hashOpaqueToken(presented);
-    let state = this.cache.get(hash);
+    const usable = this.trusted();
+    let state = usable ? this.cache.get(hash) : undefined;
     if (!state) {
       const token = await em.findOne(ApiToken, { tokenHash: hash }, { populate: ["user"] });
       if (!token) return { viewer: null, problem: INVALID };
@@ -53,7 +66,7 @@ export class ApiTokenAuthenticator {
         usable: !token.revokedAt && !owner.deactivatedAt,
         lastUsedAt: token.lastUsedAt,
       };
-      if (!this.changedOwners.has(owner.id) && !this.changedTokens.has(token.id)) this.cache.set(hash, state);
+      if (usable && !this.changedOwners.has(owner.id) && !this.changedTokens.has(token.id)) this.cache.set(hash, state);
     }
     if (!state.usable || state.expiresAt <= now) return { viewer: null, problem: INVALID };
     if (!state.lastUsedAt || now.getTime() - state.lastUsedAt.getTime() >= LAST_USE_PRECISION_MS) {
@@ -69,6 +82,11 @@ export class ApiTokenAuthenticator {
   forgetToken(tokenId: string): void {
     this.changedTokens.set(tokenId, true);
     for (const [hash, state] of this.cache.entries()) if (state.tokenId === tokenId) this.cache.delete(hash);
+  }
+
+  /** Forgets the tokens revoked in `events`, committed here or relayed from another replica. */
+  forgetRevoked(events: readonly CommittedEvent[]): void {
+    for (const event of events) if (event.type === "api_token.revoked") this.forgetToken(event.target.id);
   }
 
   /** Called when a user's role or status changes (ViewerCache.forgetUser). */

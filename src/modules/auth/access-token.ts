@@ -27,6 +27,18 @@ export class AccessTokens {
     this.verified = (options.cache ?? true) ? new LRUCache<string, AccessClaims & { kid: string }>({ max: 10_000 }) : null;
   }
 
+  /** Drops the verified tokens of a session (ended here or on another replica: credential-invalidation.ts). */
+  forgetSession(sessionId: string): void {
+    if (!this.verified) return;
+    for (const [token, claims] of this.verified.entries()) if (claims.sessionId === sessionId) this.verified.delete(token);
+  }
+
+  /** Drops the verified tokens of a user, whose role or status changed. */
+  forgetUser(userId: string): void {
+    if (!this.verified) return;
+    for (const [token, claims] of this.verified.entries()) if (claims.userId === userId) this.verified.delete(token);
+  }
+
   get ttlSeconds(): number {
     return this.config.accessTokenTtlSeconds;
   }

@@ -1,5 +1,4 @@
 import { UniqueConstraintViolationException } from "@mikro-orm/core";
-import { RateLimiterMemory } from "rate-limiter-flexible";
 import type { AppConfig } from "../../config.js";
 import type { DomainEvents } from "../../core/events/domain-events.js";
 import { AccountLockedError, BadUserInputError, ConflictError, UnauthenticatedError } from "../../core/errors.js";
@@ -12,6 +11,7 @@ import type { PasswordHasher } from "./password.hasher.js";
 import { assertPasswordAcceptable } from "./password.policy.js";
 import type { RateLimits } from "./rate-limits.js";
 import type { IssuedTokens, SessionService } from "./session.service.js";
+import { UnknownEmailLockouts } from "./unknown-email-lockout.js";
 
 const BAD_CREDENTIALS = "The email or password is incorrect.";
 
@@ -21,7 +21,7 @@ export class AuthService {
    * Failed sign-ins for emails that have no account, counted like real ones so that an unknown
    * email locks exactly as a real account would: lockout must not reveal who has an account.
    */
-  private readonly phantomFailures: RateLimiterMemory;
+  private readonly unknownEmails: UnknownEmailLockouts;
 
   constructor(
     private readonly config: AppConfig,
@@ -30,11 +30,7 @@ export class AuthService {
     private readonly rateLimits: RateLimits,
     private readonly events: DomainEvents,
   ) {
-    this.phantomFailures = new RateLimiterMemory({
-      keyPrefix: "phantom-login",
-      points: config.lockout.maxFailures,
-      duration: config.lockout.minutes * 60,
-    });
+    this.unknownEmails = new UnknownEmailLockouts(config);
   }
 
   /**
@@ -71,7 +67,7 @@ export class AuthService {
     const now = scope.clock.now();
     await this.rateLimits.consume("login", request.ip);
     // No account has a longer address (RFC 5321); capping it bounds what an unknown-email
-    // attempt costs in memory (the phantom lockout counter is keyed by it for 30 minutes).
+    // attempt costs (unknown-email-lockout.ts keys its row by the address's hash).
     const email = input.email.trim().toLowerCase().slice(0, 255);
     if (input.password.length > this.config.passwords.maxLength * 4) throw new UnauthenticatedError(BAD_CREDENTIALS);
 
@@ -160,24 +156,24 @@ export class AuthService {
 
   private async failUnknownEmail(scope: RequestScope, email: string, password: string, now: Date): Promise<never> {
     await this.hasher.verifyAgainstDummy(password);
-    // No account to name: the event targets the request, and has no actor or user.
-    await this.events.transaction(scope, (tx) =>
-      this.events.raise(tx, {
-        type: "login.failed",
-        actorId: null,
-        target: { type: "Request", id: scope.request.requestId.slice(0, 64) },
-        visibility: "ADMIN",
-        payload: { reason: "unknown_email", email: email.slice(0, 254) },
-      }),
-    );
-    const state = await this.phantomFailures.get(email);
-    if (state && state.consumedPoints >= this.config.lockout.maxFailures) throw new AccountLockedError(new Date(now.getTime() + state.msBeforeNext));
-    const after = await this.phantomFailures.penalty(email, 1);
-    if (after.consumedPoints >= this.config.lockout.maxFailures) {
-      const until = new Date(now.getTime() + this.config.lockout.minutes * 60_000);
-      await this.phantomFailures.block(email, this.config.lockout.minutes * 60);
-      throw new AccountLockedError(until);
-    }
+    const { lockedUntil } = await this.events.transaction(scope, async (tx) => {
+      const result = await this.unknownEmails.fail(tx.em, email, now);
+      // As for a real account, an attempt while locked is refused without a login.failed event.
+      // No account to name: the event targets the request, and has no actor or user.
+      if (result.counted) {
+        await this.events.raise(tx, {
+          type: "login.failed",
+          actorId: null,
+          target: { type: "Request", id: scope.request.requestId.slice(0, 64) },
+          visibility: "ADMIN",
+          payload: { reason: "unknown_email", email: email.slice(0, 254) },
+        });
+      }
+      return result;
+    });
+    // Best-effort housekeeping: a failed sweep is retried by a later one.
+    await this.unknownEmails.purge(scope.em, now).catch(() => undefined);
+    if (lockedUntil) throw new AccountLockedError(lockedUntil);
     throw new UnauthenticatedError(BAD_CREDENTIALS);
   }
 }

@@ -16,7 +16,8 @@ export interface FirstAdmin {
 /**
  * A desk needs one admin to manage the rest. With no admin yet, one is created from ADMIN_EMAIL
  * and ADMIN_PASSWORD, or with a random password that the first start prints once. Runs at
- * start, in a system scope (no caller): user.created has no actor.
+ * start, in a system scope (no caller): user.created has no actor. The caller holds the startup
+ * lock (db/startup-lock.ts), so of replicas started together one creates it and prints its password.
  */
 export async function ensureFirstAdmin(scope: RequestScope, events: DomainEvents, config: AppConfig, hasher: PasswordHasher): Promise<FirstAdmin | null> {
   if ((await scope.em.count(User, { role: Role.ADMIN })) > 0) return null;

@@ -16,10 +16,12 @@ export interface RotationResult {
 
 /**
  * `npm run keys:rotate`: a new key signs from now on. The previous keys keep verifying until
- * every token they may still sign has expired: running servers keep signing with the old key
- * until their next reload (JWT_KEYS_RELOAD_SECONDS), and each of those tokens lives for
- * ACCESS_TOKEN_TTL_SECONDS. With `retirePrevious` (a leaked key) they stop verifying at once,
- * and everyone's next request needs a refresh.
+ * every token they may still sign has expired: running servers switch when they hear the
+ * recorded signing_key.rotated (at once, on every replica: credential-invalidation.ts) or at the
+ * latest at their next reload (JWT_KEYS_RELOAD_SECONDS, the bound used here when the event is
+ * not recorded), and each of those tokens lives for ACCESS_TOKEN_TTL_SECONDS. With
+ * `retirePrevious` (a leaked key) every previous key stops verifying at once (signing-keys.ts,
+ * rotate), and everyone's next request needs a refresh.
  */
 export async function rotateSigningKeys(jwt: AppConfig["jwt"], options: { retirePrevious?: boolean } = {}): Promise<RotationResult> {
   const keys = await SigningKeys.open(jwt.keysDir, { allowGenerate: true });

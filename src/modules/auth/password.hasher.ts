@@ -34,10 +34,11 @@ export class PasswordHasher {
    */
   private readonly releaseKeptMemory: NodeJS.Timeout;
 
-  constructor(config: AppConfig["passwords"], { keepMemoryMs = 2_000 } = {}) {
+  /** `releaseMemory`: argon2's, process-wide; a test passes its own to see this instance's timer alone. */
+  constructor(config: AppConfig["passwords"], { keepMemoryMs = 2_000, releaseMemory = () => argon2.releaseMemory() } = {}) {
     this.slots = new HashSlots(config.hashConcurrency, config.hashConcurrencyUnderLoad);
     this.options = { type: argon2.argon2id, ...config.argon2 };
-    this.releaseKeptMemory = setTimeout(() => argon2.releaseMemory(), keepMemoryMs).unref();
+    this.releaseKeptMemory = setTimeout(releaseMemory, keepMemoryMs).unref();
   }
 
   /** Counts an API request, so that hashing keeps to its under-load slots while other traffic flows (hash-slots.ts). */

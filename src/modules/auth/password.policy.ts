@@ -28,6 +28,7 @@ export function passwordProblems(password: string, email: string, policy: Passwo
   if (length < policy.minLength) problems.push(`must be at least ${policy.minLength} characters long`);
   if (length > policy.maxLength) problems.push(`must be at most ${policy.maxLength} characters long`);
   if (length <= policy.maxLength && isCommonPassword(password)) problems.push("is too common: choose one that is not on lists of leaked passwords");
+  problems.push(...trivialityProblems(password));
   const localPart = email.split("@")[0]?.toLowerCase() ?? "";
   if (localPart.length >= 3 && password.toLowerCase().includes(localPart)) problems.push("must not contain your email address");
   if (policy.requireComposition) {
@@ -37,6 +38,27 @@ export function passwordProblems(password: string, email: string, policy: Passwo
     if (!/[^A-Za-z0-9]/.test(password)) problems.push("must contain a special character");
   }
   return problems;
+}
+
+// Invisible: format characters (zero-width spaces and joiners, direction marks, the BOM, soft
+// hyphens), controls, and the fillers that render blank (Hangul and Braille blanks).
+const INVISIBLE_FORMAT = /^[\p{Cf}\p{Cc}]$/u;
+const BLANK_FILLERS = new Set(["\u115F", "\u1160", "\u3164", "\uFFA0", "\u2800", "\u034F", "\u17B4", "\u17B5", "\u180E"]);
+const isInvisible = (c: string) => INVISIBLE_FORMAT.test(c) || BLANK_FILLERS.has(c) || /^\s$/u.test(c);
+
+/**
+ * NIST SP 800-63B 3.1.1.2 asks to refuse repetitive and trivial values: a password made only of
+ * whitespace, only of invisible characters, or of one character repeated (12 spaces, 12 tabs,
+ * "é"×12) has no strength whatever its length. Checked on the NFC form, so "é" typed as e and a
+ * combining accent is the same character.
+ */
+function trivialityProblems(password: string): string[] {
+  const chars = [...password.normalize("NFC")];
+  if (!chars.length) return [];
+  if (chars.every((c) => /^\s$/u.test(c))) return ["must not be only spaces, tabs or other whitespace"];
+  if (chars.every(isInvisible)) return ["must not be only invisible characters"];
+  if (chars.length > 1 && chars.every((c) => c === chars[0])) return ["must not be one character repeated"];
+  return [];
 }
 
 export function assertPasswordAcceptable(password: string, email: string, policy: PasswordPolicy, field: string): void {

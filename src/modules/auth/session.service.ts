@@ -1,4 +1,5 @@
 import type { EntityManager } from "@mikro-orm/core";
+import { LRUCache } from "lru-cache";
 import type { AppConfig } from "../../config.js";
 import type { DomainEvents } from "../../core/events/domain-events.js";
 import { UnauthenticatedError } from "../../core/errors.js";
@@ -20,6 +21,14 @@ export interface IssuedTokens {
   session: Session;
 }
 
+/** What a refresh answered, kept for the reuse grace: the same pair for the same client. */
+interface Rotation {
+  client: string;
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
 export type RevokeReason = "logout" | "refresh_token_reuse" | "password_changed" | "deactivated" | "revoked" | "password_reset";
 
 /**
@@ -27,12 +36,23 @@ export type RevokeReason = "logout" | "refresh_token_reuse" | "password_changed"
  * reuse detection, and revocation that stops the session's access tokens at once.
  */
 export class SessionService {
+  /**
+   * Refreshes answered in the last REFRESH_REUSE_GRACE_SECONDS (or still running), by the hash
+   * of the token they exchanged. Two tabs or a retried request present one token twice within
+   * milliseconds; RFC 9700 4.14.2 reuse detection would end the session for it. Held in
+   * memory: a replay that reaches another replica (or follows a restart) is reuse as before.
+   */
+  private readonly rotations: LRUCache<string, Promise<Rotation>>;
+
   constructor(
     private readonly config: AppConfig["jwt"],
     private readonly accessTokens: AccessTokens,
     private readonly viewers: ViewerCache,
     private readonly events: DomainEvents,
-  ) {}
+  ) {
+    // The business clock decides the grace (rotatedAt); the real-time TTL only bounds memory.
+    this.rotations = new LRUCache({ max: 20_000, ttl: Math.max(1, config.refreshReuseGraceSeconds) * 1000 + 60_000 });
+  }
 
   /** Opens a session for `user` in the scope's transaction (flushed by it) and signs its tokens. */
   async open(scope: RequestScope, user: User): Promise<IssuedTokens> {
@@ -51,18 +71,42 @@ export class SessionService {
 
   /**
    * Exchanges a refresh token for a new pair. A token that was already exchanged means it
-   * leaked (or a client replayed it): the whole family is revoked and refresh_token.reused raised.
+   * leaked (or a client replayed it): the whole family is revoked and refresh_token.reused raised,
+   * unless the same client presents it again within REFRESH_REUSE_GRACE_SECONDS (the same pair).
    */
   async refresh(scope: RequestScope, presented: string): Promise<IssuedTokens> {
+    if (!presented.startsWith(REFRESH_TOKEN_PREFIX) || presented.length > 200) {
+      throw new UnauthenticatedError("The refresh token is not valid: malformed. Sign in again.", { reason: "malformed" });
+    }
+    const tokenHash = hashOpaqueToken(presented);
+    const client = `${scope.request.ip}\n${scope.request.userAgent ?? ""}`;
+    if (this.config.refreshReuseGraceSeconds === 0) return this.exchange(scope, tokenHash, client, undefined);
+    // The same token again while its exchange runs or just ran: that exchange's pair, if in grace.
+    const running = this.rotations.get(tokenHash);
+    if (running) return this.exchange(scope, tokenHash, client, running);
+    const exchange = this.exchange(scope, tokenHash, client, undefined);
+    // Registered with no await since the lookup, so a second request always finds this one.
+    const rotation = exchange.then(({ accessToken, refreshToken, expiresIn }) => ({ client, accessToken, refreshToken, expiresIn }));
+    rotation.catch(() => {
+      if (this.rotations.get(tokenHash) === rotation) this.rotations.delete(tokenHash);
+    });
+    this.rotations.set(tokenHash, rotation);
+    return exchange;
+  }
+
+  private async exchange(scope: RequestScope, tokenHash: string, client: string, running: Promise<Rotation> | undefined): Promise<IssuedTokens> {
     const { em } = scope;
     const now = scope.clock.now();
     const invalid = (reason: string) => new UnauthenticatedError(`The refresh token is not valid: ${reason}. Sign in again.`, { reason });
-    if (!presented.startsWith(REFRESH_TOKEN_PREFIX) || presented.length > 200) throw invalid("malformed");
-    const stored = await em.findOne(RefreshToken, { tokenHash: hashOpaqueToken(presented) }, { populate: ["session", "session.user"] });
+    const stored = await em.findOne(RefreshToken, { tokenHash }, { populate: ["session", "session.user"] });
     if (!stored) throw invalid("unknown");
     const session = stored.session.getEntity();
     const user = session.user.getEntity();
 
+    if (stored.rotatedAt || running) {
+      const again = await this.withinGrace(running, stored.rotatedAt ?? now, now, client);
+      if (again && !session.revokedAt) return { ...again, user, session };
+    }
     if (stored.rotatedAt) {
       if (!session.revokedAt) {
         const rotatedAt = stored.rotatedAt;
@@ -95,6 +139,17 @@ export class SessionService {
       const refreshToken = this.newRefreshToken(tx, liveSession, session.expiresAt);
       return { ...(await this.sign(user, session)), refreshToken, user, session };
     });
+  }
+
+  /**
+   * The pair a refresh of this token answered, if the same client presents it again within
+   * REFRESH_REUSE_GRACE_SECONDS of that exchange (by the business clock); null otherwise.
+   */
+  private async withinGrace(running: Promise<Rotation> | undefined, rotatedAt: Date, now: Date, client: string): Promise<Omit<Rotation, "client"> | null> {
+    if (!running || now.getTime() - rotatedAt.getTime() > this.config.refreshReuseGraceSeconds * 1000) return null;
+    const rotation = await running.catch(() => null);
+    if (!rotation || rotation.client !== client) return null;
+    return { accessToken: rotation.accessToken, refreshToken: rotation.refreshToken, expiresIn: rotation.expiresIn };
   }
 
   /** Revokes the session a refresh token belongs to. Unknown tokens are ignored (logout is idempotent). */

@@ -9,6 +9,9 @@ type CryptoKey = webcrypto.CryptoKey;
 
 export const SIGNING_ALG = "EdDSA";
 
+/** How often a token with an unknown `kid` may make the keys folder be re-read: a bound against abuse. */
+const UNKNOWN_KID_RELOAD_MS = 1_000;
+
 /** A key file in the keys folder: one JSON document per key, private part included. */
 interface StoredKey {
   kid: string;
@@ -83,16 +86,25 @@ export class SigningKeys {
     return { kid: this.current.stored.kid, key: this.current.privateKey };
   }
 
-  /** The public key for a `kid`, re-reading the folder at most every 10 s when it is unknown. */
+  /**
+   * The public key for a `kid`. An unknown one re-reads the folder (another replica may sign
+   * with a key made a moment ago), at most once per UNKNOWN_KID_RELOAD_MS however many tokens
+   * with made-up kids arrive; requests arriving during that read share it.
+   */
   async verificationKey(kid: string | undefined): Promise<CryptoKey | undefined> {
     if (!kid) return undefined;
     let key = this.keys.get(kid);
-    if (!key && Date.now() - this.lastReload > 10_000) {
-      await this.reload();
+    if (!key) {
+      if (!this.unknownKidReload && Date.now() - this.lastReload >= UNKNOWN_KID_RELOAD_MS) {
+        this.unknownKidReload = this.reload().finally(() => (this.unknownKidReload = undefined));
+      }
+      await this.unknownKidReload?.catch(() => undefined);
       key = this.keys.get(kid);
     }
     return key?.publicKey;
   }
+
+  private unknownKidReload: Promise<void> | undefined;
 
   /** Whether tokens signed under `kid` still verify (the key is loaded and not retired). */
   trusts(kid: string): boolean {
@@ -105,16 +117,17 @@ export class SigningKeys {
 
   /**
    * Creates a new signing key; the previous ones stop signing now and keep verifying for
-   * `maxTokenTtlSeconds`, the longest lifetime of a token they may have signed.
+   * `maxTokenTtlSeconds`, the longest lifetime of a token they may have signed. With 0 (an
+   * emergency) EVERY previous key stops verifying now, those that stopped signing in an earlier
+   * rotation included: shortly after a routine rotation the fleet may still sign with the key
+   * before it (servers switch at their next reload), and that is the key that must go.
    */
   async rotate(maxTokenTtlSeconds: number, now = new Date()): Promise<string> {
+    const verifyUntil = new Date(now.getTime() + maxTokenTtlSeconds * 1000).toISOString();
     for (const key of this.keys.values()) {
-      if (key.stored.signingEndedAt) continue;
-      const updated: StoredKey = {
-        ...key.stored,
-        signingEndedAt: now.toISOString(),
-        verifyUntil: new Date(now.getTime() + maxTokenTtlSeconds * 1000).toISOString(),
-      };
+      const retireNow = maxTokenTtlSeconds === 0;
+      if (key.stored.signingEndedAt && !retireNow) continue; // keeps its own verifyUntil
+      const updated: StoredKey = { ...key.stored, signingEndedAt: key.stored.signingEndedAt ?? now.toISOString(), verifyUntil };
       await this.writeKeyFile(updated);
     }
     const kid = await this.writeNewKey(now);

@@ -6,13 +6,17 @@ export interface SessionState {
   active: boolean;
   role: Role;
   userId: string;
+  /** Epoch ms when the session ends by itself: its absolute expiry or its idle timeout, whichever comes first. */
+  activeUntil: number;
 }
 
 /**
  * Whether a session may still act, and the user's current role. A verified JWT alone is not
  * enough: logout, revocation, deactivation and role changes must bite at once, not at expiry.
- * Results are cached briefly; this process drops its entries the moment it changes them.
- * (With several instances, another instance's change is seen within CACHE_MS.)
+ * Results are cached briefly; this process drops its entries the moment it changes them, and
+ * every other replica when the event tail relays the change (credential-invalidation.ts). While
+ * that relay is not current (it cannot read the events table), entries are not trusted: every
+ * request reads its session, so another replica's change is never seen later than CACHE_MS.
  */
 const CACHE_MS = 5_000;
 
@@ -28,8 +32,20 @@ export class ViewerCache {
   /** False only in the benchmark's caches-off ablation: every request reads its session. */
   private readonly enabled: boolean;
 
-  constructor(options: { enabled?: boolean } = {}) {
+  /** Whether cached entries may be used now (the replica relay is current); always, by default. */
+  private trusted: () => boolean = () => true;
+
+  /** SESSION_IDLE_MINUTES: a session idle that long is over, and so are its access tokens. */
+  private readonly idleMs: number;
+
+  constructor(options: { enabled?: boolean; idleMinutes?: number } = {}) {
     this.enabled = options.enabled ?? true;
+    this.idleMs = (options.idleMinutes ?? Infinity) * 60_000;
+  }
+
+  /** Uses cached entries only while `current()` holds (services.ts: the event tail reads the table). */
+  trustWhile(current: () => boolean): void {
+    this.trusted = current;
   }
 
   /**
@@ -40,9 +56,11 @@ export class ViewerCache {
   private readonly reading = new Map<string, Promise<SessionState | null>>();
 
   async sessionState(em: EntityManager, sessionId: string, now = new Date()): Promise<SessionState | null> {
-    const cached = this.enabled ? this.cache.get(sessionId) : undefined;
-    if (cached) return cached;
-    if (!this.enabled) return this.read(em, sessionId, now);
+    const usable = this.enabled && this.trusted();
+    // An entry past its session's end is read again: a refresh since may have moved the idle end.
+    const cached = usable ? this.cache.get(sessionId) : undefined;
+    if (cached && (!cached.active || cached.activeUntil > now.getTime())) return cached;
+    if (!usable) return this.read(em, sessionId, now);
     let pending = this.reading.get(sessionId);
     if (!pending) {
       pending = this.read(em, sessionId, now).finally(() => {
@@ -54,19 +72,22 @@ export class ViewerCache {
   }
 
   private async read(em: EntityManager, sessionId: string, now: Date): Promise<SessionState | null> {
-    const rows = await em.getConnection().execute<{ user_id: string; role: Role; revoked_at: unknown; expires_at: unknown; deactivated_at: unknown }[]>(
-      "select s.user_id, u.role, s.revoked_at, s.expires_at, u.deactivated_at from sessions s join users u on u.id = s.user_id where s.id = ?",
+    const rows = await em.getConnection().execute<{ user_id: string; role: Role; revoked_at: unknown; expires_at: unknown; last_active_at: unknown; deactivated_at: unknown }[]>(
+      "select s.user_id, u.role, s.revoked_at, s.expires_at, s.last_active_at, u.deactivated_at from sessions s join users u on u.id = s.user_id where s.id = ?",
       [sessionId],
     );
     const row = rows[0];
     if (!row) return null;
     const expiresAt = new Date(row.expires_at as string);
+    // Idle past SESSION_IDLE_MINUTES ends the session as a revocation would (the refresh is refused too).
+    const activeUntil = Math.min(expiresAt.getTime(), new Date(row.last_active_at as string).getTime() + this.idleMs);
     const state: SessionState = {
       userId: row.user_id,
       role: row.role,
-      active: row.revoked_at == null && row.deactivated_at == null && expiresAt > now,
+      active: row.revoked_at == null && row.deactivated_at == null && activeUntil > now.getTime(),
+      activeUntil,
     };
-    if (this.enabled && !this.changed.has(`s:${sessionId}`) && !this.changed.has(`u:${state.userId}`)) this.cache.set(sessionId, state);
+    if (this.enabled && this.trusted() && !this.changed.has(`s:${sessionId}`) && !this.changed.has(`u:${state.userId}`)) this.cache.set(sessionId, state);
     return state;
   }
 

@@ -1,7 +1,7 @@
 import type { FilterQuery } from "@mikro-orm/core";
 import type { Viewer } from "../../core/identity.js";
 import { BadUserInputError } from "../../core/errors.js";
-import { likeEscape } from "../users/user.service.js";
+import { contains } from "../../db/text-match.js";
 import type { Issue } from "./issue.entity.js";
 import type { IssueFilter } from "./issue.types.js";
 import { ISSUE_KEY_PATTERN } from "./issue.validation.js";
@@ -30,7 +30,7 @@ export function issueWhere(filter: IssueFilter | undefined, viewer: Viewer, fiel
   const search = filter.search?.trim();
   if (search) {
     if (search.length > SEARCH_MAX) throw new BadUserInputError(`The search text must be at most ${SEARCH_MAX} characters.`, `${field}.search`);
-    const byTitle: FilterQuery<Issue> = { title: { $like: `%${likeEscape(search)}%` } };
+    const byTitle: FilterQuery<Issue> = { title: contains(search) };
     const key = search.toUpperCase();
     where.push(ISSUE_KEY_PATTERN.test(key) ? { $or: [byTitle, { key }] } : byTitle);
   }

@@ -35,6 +35,11 @@ export class IssueService {
   }
 
   /** A page of issues matching `filter` (and, for `Project.issues`, within `projectId`). */
+  /** Whether an issue with this id exists (for other modules' checks, handed to them by the composition root). */
+  async exists(scope: RequestScope, id: string): Promise<boolean> {
+    return (await scope.em.count(Issue, { id })) > 0;
+  }
+
   list(scope: RequestScope, filter: IssueFilter | undefined, order: IssueOrder | undefined, page: PageRequest, projectId?: string) {
     const where = issueWhere(filter, requireViewer(scope));
     const scoped = projectId ? { $and: [where, { project: projectId }] } : where;

@@ -1,11 +1,12 @@
 import { BadUserInputError } from "../../core/errors.js";
 import { ISSUE_DESCRIPTION_MAX, ISSUE_TITLE_MAX } from "./issue.entity.js";
-import { textLength } from "../../core/text.js";
+import { assertOneLineText, textLength } from "../../core/text.js";
 
 export function validIssueTitle(title: string, field: string): string {
   const trimmed = title.trim();
   if (!trimmed) throw new BadUserInputError("An issue needs a title.", field);
   if (textLength(trimmed) > ISSUE_TITLE_MAX) throw new BadUserInputError(`An issue title is at most ${ISSUE_TITLE_MAX} characters.`, field);
+  assertOneLineText(trimmed, "issue title", field);
   return trimmed;
 }
 

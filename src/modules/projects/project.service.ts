@@ -5,8 +5,8 @@ import type { PageRequest } from "../../core/paging.js";
 import { requireViewer, type RequestScope } from "../../core/scope.js";
 import { assertVersion, conflictOnRace, FOR_UPDATE } from "../../core/writes.js";
 import { paginate, type SortKey } from "../../db/pagination.js";
+import { contains, startsWith } from "../../db/text-match.js";
 import { User } from "../users/user.entity.js";
-import { likeEscape } from "../users/user.service.js";
 import { Project } from "./project.entity.js";
 import { projectEvent, type ProjectChanges } from "./project.events.js";
 import { ProjectOrderField, type CreateProjectInput, type ProjectFilter, type ProjectOrder, type UpdateProjectInput } from "./project.types.js";
@@ -36,8 +36,7 @@ export class ProjectService {
     const search = filter?.search?.trim();
     if (search) {
       if (search.length > 100) throw new BadUserInputError("The search text must be at most 100 characters.", "filter.search");
-      const term = likeEscape(search);
-      where.push({ $or: [{ key: { $like: `${term.toUpperCase()}%` } }, { name: { $like: `%${term}%` } }] });
+      where.push({ $or: [{ key: startsWith(search.toUpperCase()) }, { name: contains(search) }] });
     }
     const sort: SortKey = { field: ORDER_FIELDS[order?.field ?? ProjectOrderField.KEY], direction: order?.direction ?? "ASC" };
     return paginate(scope.em, Project, where.length ? { $and: where } : {}, sort, page);

@@ -1,6 +1,6 @@
 import { BadUserInputError } from "../../core/errors.js";
 import { PROJECT_DESCRIPTION_MAX, PROJECT_NAME_MAX } from "./project.entity.js";
-import { textLength } from "../../core/text.js";
+import { assertOneLineText, textLength } from "../../core/text.js";
 
 /** Capitals only, so keys read the same everywhere they appear (issue keys, URLs, chat). */
 export const PROJECT_KEY_PATTERN = /^[A-Z]{2,10}$/;
@@ -16,6 +16,7 @@ export function validProjectName(name: string, field: string): string {
   const trimmed = name.trim();
   if (!trimmed) throw new BadUserInputError("A project needs a name.", field);
   if (textLength(trimmed) > PROJECT_NAME_MAX) throw new BadUserInputError(`A project name is at most ${PROJECT_NAME_MAX} characters.`, field);
+  assertOneLineText(trimmed, "project name", field);
   return trimmed;
 }
 

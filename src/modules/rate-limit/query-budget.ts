@@ -59,7 +59,7 @@ export class QueryBudget {
 
   constructor(
     private readonly config: AppConfig["queryBudget"],
-    store: LimiterStore,
+    private readonly store: LimiterStore,
   ) {
     this.perPrincipal = store.limiter("query-budget", config.pointsPerHour, WINDOW_SECONDS);
     this.perIp = store.limiter("query-budget-anonymous", config.anonymousPointsPerHour, WINDOW_SECONDS);
@@ -71,10 +71,14 @@ export class QueryBudget {
    * one must not lock everyone behind that address out of the other.
    */
   bucket(viewer: Viewer | null, ip: string, kind: BudgetKind = "query"): { key: string; limit: number; limiter: RateLimiterAbstract } {
-    if (kind === "signIn") return { key: `signin:${ip}`, limit: this.config.anonymousPointsPerHour, limiter: this.perIp };
-    if (viewer?.apiTokenId) return { key: `token:${viewer.apiTokenId}`, limit: this.config.pointsPerHour, limiter: this.perPrincipal };
-    if (viewer) return { key: `user:${viewer.userId}`, limit: this.config.pointsPerHour, limiter: this.perPrincipal };
-    return { key: `ip:${ip}`, limit: this.config.anonymousPointsPerHour, limiter: this.perIp };
+    // While Redis is down this replica's share of the budget (limiter-store.ts), as its limiter enforces.
+    const { pointsPerHour, anonymousPointsPerHour } = this.config;
+    const principal = this.store.effectivePoints(pointsPerHour);
+    const anonymous = this.store.effectivePoints(anonymousPointsPerHour);
+    if (kind === "signIn") return { key: `signin:${ip}`, limit: anonymous, limiter: this.perIp };
+    if (viewer?.apiTokenId) return { key: `token:${viewer.apiTokenId}`, limit: principal, limiter: this.perPrincipal };
+    if (viewer) return { key: `user:${viewer.userId}`, limit: principal, limiter: this.perPrincipal };
+    return { key: `ip:${ip}`, limit: anonymous, limiter: this.perIp };
   }
 
   async charge(viewer: Viewer | null, ip: string, points: number, kind: BudgetKind = "query"): Promise<RateLimitStatus> {

@@ -1,12 +1,16 @@
-import { LRUCache } from "lru-cache";
 import type { Logger } from "pino";
 import { systemClock, type Clock } from "../../core/clock.js";
 import type { DomainEvents } from "../../core/events/domain-events.js";
 import type { Viewer } from "../../core/identity.js";
 import { createScope, type RequestMeta } from "../../core/scope.js";
 import type { Orm } from "../../db/orm.js";
+import type { LimiterStore } from "./limiter-store.js";
 
-/** One event per caller and limit per minute: a flood must not become a flood of writes. */
+/**
+ * One event per caller and limit per minute across the fleet (a claim in Redis, SET NX PX; per
+ * replica while Redis is down): a flood must not become a flood of writes, and the security
+ * dashboard must not count a hit once per replica.
+ */
 const THROTTLE_MS = 60_000;
 
 /**
@@ -17,7 +21,6 @@ const THROTTLE_MS = 60_000;
  * EntityManager: it is recorded even though the request fails.
  */
 export class RateLimitAudit {
-  private readonly recent = new LRUCache<string, true>({ max: 50_000, ttl: THROTTLE_MS });
   logger: Pick<Logger, "error"> | undefined;
   /** Read at each hit: tests replace `services.clock` after start (startServices sets it). */
   clock: () => Clock = () => systemClock;
@@ -25,13 +28,12 @@ export class RateLimitAudit {
   constructor(
     private readonly orm: Orm,
     private readonly events: DomainEvents,
+    private readonly claims: LimiterStore,
   ) {}
 
   async record(request: RequestMeta, viewer: Viewer | null, limit: string, caller: string): Promise<void> {
-    const key = `${limit}|${caller}`;
-    if (this.recent.has(key)) return;
-    this.recent.set(key, true);
     try {
+      if (!(await this.claims.claim(`rate-limit-audit:${limit}|${caller}`, THROTTLE_MS))) return;
       const scope = createScope({ em: this.orm.em.fork(), viewer, request, clock: this.clock() });
       const target = viewer?.apiTokenId ? { type: "ApiToken", id: viewer.apiTokenId } : viewer ? { type: "User", id: viewer.userId } : { type: "Request", id: request.requestId.slice(0, 64) };
       await this.events.transaction(scope, (tx) =>

@@ -14,7 +14,15 @@ const ready = new WeakSet<object>();
 export async function ensureTicketCounter(em: EntityManager): Promise<void> {
   const driver = em.getDriver();
   if (ready.has(driver)) return;
-  await em.fork().upsert(Counter, { name: TICKET_COUNTER, value: 0 }, { onConflictAction: "ignore", onConflictFields: ["name"] });
+  const row = { name: TICKET_COUNTER, value: 0 };
+  if (em.isInTransaction()) {
+    // A caller's own transaction (a seeder, a service composing writes) holds the only SQLite
+    // connection, so a second one would wait for it forever: insert through it, and remember
+    // nothing, as it may still roll back.
+    await em.fork({ keepTransactionContext: true }).upsert(Counter, row, { onConflictAction: "ignore", onConflictFields: ["name"] });
+    return;
+  }
+  await em.fork().upsert(Counter, row, { onConflictAction: "ignore", onConflictFields: ["name"] });
   ready.add(driver);
 }
 

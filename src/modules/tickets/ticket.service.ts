@@ -6,7 +6,7 @@ import { isStaff, Role, type Viewer } from "../../core/identity.js";
 import type { PageRequest } from "../../core/paging.js";
 import { Priority } from "../../core/priority.js";
 import { requireViewer, type RequestScope } from "../../core/scope.js";
-import { assertVersion, conflictOnRace, READ_ONLY, unchanged } from "../../core/writes.js";
+import { assertVersion, conflictOnRace, FOR_UPDATE, LOCKED_READ_ONLY, READ_ONLY, unchanged } from "../../core/writes.js";
 import { paginate } from "../../db/pagination.js";
 import { findSnapshotBy } from "../../db/read-rows.js";
 import { User } from "../users/user.entity.js";
@@ -177,8 +177,14 @@ export class TicketService {
     const author = { role: authorRole };
     const isFirstResponse = (hasFirstResponse: boolean) => isStaff(authorRole) && !hasFirstResponse;
     if (!isFirstResponse(found.hasFirstResponse) && !statusAfterComment(found.status, author, internal)) return;
-    // Managed and re-read: its version guards the change against a concurrent one.
-    const ticket = await tx.em.findOneOrFail(Ticket, { id: ticketId }, { refresh: true });
+    // Concurrent replies queue on the ticket's row lock, and each decides on what the one before
+    // it committed (a locking read sees the latest commit): the first records the first response
+    // or moves the ticket, the others find nothing left to do. A version check here refused
+    // replies for a race their authors did not make.
+    const current = await tx.em.findOneOrFail(Ticket, { id: ticketId }, LOCKED_READ_ONLY);
+    if (!isFirstResponse(current.firstResponseAt !== null) && !statusAfterComment(current.status, author, internal)) return;
+    // Managed for the change; the lock is this transaction's, so the row cannot move under it.
+    const ticket = await tx.em.findOneOrFail(Ticket, { id: ticketId }, FOR_UPDATE);
     if (isFirstResponse(ticket.firstResponseAt !== null)) recordFirstResponse(ticket, tx.clock.now());
     const next = statusAfterComment(ticket.status, author, internal);
     if (next) await this.moveTo(tx, event.actorId, ticket, next, "customer replied");

@@ -1,15 +1,16 @@
 import { BadUserInputError } from "../../core/errors.js";
 import { CATEGORY_MAX, DESCRIPTION_MAX, SUBJECT_MAX } from "./ticket.entity.js";
-import { textLength } from "../../core/text.js";
+import { assertOneLineText, textLength } from "../../core/text.js";
 
 /**
  * Field checks for ticket inputs, each failure naming its field. Subject and category are
- * trimmed (they are labels); the description is Markdown and is stored exactly as written.
+ * trimmed and one line of visible text (they are labels); the description is Markdown and is stored exactly as written.
  */
 export function cleanSubject(value: string, field: string): string {
   const subject = value.trim();
   if (!subject) throw new BadUserInputError("The subject must not be empty.", field);
   if (textLength(subject) > SUBJECT_MAX) throw new BadUserInputError(`The subject must be at most ${SUBJECT_MAX} characters.`, field);
+  assertOneLineText(subject, "subject", field);
   return subject;
 }
 
@@ -23,5 +24,6 @@ export function checkDescription(value: string, field: string): string {
 export function cleanCategory(value: string | null | undefined, field: string): string | null {
   const category = value?.trim() ?? "";
   if (textLength(category) > CATEGORY_MAX) throw new BadUserInputError(`The category must be at most ${CATEGORY_MAX} characters.`, field);
+  if (category) assertOneLineText(category, "category", field);
   return category || null;
 }

@@ -5,10 +5,8 @@ import { BadUserInputError, ConflictError, NotFoundError } from "../../core/erro
 import type { PageRequest } from "../../core/paging.js";
 import { requireViewer, type RequestScope } from "../../core/scope.js";
 import { paginate } from "../../db/pagination.js";
+import { contains, startsWith } from "../../db/text-match.js";
 import { User } from "./user.entity.js";
-
-/** Escapes LIKE wildcards so a search for "50%" finds "50%", not everything. */
-export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export interface UserListFilter {
   role?: Role | null;
@@ -35,8 +33,8 @@ export class UserService {
     const search = filter?.search?.trim();
     if (search) {
       if (search.length > 100) throw new BadUserInputError("The search text must be at most 100 characters.", "filter.search");
-      const term = likeEscape(search.toLowerCase());
-      where.push({ $or: [{ email: { $like: `${term}%` } }, { displayName: { $like: `%${term}%` } }] });
+      const term = search.toLowerCase();
+      where.push({ $or: [{ email: startsWith(term) }, { displayName: contains(term) }] });
     }
     return paginate(scope.em, User, where.length ? { $and: where } : {}, { field: "createdAt", direction: "DESC" }, page);
   }

@@ -30,7 +30,8 @@ beforeAll(async () => {
   for (let i = 0; i < 5; i++) await t.gql(LOGIN, { i: { email, password: "wrong passphrase here" } }, null, as); // LOGIN_FAILED x5, ACCOUNT_LOCKED
   await t.gql(`mutation($id: ID!) { unlockUser(userId: $id) { id } }`, { id: user.id }, admin); // USER_UNLOCKED
   const rotated = (await t.gql(REFRESH, { t: user.refreshToken }, null, as)).data!.refreshToken;
-  await t.gql(REFRESH, { t: user.refreshToken }, null, as); // REFRESH_TOKEN_REUSED
+  // Replayed by another client: reuse at once (the same client's retry would get a short grace).
+  await t.gql(REFRESH, { t: user.refreshToken }, null, { "user-agent": "Replaying-Thief/1.0" }); // REFRESH_TOKEN_REUSED
   const fresh = (await t.gql(LOGIN, { i: { email, password: DEFAULT_PASSWORD } }, null, as)).data!.login;
   await t.gql(`mutation($c: String!, $n: String!) { changePassword(currentPassword: $c, newPassword: $n) }`, { c: DEFAULT_PASSWORD, n: "the audited new passphrase" }, fresh.accessToken, as);
   await t.gql(`mutation { logout }`, {}, fresh.accessToken, as); // LOGGED_OUT

@@ -31,6 +31,13 @@ describe("password policy", () => {
     ["a common password", "1qaz2wsx3edc", /too common/],
     ["a common password in other casing", "Q1W2E3R4T5Y6", /too common/],
     ["the email's local part inside", "%LOCAL%-is-my-password", /email/],
+    // NIST SP 800-63B: repetitive and trivial values, however long.
+    ["12 spaces", " ".repeat(12), /only spaces, tabs or other whitespace/],
+    ["12 tabs", "\t".repeat(12), /only spaces, tabs or other whitespace/],
+    ["12 zero-width spaces", "\u200B".repeat(12), /only invisible characters/],
+    ["invisible characters and spaces mixed", "\u200B \u200D\u2060 \uFEFF\u00AD\u3164\u200B \u200C", /only invisible characters/],
+    ["one accented letter repeated", "é".repeat(12), /one character repeated/],
+    ["one letter repeated, composed from e and an accent", "e\u0301".repeat(12), /one character repeated/],
   ])("rejects %s, naming the field", async (_name, password, message) => {
     const email = freshEmail("margaretta");
     const res = await register(t, email, password.replace("%LOCAL%", email.split("@")[0]!.toUpperCase()));
@@ -84,7 +91,7 @@ describe("password storage", () => {
     const before = await storedHash(t, email);
 
     const stronger = await startTestServer({
-      env: { DATABASE_URL: t.db!.url, ARGON2_MEMORY_KIB: "24576", ARGON2_TIME_COST: "3", PASSWORD_REQUIRE_COMPOSITION: "true" },
+      env: { ...t.databaseEnv, ARGON2_MEMORY_KIB: "24576", ARGON2_TIME_COST: "3", PASSWORD_REQUIRE_COMPOSITION: "true" },
     });
     try {
       expect((await login(stronger, email, DEFAULT_PASSWORD)).errors).toBeUndefined();

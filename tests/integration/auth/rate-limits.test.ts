@@ -212,8 +212,8 @@ describe("with REDIS_URL", () => {
     const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
     await redis.connect();
     const [a, b] = await Promise.all([
-      startTestServer({ env: { ...LIMITS, REDIS_URL, DATABASE_URL: t.db!.url } }),
-      startTestServer({ env: { ...LIMITS, REDIS_URL, DATABASE_URL: t.db!.url } }),
+      startTestServer({ env: { ...LIMITS, REDIS_URL, ...t.databaseEnv } }),
+      startTestServer({ env: { ...LIMITS, REDIS_URL, ...t.databaseEnv } }),
     ]);
     const ip = newIp();
     try {

@@ -1,15 +1,27 @@
 import { createHash } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { onSqlite } from "../../support/dialect.js";
+import { useClock, type TestClock } from "../../support/mailbox.js";
 import { DEFAULT_PASSWORD, startTestServer, type TestServer } from "../../support/server.js";
 
-/** Refresh-token families: rotation, reuse detection, races, logout, password change, cookies. */
+/**
+ * Refresh-token families: rotation, reuse detection, races, logout, password change, cookies.
+ * The same client's retry within REFRESH_REUSE_GRACE_SECONDS is no reuse (session-activity.test.ts);
+ * the replays here come after it.
+ */
 let t: TestServer;
+let clock: TestClock;
 let adminToken: string;
 beforeAll(async () => {
   t = await startTestServer();
+  clock = useClock(t);
   adminToken = await t.adminToken();
 });
+afterEach(() => clock.reset());
 afterAll(() => t?.close());
+
+/** Moves the business clock past the reuse grace: a replay from now on is reuse. */
+const pastTheGrace = () => clock.advance((t.server.services.config.jwt.refreshReuseGraceSeconds + 1) * 1000);
 
 const sql = async <T = Record<string, unknown>>(query: string, params: unknown[] = []): Promise<T[]> =>
   (await t.server.orm.em.fork().getConnection().execute(query, params)) as T[];
@@ -62,6 +74,7 @@ describe("refresh tokens", () => {
     const rotated = (await refresh(user.refreshToken)).data!.refreshToken;
     expect(await meId(rotated.accessToken)).toBe(user.id);
 
+    pastTheGrace();
     const replay = await refresh(user.refreshToken);
     expect(replay.errors![0]!.extensions).toMatchObject({ code: "UNAUTHENTICATED" });
     // The thief's replay ends the session for the legitimate holder too.
@@ -71,14 +84,35 @@ describe("refresh tokens", () => {
     expect(await auditActions((await sessionIdsOf(user.id))[0]!)).toContain("REFRESH_TOKEN_REUSED");
   });
 
-  it("let exactly one of two concurrent refreshes with the same token win", async () => {
+  it("let exactly one of two concurrent refreshes with the same token win when they come from two clients", async () => {
     for (let round = 0; round < 5; round++) {
       const user = await t.createUser();
-      const results = await Promise.all([refresh(user.refreshToken), refresh(user.refreshToken)]);
+      const results = await Promise.all([
+        t.gql(REFRESH, { t: user.refreshToken }, null, { "user-agent": "the owner's browser" }),
+        t.gql(REFRESH, { t: user.refreshToken }, null, { "user-agent": "someone else" }),
+      ]);
       const winners = results.filter((r) => r.data?.refreshToken);
       expect(winners, `round ${round}`).toHaveLength(1);
       const loser = results.find((r) => !r.data?.refreshToken)!;
       expect(loser.errors![0]!.extensions!.code).toBe("UNAUTHENTICATED");
+    }
+  });
+
+  // Another replica shares no grace memory: there the database's compare-and-set decides. (An
+  // embedded database is served by one process.)
+  it.skipIf(onSqlite)("let exactly one of two concurrent refreshes with the same token win on two replicas", async () => {
+    const replica = await startTestServer({ env: t.databaseEnv });
+    try {
+      for (let round = 0; round < 5; round++) {
+        const user = await t.createUser();
+        const results = await Promise.all([refresh(user.refreshToken), replica.gql(REFRESH, { t: user.refreshToken })]);
+        const winners = results.filter((r) => r.data?.refreshToken);
+        expect(winners, `round ${round}`).toHaveLength(1);
+        const loser = results.find((r) => !r.data?.refreshToken)!;
+        expect(loser.errors![0]!.extensions!.code).toBe("UNAUTHENTICATED");
+      }
+    } finally {
+      await replica.close();
     }
   });
 
@@ -227,6 +261,7 @@ describe("the browser's refresh cookie", () => {
     });
     const first = cookieOf(login.headers["set-cookie"])!.value;
     const second = cookieOf((await cookiePost("/auth/refresh", first)).headers["set-cookie"])!.value;
+    pastTheGrace();
     expect((await cookiePost("/auth/refresh", first)).status).toBe(401);
     expect((await cookiePost("/auth/refresh", second)).status).toBe(401);
   });

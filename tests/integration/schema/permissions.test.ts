@@ -4,7 +4,7 @@ import { rule } from "graphql-shield";
 import { buildSchema, Query, Resolver } from "type-graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { allow, isAdmin, isAuthenticated } from "../../../src/graphql/rules.js";
-import { buildBareSchema, resolvers as moduleResolvers, ruleTree } from "../../../src/graphql/schema.js";
+import { buildBareSchema, NO_TOPICS, resolvers as moduleResolvers, ruleTree } from "../../../src/graphql/schema.js";
 import { applyPermissions, effectiveRule } from "../../../src/graphql/shield.js";
 import { compileRule, type Check } from "../../../src/graphql/rule-compiler.js";
 import { ApiScope } from "../../../src/modules/api-tokens/api-scope.js";
@@ -156,7 +156,7 @@ describe("the fallback rule", () => {
         return "leaked";
       }
     }
-    const bareWithExtra = await buildSchema({ resolvers: [...moduleResolvers, ForgottenResolver], validate: false });
+    const bareWithExtra = await buildSchema({ resolvers: [...moduleResolvers, ForgottenResolver], validate: false, pubSub: NO_TOPICS });
     const schema = applyPermissions(bareWithExtra, ruleTree);
     for (const role of [null, "CUSTOMER", "ADMIN"]) {
       const res = await graphql({

@@ -35,7 +35,8 @@ describe("securityStats over live activity", () => {
     const session = (await login(alice.email, DEFAULT_PASSWORD)).data!.login;
     for (let i = 0; i < 5; i++) await login(bob.email, "guessing bobs password"); // the fifth locks
     await t.gql(`mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }`, { t: session.refreshToken });
-    await t.gql(`mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }`, { t: session.refreshToken }); // replayed
+    // Replayed by another client (the same client's retry within REFRESH_REUSE_GRACE_SECONDS is no reuse).
+    await t.gql(`mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }`, { t: session.refreshToken }, null, { "user-agent": "a replaying thief" });
     for (let i = 0; i < 7; i++) await t.gql(`mutation { resendVerification }`, {}, alice.token); // 5 allowed, then limited (audited once a minute)
 
     const after = await stats({ w: "LAST_HOUR" });

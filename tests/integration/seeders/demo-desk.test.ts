@@ -2,19 +2,24 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../../../src/config.js";
 import { initOrm, type Orm } from "../../../src/db/orm.js";
 import { DEMO_PASSWORD, DemoDeskSeeder, type DemoDeskOptions } from "../../../src/db/seeders/demo-desk.seeder.js";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "../../support/database.js";
+import { onSqlite } from "../../support/dialect.js";
 import { ADMIN_EMAIL, startTestServer, type TestServer } from "../../support/server.js";
 
 const NOW = new Date("2026-11-20T09:00:00.000Z");
 let t: TestServer;
 let options: DemoDeskOptions;
 let seeded: DemoDeskSeeder;
-const spares: { db: TestDatabase; orm: Orm }[] = [];
+const spares: { db: TestDatabase | null; orm: Orm }[] = [];
 
 /** A second, empty database with the schema, to seed again and compare. */
 async function spareDesk(): Promise<Orm> {
-  const db = await createTestDatabase();
-  const orm = await initOrm(loadConfig({ NODE_ENV: "test", DATABASE_URL: db.url, DATABASE_POOL_MAX: "2" }));
+  const db = onSqlite ? null : await createTestDatabase();
+  const where = db ? { DATABASE_URL: db.url, DATABASE_POOL_MAX: "2" } : { DATA_DIR: mkdtempSync(join(tmpdir(), "deskql-spare-")) };
+  const orm = await initOrm(loadConfig({ NODE_ENV: "test", ...where }));
   spares.push({ db, orm });
   return orm;
 }
@@ -47,7 +52,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const spare of spares) {
     await spare.orm.close(true);
-    await spare.db.drop();
+    await spare.db?.drop();
   }
   await t?.close();
 });

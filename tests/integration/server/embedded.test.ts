@@ -1,11 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { useClock, type TestClock } from "../../support/mailbox.js";
 import { ADMIN_EMAIL, DEFAULT_PASSWORD, startTestServer, type TestServer } from "../../support/server.js";
 
 /** The zero-setup default: an embedded SQLite database in the data folder. */
 let t: TestServer;
+let clock: TestClock;
 beforeAll(async () => {
   t = await startTestServer({ embedded: true });
+  clock = useClock(t);
 });
+afterEach(() => clock.reset());
 afterAll(() => t?.close());
 
 describe("the embedded database", () => {
@@ -31,6 +35,8 @@ describe("the embedded database", () => {
     const refreshed = await t.gql(`mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken refreshToken } }`, { t: login.data!.login.refreshToken });
     expect(refreshed.errors).toBeUndefined();
     expect((await t.gql(`{ me { email } }`, {}, refreshed.data!.refreshToken.accessToken)).data!.me.email).toBe(email);
+    // A replay after REFRESH_REUSE_GRACE_SECONDS (a retry within it gets the same pair).
+    clock.advance((t.server.services.config.jwt.refreshReuseGraceSeconds + 1) * 1000);
     const replay = await t.gql(`mutation($t: String!) { refreshToken(refreshToken: $t) { accessToken } }`, { t: login.data!.login.refreshToken });
     expect(replay.errors![0]!.extensions!.code).toBe("UNAUTHENTICATED");
 

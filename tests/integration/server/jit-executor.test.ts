@@ -16,7 +16,7 @@ let otherTicketId: string;
 
 beforeAll(async () => {
   jit = await startTestServer();
-  reference = await startTestServer({ env: { DATABASE_URL: jit.db!.url, GRAPHQL_JIT: "false" } });
+  reference = await startTestServer({ env: { ...jit.databaseEnv, GRAPHQL_JIT: "false" } });
   desk = await createDesk(jit);
   const people = { agent: desk.agent, customer: desk.customer } as Record<string, { id: string; token: string }>;
   const users = await jit.gql(`{ users(first: 10) { nodes { id email } } }`, {}, desk.admin.token);

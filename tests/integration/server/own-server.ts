@@ -6,6 +6,7 @@ import { loadConfig, type AppConfig } from "../../../src/config.js";
 import { startServer, type RunningServer } from "../../../src/server/start.js";
 import type { ServerTuning } from "../../../src/server/tuning.js";
 import { createTestDatabase, type TestDatabase } from "../../support/database.js";
+import { testDialect } from "../../support/dialect.js";
 import { httpsRequest, type HttpResponse } from "../../support/http-client.js";
 import { ADMIN_EMAIL, ADMIN_PASSWORD } from "../../support/server.js";
 
@@ -17,7 +18,8 @@ import { ADMIN_EMAIL, ADMIN_PASSWORD } from "../../support/server.js";
 export interface OwnServer {
   config: AppConfig;
   server: RunningServer;
-  db: TestDatabase;
+  /** The MariaDB database (null in the "sqlite" project: the embedded file in the data folder). */
+  db: TestDatabase | null;
   ca: Buffer;
   http<T = any>(path: string, options?: { method?: string; headers?: Record<string, string>; body?: string }): Promise<HttpResponse<T>>;
   gql(query: string, variables?: Record<string, unknown>, token?: string | null, extra?: { headers?: Record<string, string>; operationName?: string }): Promise<HttpResponse<any>>;
@@ -26,7 +28,7 @@ export interface OwnServer {
 }
 
 export async function startOwnServer(options: { logger?: Logger; env?: Record<string, string>; tuning?: ServerTuning } = {}): Promise<OwnServer> {
-  const db = await createTestDatabase();
+  const db = testDialect() === "mariadb" ? await createTestDatabase() : null;
   const dir = mkdtempSync(join(tmpdir(), "deskql-own-"));
   const config = loadConfig({
     NODE_ENV: "test",
@@ -35,8 +37,7 @@ export async function startOwnServer(options: { logger?: Logger; env?: Record<st
     DATA_DIR: join(dir, "data"),
     TLS_CERT_FILE: join(dir, "ssl/cert.pem"),
     TLS_KEY_FILE: join(dir, "ssl/key.pem"),
-    DATABASE_URL: db.url,
-    DATABASE_POOL_MAX: "5",
+    ...(db ? { DATABASE_URL: db.url, DATABASE_POOL_MAX: "5" } : {}),
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
     LOG_LEVEL: "silent",
@@ -63,7 +64,7 @@ export async function startOwnServer(options: { logger?: Logger; env?: Record<st
       }),
     async dispose() {
       await server.close();
-      await db.drop();
+      await db?.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

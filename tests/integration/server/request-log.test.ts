@@ -91,12 +91,12 @@ describe("unexpected errors", () => {
   it("are masked for the client and logged with the request id", async () => {
     const admin = (await s.gql(LOGIN, { i: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } })).body.data.login.accessToken;
     const sql = s.server.orm.em.fork().getConnection();
-    await sql.execute("rename table audit_events to audit_events_hidden");
+    await sql.execute("alter table audit_events rename to audit_events_hidden"); // MySQL and SQLite alike
     let res;
     try {
       res = await s.gql(`{ auditEvents(first: 1) { nodes { id } } }`, {}, admin);
     } finally {
-      await sql.execute("rename table audit_events_hidden to audit_events");
+      await sql.execute("alter table audit_events_hidden rename to audit_events");
     }
     expect(res.status).toBe(200);
     expect(res.body.errors[0]).toEqual({ message: "Internal server error. The incident was logged.", path: ["auditEvents"], extensions: { code: "INTERNAL_SERVER_ERROR" } });

@@ -9,7 +9,8 @@ import { ADD_COMMENT, ASSIGN_TICKET, code, comment, CREATE_TICKET, EDIT_COMMENT,
  */
 let t: TestServer;
 beforeAll(async () => {
-  t = await startTestServer({ embedded: true });
+  // The first test moves the business clock an hour on: the sessions must not end idle on the way.
+  t = await startTestServer({ embedded: true, env: { SESSION_IDLE_MINUTES: "120" } });
 });
 afterAll(() => t?.close());
 

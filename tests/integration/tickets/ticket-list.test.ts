@@ -19,7 +19,9 @@ const RANK: Record<string, number> = { LOW: 1, NORMAL: 2, HIGH: 3, URGENT: 4 };
 const seeded: Ticket[] = [];
 
 beforeAll(async () => {
-  t = await startTestServer();
+  // The sessions start at T0 (the users sign up on the fake clock) and last the suite's hour of business time.
+  t = await startTestServer({ env: { SESSION_IDLE_MINUTES: "180" } });
+  t.server.services.clock = { now: () => now };
   [ann, ben, agent, agent2, admin] = await Promise.all([
     t.createUser("CUSTOMER", "Ann"),
     t.createUser("CUSTOMER", "Ben"),
@@ -27,7 +29,6 @@ beforeAll(async () => {
     t.createUser("AGENT", "Agent Two"),
     t.createUser("ADMIN", "Admin"),
   ]);
-  t.server.services.clock = { now: () => now };
   for (let i = 0; i < 15; i++) {
     now = at(i);
     const ticket = await openTicket(t, i % 3 === 2 ? ben.token : ann.token, {

@@ -20,7 +20,9 @@ const STAFF_MOVES: Record<string, string[]> = {
 };
 
 beforeAll(async () => {
-  t = await startTestServer();
+  // The SLA tests move the business clock days on; their sessions (signed in at the test's
+  // start) must not end idle on the way: a week instead of the hour.
+  t = await startTestServer({ env: { SESSION_IDLE_MINUTES: String(7 * 24 * 60) } });
   [customer, other, agent, admin] = await Promise.all([t.createUser("CUSTOMER"), t.createUser("CUSTOMER"), t.createUser("AGENT"), t.createUser("ADMIN")]);
 });
 afterAll(() => t?.close());
@@ -158,10 +160,14 @@ describe("the SLA clock over the API", () => {
   afterEach(() => {
     services().clock = systemClock;
   });
+  /** The suite's customer and agent, signed in at the business clock's time: their sessions start where the test does. */
+  const signedIn = async (user: User): Promise<User> => ({ ...user, token: (await t.login(user.email, user.password)).accessToken });
+  const signInNow = async () => ({ customer: await signedIn(customer), agent: await signedIn(agent) });
 
   it("pauses while waiting on the customer and stops when resolved", async () => {
     services().clock = { now: () => now };
     now = at(0);
+    const { customer, agent } = await signInNow();
     const ticket = await openTicket(t, customer.token, { priority: "NORMAL" });
     now = at(5);
     await transition(t, agent.token, ticket.id, "IN_PROGRESS");
@@ -184,6 +190,7 @@ describe("the SLA clock over the API", () => {
     const sla = t.server.services.config.sla;
     services().clock = { now: () => now };
     now = at(10_000);
+    const { customer, agent } = await signInNow();
     const late = await openTicket(t, customer.token, { priority: "URGENT", subject: "SLA late" });
     const waiting = await openTicket(t, customer.token, { priority: "URGENT", subject: "SLA waiting" });
     await comment(t, agent.token, waiting.id, "Need more details");

@@ -16,7 +16,7 @@ import { SIGN_IN_MUTATIONS } from "../../../src/graphql/rate-limit.plugin.js";
  * scope and its rate-limit budget; the shield tree, the scope table and the sign-in budget's
  * list are derived from those declarations (src/graphql/root-fields.ts).
  */
-const ROOTS = ["Query", "Mutation"] as const;
+const ROOTS = ["Query", "Mutation", "Subscription"] as const;
 const SCOPES: readonly string[] = Object.values(ApiScope);
 
 const viewer = (scopes?: ApiScope[]): Viewer => ({ userId: "u", role: Role.ADMIN, sessionId: "s", scopes });
@@ -28,7 +28,7 @@ describe("the root-field declarations", () => {
     schema = await buildBareSchema();
   });
 
-  const schemaFields = () => [schema.getQueryType()!, schema.getMutationType()!].flatMap((root) => Object.keys(root.getFields()).map((f) => `${root.name}.${f}`));
+  const schemaFields = () => [schema.getQueryType()!, schema.getMutationType()!, schema.getSubscriptionType()!].flatMap((root) => Object.keys(root.getFields()).map((f) => `${root.name}.${f}`));
   const declarations = () => moduleRules.flatMap((module) => ROOTS.flatMap((root) => Object.entries(module[root] ?? {}).map(([field, declared]) => ({ path: `${root}.${field}`, declared }))));
 
   it("declare every root field of the schema exactly once, and nothing else", () => {

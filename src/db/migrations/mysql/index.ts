@@ -5,6 +5,8 @@ import { Migration20261122104712 } from "./Migration20261122104712.js";
 import { Migration20261122105338 } from "./Migration20261122105338.js";
 import { Migration20261122110458 } from "./Migration20261122110458.js";
 import { Migration20261206173947 } from "./Migration20261206173947.js";
+import { Migration20261206182435 } from "./Migration20261206182435.js";
+import { Migration20261206183500 } from "./Migration20261206183500.js";
 
 export const mysqlMigrations: MigrationObject[] = [
   { name: "Migration20261122104115", class: Migration20261122104115 },
@@ -12,4 +14,6 @@ export const mysqlMigrations: MigrationObject[] = [
   { name: "Migration20261122105338", class: Migration20261122105338 },
   { name: "Migration20261122110458", class: Migration20261122110458 },
   { name: "Migration20261206173947", class: Migration20261206173947 },
+  { name: "Migration20261206182435", class: Migration20261206182435 },
+  { name: "Migration20261206183500", class: Migration20261206183500 },
 ];

@@ -5,6 +5,8 @@ import { Migration20261122104712 } from "./Migration20261122104712.js";
 import { Migration20261122105339 } from "./Migration20261122105339.js";
 import { Migration20261122110459 } from "./Migration20261122110459.js";
 import { Migration20261206173947 } from "./Migration20261206173947.js";
+import { Migration20261206182435 } from "./Migration20261206182435.js";
+import { Migration20261206183502 } from "./Migration20261206183502.js";
 
 export const sqliteMigrations: MigrationObject[] = [
   { name: "Migration20261122104115", class: Migration20261122104115 },
@@ -12,4 +14,6 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: "Migration20261122105339", class: Migration20261122105339 },
   { name: "Migration20261122110459", class: Migration20261122110459 },
   { name: "Migration20261206173947", class: Migration20261206173947 },
+  { name: "Migration20261206182435", class: Migration20261206182435 },
+  { name: "Migration20261206183502", class: Migration20261206183502 },
 ];

@@ -5,7 +5,7 @@ import type { SigningKeys } from "./modules/auth/signing-keys.js";
 import { AccessTokens } from "./modules/auth/access-token.js";
 import { subscribeAuditTrail } from "./modules/audit/audited-events.js";
 import { subscribeSessionsToAccounts } from "./modules/auth/auth.subscribers.js";
-import { subscribeVerificationToRegistrations } from "./modules/account/account.subscribers.js";
+import { subscribeOwnersToRegistrationAttempts, subscribeVerificationToRegistrations } from "./modules/account/account.subscribers.js";
 import { AccountEmailLimits } from "./modules/account/account.rate-limits.js";
 import { ApiTokenAuthenticator } from "./modules/api-tokens/api-token.auth.js";
 import { ApiTokenService } from "./modules/api-tokens/api-token.service.js";
@@ -148,6 +148,7 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys, {
   events.onCommitted((committed) => apiTokenAuth.forgetRevoked(committed));
   events.onReplicated((committed) => apiTokenAuth.forgetRevoked(committed));
   subscribeVerificationToRegistrations(events, emailVerification);
+  subscribeOwnersToRegistrationAttempts(events, emailLimits, config.publicUrl);
   // GraphQL subscriptions hear this process's commits and other replicas' (the event tail's).
   const subscriptionHub = new SubscriptionHub(orm);
   subscriptionHub.listen(events);

@@ -7,7 +7,7 @@ import { decodeJwt } from "jose";
 import type { Logger } from "pino";
 import type { WebSocket } from "ws";
 import { AppError, BadUserInputError } from "../core/errors.js";
-import type { CommittedEvent, EventType } from "../core/events/catalog.js";
+import type { CommittedEvent } from "../core/events/catalog.js";
 import { Role, type Viewer } from "../core/identity.js";
 import { SCHEMA_MISMATCH } from "../graphql/apollo-plugins.js";
 import { createContext } from "../graphql/context.js";
@@ -19,6 +19,7 @@ import type { Services } from "../services.js";
 import { newRequestId } from "./request-id.js";
 import { requestMeta } from "./request-meta.js";
 import { authenticate } from "./viewer.js";
+import { CREDENTIAL_EVENTS } from "../modules/auth/credential-invalidation.js";
 
 /**
  * Close codes a client can act on: graphql-ws's own where it has one (its client gives up on
@@ -34,18 +35,6 @@ export const SocketClose = {
   /** The server is shutting down: reconnect (to another replica). */
   GOING_AWAY: 1001,
 } as const;
-
-/** The events after which a socket's credential is checked again (its session or user ended, its role changed). */
-const CREDENTIAL_EVENTS: ReadonlySet<EventType> = new Set<EventType>([
-  "session.revoked",
-  "user.logged_out",
-  "user.deactivated",
-  "user.role_changed",
-  "password.changed",
-  "password.reset",
-  "refresh_token.reused",
-  "api_token.revoked",
-]);
 
 /** An API token's socket re-checks its token this often (its expiry is days away, a revocation is an event). */
 const API_TOKEN_RECHECK_MS = 15 * 60_000;

@@ -32,6 +32,17 @@ export class AccountEmailLimits {
     await this.perAddress[kind].penalty(address, 1);
   }
 
+  /** Takes one mail from the address's hourly budget if any is left; false (and nothing sent) when spent. */
+  async allow(kind: AccountEmailKind, address: string): Promise<boolean> {
+    try {
+      await this.perAddress[kind].consume(address);
+      return true;
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return false;
+      throw rejection;
+    }
+  }
+
   async consume(kind: AccountEmailKind, address: string, ip: string): Promise<void> {
     try {
       await this.perIp.consume(ip);

@@ -3,6 +3,7 @@ import { registerEnumType } from "type-graphql";
 /** Every kind of audited event. Modules add their actions here so the schema documents them all. */
 export enum AuditAction {
   USER_REGISTERED = "USER_REGISTERED",
+  REGISTRATION_ATTEMPTED = "REGISTRATION_ATTEMPTED",
   USER_CREATED = "USER_CREATED",
   LOGIN_SUCCEEDED = "LOGIN_SUCCEEDED",
   LOGIN_FAILED = "LOGIN_FAILED",

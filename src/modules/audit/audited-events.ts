@@ -18,6 +18,7 @@ export const AUDITED_EVENTS: Partial<Record<EventType, AuditAction>> = {
   "issue.assigned": AuditAction.ISSUE_ASSIGNED,
   "issue.transitioned": AuditAction.ISSUE_TRANSITIONED,
   "user.registered": AuditAction.USER_REGISTERED,
+  "user.registration_attempted": AuditAction.REGISTRATION_ATTEMPTED,
   "user.created": AuditAction.USER_CREATED,
   "login.succeeded": AuditAction.LOGIN_SUCCEEDED,
   "login.failed": AuditAction.LOGIN_FAILED,

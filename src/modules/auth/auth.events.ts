@@ -6,6 +6,11 @@ declare module "../../core/events/catalog.js" {
   interface EventCatalog {
     /** Someone created a customer account for themselves (target: the User). */
     "user.registered": Record<string, never>;
+    /**
+     * Someone tried to register an address that already has an account, and was answered as if
+     * it were new (REQUIRE_VERIFIED_EMAIL); its owner is told by mail (target: that User).
+     */
+    "user.registration_attempted": Record<string, never>;
     /** An account was created by the server itself: the first admin (target: the User). */
     "user.created": { reason: string; role: string };
     /** A session was opened, with the password or an emailed link (target: the Session). */

@@ -44,8 +44,20 @@ export class AuthService {
     const displayName = normaliseDisplayName(input.displayName, "input.displayName");
     assertPasswordAcceptable(input.password, email, this.config.passwords, "input.password");
     const taken = () => new ConflictError("An account with this email already exists. Sign in instead.", { field: "input.email" });
-    if (await em.count(User, { email })) throw taken();
+    const created = () => new UnauthenticatedError("Account created. Follow the link we emailed you to verify your address, then sign in.", { reason: "EMAIL_NOT_VERIFIED" });
+    const existing = await em.findOne(User, { email }, { fields: ["id"] });
+    // Hashed either way: a taken address must not answer faster than a new one.
     const passwordHash = await this.hasher.hash(input.password);
+    if (existing) {
+      // Without required verification a new account is signed in at once, which no answer for a
+      // taken address can imitate; with it, both are "check your mail", and the owner's mail says
+      // what happened (account.subscribers.ts).
+      if (!this.config.account.requireVerifiedEmail) throw taken();
+      await this.events.transaction(scope, (tx) =>
+        this.events.raise(tx, { type: "user.registration_attempted", actorId: null, ...aboutUser(existing.id), payload: {} }),
+      );
+      throw created();
+    }
 
     const tokens = await this.events
       .transaction(scope, async (tx) => {
@@ -58,7 +70,7 @@ export class AuthService {
         // Two registrations of one address at once both pass the count; the unique index decides.
         throw error instanceof UniqueConstraintViolationException ? taken() : error;
       });
-    if (!tokens) throw new UnauthenticatedError("Account created. Follow the link we emailed you to verify your address, then sign in.", { reason: "EMAIL_NOT_VERIFIED" });
+    if (!tokens) throw created();
     return tokens;
   }
 

@@ -21,6 +21,9 @@ const STALE_CREDENTIALS: readonly EventType[] = [
   "user.unlocked",
 ];
 
+/** Every event after which a credential may no longer be what it was (sockets re-check theirs: server/websocket.ts). */
+export const CREDENTIAL_EVENTS: ReadonlySet<EventType> = new Set<EventType>([...STALE_CREDENTIALS, "api_token.revoked"]);
+
 export interface CredentialCaches {
   viewers: ViewerCache;
   accessTokens: AccessTokens;

@@ -95,3 +95,27 @@ export function passwordChangedMail({ displayName, at, ip }: { displayName: stri
     ),
   };
 }
+
+/** To an account's owner when someone registers their address again (REQUIRE_VERIFIED_EMAIL). */
+export function registrationAttemptMail({ displayName, signInLink, at }: { displayName: string; signInLink: string; at: Date }): MailContent {
+  const subject = "Someone tried to register with your address";
+  const when = at.toISOString().replace("T", " ").slice(0, 16) + " UTC";
+  return {
+    subject,
+    text: [
+      `Hello ${displayName},`,
+      "",
+      `At ${when} someone tried to create a new account with this email address, which already has one. No account was created.`,
+      `If it was you, sign in instead (or reset your password there): ${signInLink}`,
+      "If it was not you, you need not do anything.",
+    ].join("\n"),
+    html: layout(
+      subject,
+      html`<p>Hello ${displayName},</p>
+<p>At ${when} someone tried to create a new account with this email address, which already has one. No account was created.</p>
+<p>If it was you, sign in instead (or reset your password there):</p>
+${button(signInLink, "Sign in")}
+<p>If it was not you, you need not do anything.</p>`,
+    ),
+  };
+}

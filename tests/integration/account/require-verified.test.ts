@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tokenIn, waitForMail } from "../../support/mailbox.js";
+import { mailTo, tokenIn, waitForMail } from "../../support/mailbox.js";
 import { DEFAULT_PASSWORD, startTestServer, type TestServer } from "../../support/server.js";
 
 /** A desk that requires verified addresses, has sign-in links off, and a tight per-IP email budget. */
@@ -28,6 +28,25 @@ describe("REQUIRE_VERIFIED_EMAIL=true", () => {
     const signedIn = await login(email);
     expect(signedIn.errors).toBeUndefined();
     expect(signedIn.data!.login.user.email).toBe(email);
+  });
+
+  it("answers an address that already has an account exactly like a new one, and tells its owner", async () => {
+    const email = "careful.person@example.test"; // registered and verified above
+    const again = await t.gql(REGISTER, { i: { email, password: "another fine passphrase 42", displayName: "Someone Else" } });
+    const fresh = await register("brand.new.person@example.test");
+    expect(again).toEqual(fresh);
+    expect(again.errors?.[0]?.extensions).toEqual({ code: "UNAUTHENTICATED", reason: "EMAIL_NOT_VERIFIED" });
+
+    const notice = await waitForMail(t, email, "REGISTRATION_ATTEMPT");
+    expect(notice.subject).toBe("Someone tried to register with your address");
+    expect(notice.text).toContain("No account was created");
+    expect(notice.text).toContain("/#/signin");
+    // No second account and no verification link for the address that has one.
+    const [row] = await t.server.orm.em.fork().getConnection().execute<{ n: number | string }[]>("select count(*) as n from users where email = ?", [email]);
+    expect(Number(row!.n)).toBe(1);
+    expect(await mailTo(t, email, "VERIFY_EMAIL")).toHaveLength(1);
+    // The original password still signs in.
+    expect((await login(email)).errors).toBeUndefined();
   });
 
   it("does not tell a wrong password apart from an unverified account", async () => {

@@ -10,6 +10,7 @@ function allActions<const L extends readonly AuditAction[]>(
 export const AUDIT_ACTIONS = allActions([
   // Accounts and sessions
   "USER_REGISTERED",
+  "REGISTRATION_ATTEMPTED",
   "USER_CREATED",
   "LOGIN_SUCCEEDED",
   "LOGIN_FAILED",

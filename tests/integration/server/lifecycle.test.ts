@@ -47,11 +47,17 @@ describe("graceful shutdown", () => {
 
     // Recorded when the server has sent the whole answer: the client may read it only after an
     // embedded database (closed at once, unlike a MariaDB pool) is already closed.
+    let arrived!: () => void;
+    const loginArrived = new Promise<void>((resolve) => (arrived = resolve));
     server.app.server.on("request", (req, reply) => {
-      if (req.url === "/graphql") reply.on("finish", () => events.push("login answered"));
+      if (req.url !== "/graphql") return;
+      arrived();
+      reply.on("finish", () => events.push("login answered"));
     });
     const login = s.gql(`mutation($i: LoginInput!) { login(input: $i) { accessToken } }`, { i: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD } });
-    await new Promise((r) => setTimeout(r, 150)); // the request is now hashing
+    // Shutdown begins once the sign-in is in flight (on a loaded machine a fixed pause may end before it arrives).
+    await loginArrived;
+    await new Promise((r) => setTimeout(r, 50)); // the request is now hashing
     const closing = server.close().then(() => events.push("closed"));
 
     const ready = await server.app.inject({ method: "GET", url: "/ready" });

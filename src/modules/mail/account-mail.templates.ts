@@ -9,6 +9,9 @@ interface LinkMail {
   validFor: string;
 }
 
+/** "2026-12-06 20:18 UTC": when something happened to the account, as mails say it. */
+const utcMinute = (at: Date): string => at.toISOString().replace("T", " ").slice(0, 16) + " UTC";
+
 export function verifyEmailMail({ displayName, link, validFor }: LinkMail): MailContent {
   const subject = "Confirm your email address";
   return {
@@ -78,7 +81,7 @@ ${button(link, "Sign in")}
 
 export function passwordChangedMail({ displayName, at, ip }: { displayName: string; at: Date; ip: string }): MailContent {
   const subject = "Your password was changed";
-  const when = at.toISOString().replace("T", " ").slice(0, 16) + " UTC";
+  const when = utcMinute(at);
   return {
     subject,
     text: [
@@ -99,7 +102,7 @@ export function passwordChangedMail({ displayName, at, ip }: { displayName: stri
 /** To an account's owner when someone registers their address again (REQUIRE_VERIFIED_EMAIL). */
 export function registrationAttemptMail({ displayName, signInLink, at }: { displayName: string; signInLink: string; at: Date }): MailContent {
   const subject = "Someone tried to register with your address";
-  const when = at.toISOString().replace("T", " ").slice(0, 16) + " UTC";
+  const when = utcMinute(at);
   return {
     subject,
     text: [

@@ -3,7 +3,7 @@ import { isStaff, type Viewer } from "../../core/identity.js";
 import { BadUserInputError, ForbiddenError } from "../../core/errors.js";
 import type { SortKey } from "../../db/pagination.js";
 import type { Ticket } from "./ticket.entity.js";
-import { LIKE_ESCAPE, likePattern, planSearch, SEARCH_MAX } from "./ticket.search.js";
+import { LIKE_ESCAPE, likePattern, planSearch, referenceIn, SEARCH_MAX } from "./ticket.search.js";
 import { TicketOrderField, type TicketFilter, type TicketOrder } from "./ticket.types.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -71,6 +71,15 @@ function linkedToProject(projectId: string): FilterQuery<Ticket> {
   return {
     [raw((t) => `${t}.id in (select l.ticket_id from ticket_issue_links l join issues i on i.id = l.issue_id where i.project_id = ?)`, [projectId])]: [],
   } as FilterQuery<Ticket>;
+}
+
+/** A search for "#1042" finds ticket 1042; "1042" finds it and any ticket whose text holds 1042. */
+function searchOrReference(text: string, scope: TicketQueryScope, oneRequester: boolean): FilterQuery<Ticket> | null {
+  const reference = referenceIn(text);
+  if (!reference) return searchWhere(text, scope, oneRequester);
+  if (reference.only) return { number: reference.number };
+  const words = searchWhere(text, scope, oneRequester);
+  return words ? { $or: [{ number: reference.number }, words] } : { number: reference.number };
 }
 
 /**
@@ -149,7 +158,7 @@ export function ticketWhere(filter: TicketFilter | undefined | null, scope: Tick
     if (filter.slaBreached === true) where.push(slaBreachedWhere(scope.now));
     if (filter.slaBreached === false) where.push({ $not: slaBreachedWhere(scope.now) } as FilterQuery<Ticket>);
     const oneRequester = !isStaff(scope.viewer.role) || Boolean(filter.requesterId);
-    const search = filter.search?.trim() ? searchWhere(filter.search, scope, oneRequester) : null;
+    const search = filter.search?.trim() ? searchOrReference(filter.search, scope, oneRequester) : null;
     if (search) where.push(search);
     return where.length ? { $and: where } : {};
   };

@@ -28,6 +28,15 @@ export function planSearch(text: string): SearchPlan {
   return { words, fulltext: indexable.length ? indexable.map((w) => `+${w}*`).join(" ") : null };
 }
 
+/**
+ * The ticket number a search names: "#1042" names only ticket 1042; a bare "1042" also names it,
+ * besides any text containing 1042 (agents paste either form; the box says "Subject or reference").
+ */
+export function referenceIn(text: string): { number: number; only: boolean } | null {
+  const match = /^\s*(#)?\s*(\d{1,9})\s*$/.exec(text);
+  return match ? { number: Number(match[2]), only: match[1] !== undefined } : null;
+}
+
 /** The escape character of our LIKE patterns: "!" needs no quoting in MySQL or SQLite string literals. */
 export const LIKE_ESCAPE = "!";
 

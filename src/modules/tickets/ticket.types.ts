@@ -83,7 +83,7 @@ export class TicketFilter {
   @Field(() => Boolean, { nullable: true, description: "true: only tickets that missed an SLA target; false: only those on track." })
   slaBreached?: boolean;
 
-  @Field(() => String, { nullable: true, description: "Words to find in the subject, the description or the comments you can see (up to 200 characters)." })
+  @Field(() => String, { nullable: true, description: "Words to find in the subject, the description or the comments you can see (up to 200 characters). \"#1042\" finds ticket 1042 only; a bare \"1042\" finds it and any ticket whose text holds 1042." })
   search?: string;
 }
 

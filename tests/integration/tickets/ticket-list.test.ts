@@ -279,6 +279,21 @@ describe("search", () => {
     expect(await byRequester("everywhere", ann.id)).toEqual([]);
   });
 
+  it("finds a ticket by its reference, #1042 or 1042, within what the viewer may see", async () => {
+    const bens = seeded[2]!; // Ben's
+    const mentioning = await openTicket(t, ann.token, { subject: `Same as ${bens.number}, I think`, description: "See the other one" });
+    expect(await found(`#${bens.number}`)).toEqual([bens.id]);
+    expect(await found(` # ${bens.number} `)).toEqual([bens.id]);
+    // A bare number is also a word: other tickets holding it match as well.
+    expect(await found(String(bens.number))).toEqual(expect.arrayContaining([bens.id, mentioning.id]));
+    expect(await found(`#${bens.number}`, ben.token)).toEqual([bens.id]);
+    expect(await found(`#${bens.number}`, ann.token)).toEqual([]);
+    const annSees = await found(String(bens.number), ann.token);
+    expect(annSees).toContain(mentioning.id);
+    expect(annSees).not.toContain(bens.id);
+    expect(await found("#999999999")).toEqual([]);
+  });
+
   it("forgets deleted comments", async () => {
     const target = seeded[1]!;
     const note = await comment(t, agent.token, target.id, "Mentions zeppelin once");

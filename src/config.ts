@@ -132,6 +132,8 @@ const envSchema = z.object({
     .string()
     .default("LOW=10080,NORMAL=4320,HIGH=1440,URGENT=240")
     .transform(parsePriorityMinutes),
+  /** A running target is "at risk" (due soon) once this share of it is used up. */
+  SLA_AT_RISK_PERCENT: int(1, 99).default(80),
 
   // Mail (src/modules/mail): "outbox" keeps messages in the database only (the admin `outbox` query is the mailbox).
   MAIL_TRANSPORT: z.enum(["outbox", "smtp"]).default("outbox"),
@@ -338,7 +340,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxCost: e.QUERY_MAX_COST,
       maxDirectives: e.QUERY_MAX_DIRECTIVES,
     },
-    sla: { firstResponseMinutes: e.SLA_FIRST_RESPONSE_MINUTES, resolutionMinutes: e.SLA_RESOLUTION_MINUTES },
+    sla: { firstResponseMinutes: e.SLA_FIRST_RESPONSE_MINUTES, resolutionMinutes: e.SLA_RESOLUTION_MINUTES, atRiskPercent: e.SLA_AT_RISK_PERCENT },
     /** Execute operations with graphql-jit (src/graphql/jit-executor.ts); false runs graphql-js's executor. */
     graphqlJit: e.GRAPHQL_JIT,
     /** V8's old-generation growth past the live heap before the next full collection (src/server/heap-growth.ts); 0: V8's default. */

@@ -13,7 +13,7 @@ export interface DemoUser {
 export interface DemoContext {
   rnd: SeededRandom;
   now: Date;
-  sla: { firstResponseMinutes: Record<Priority, number>; resolutionMinutes: Record<Priority, number> };
+  sla: { firstResponseMinutes: Record<Priority, number>; resolutionMinutes: Record<Priority, number>; atRiskPercent: number };
   customers: DemoUser[];
   /** Agents and the demo admin: who works tickets and issues. */
   staff: DemoUser[];

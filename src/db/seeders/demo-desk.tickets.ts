@@ -107,6 +107,9 @@ export function demoTickets(ctx: DemoContext, count: number, firstNumber: number
       move(closedAt, OPEN, CLOSED, (assignee ?? rnd.pick(ctx.staff)).id);
     }
 
+    // The next deadline and when it turns at risk, as ticket.sla.ts scheduleNextDue() keeps them.
+    const slaDueAt = firstResponseAt ? resolutionDueAt : firstResponseDueAt;
+    const slaAtRiskAt = addMinutes(slaDueAt, -((firstResponseAt ? resTarget : frTarget) * (100 - ctx.sla.atRiskPercent)) / 100);
     const firstResponseSeconds = firstResponseAt ? Math.floor((firstResponseAt.getTime() - createdAt.getTime()) / 1000) : null;
     const row: Row = {
       id,
@@ -128,6 +131,8 @@ export function demoTickets(ctx: DemoContext, count: number, firstNumber: number
       pausedSeconds: 0,
       firstResponseDueAt,
       resolutionDueAt,
+      slaDueAt,
+      slaAtRiskAt,
       version,
       createdAt,
       updatedAt: last,

@@ -6,7 +6,7 @@ import { canComment, canEdit, seesStaffHistory, transitionsFor } from "./ticket.
 import { Ticket } from "./ticket.entity.js";
 import { TicketStatus } from "./ticket.enums.js";
 import { ticketHistory } from "./ticket.history.js";
-import { isBreached, timeOpen, timeToFirstResponse } from "./ticket.sla.js";
+import { isBreached, SlaState, slaSecondsLeft, slaState, timeOpen, timeToFirstResponse } from "./ticket.sla.js";
 import { TicketHistoryEntry } from "./ticket.types.js";
 
 /** The relations, SLA figures and viewer hints of a ticket; relations go through per-request loaders. */
@@ -47,6 +47,19 @@ export class TicketFieldsResolver {
   @FieldResolver(() => Boolean, { description: "Whether the first-response or the resolution target of the ticket's priority was missed." })
   slaBreached(@Root() ticket: Ticket, @Ctx() ctx: Context): boolean {
     return isBreached(ticket, ctx.clock.now());
+  }
+
+  @FieldResolver(() => SlaState, { description: "Where the ticket stands against its SLA: on track, at risk (due soon), breached, paused, or met." })
+  slaState(@Root() ticket: Ticket, @Ctx() ctx: Context): SlaState {
+    return slaState(ticket, ticket.status, ctx.clock.now());
+  }
+
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description: "Seconds until `slaDueAt`, negative once it passed; it stands still while the clock is paused; null once resolved or closed.",
+  })
+  slaSecondsLeft(@Root() ticket: Ticket, @Ctx() ctx: Context): number | null {
+    return slaSecondsLeft(ticket, ticket.status, ctx.clock.now());
   }
 
   @FieldResolver(() => Boolean, { description: "Whether the viewer may change the ticket with `updateTicket` now." })

@@ -38,6 +38,7 @@ type Defaulted =
 @Index({ name: "tickets_assignee_status_index", properties: ["assignee", "status"] })
 @Index({ name: "tickets_resolution_due_index", properties: ["resolutionDueAt"] })
 @Index({ name: "tickets_first_response_due_index", properties: ["firstResponseDueAt"] })
+@Index({ name: "tickets_sla_due_index", properties: ["slaDueAt", "id"] })
 // MySQL/MariaDB only (InnoDB FULLTEXT); SQLite ignores it and the search falls back to LIKE.
 @Index({ name: "tickets_text_fulltext", type: "fulltext", properties: ["subject", "description"] })
 export class Ticket extends BaseEntity<Defaulted> {
@@ -113,6 +114,16 @@ export class Ticket extends BaseEntity<Defaulted> {
   @Field(() => Date, { description: "Deadline for resolution (moves later while the clock is paused)." })
   @Property({ type: "datetime", length: 3 })
   resolutionDueAt!: Date;
+
+  @Field(() => Date, {
+    description: "The deadline the desk faces next: the first response's until an agent answered publicly, then the resolution's (moves later while the clock is paused).",
+  })
+  @Property({ type: "datetime", length: 3 })
+  slaDueAt!: Date;
+
+  /** When the next deadline becomes at risk (SLA_AT_RISK_PERCENT of its target used up): `slaDueSoon` filters on it. */
+  @Property({ type: "datetime", length: 3 })
+  slaAtRiskAt!: Date;
 
   @Field(() => Int, { description: "Optimistic-lock version: pass it back as `expectedVersion` to detect concurrent changes." })
   @Property({ type: "integer", version: true })

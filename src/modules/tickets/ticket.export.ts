@@ -38,6 +38,7 @@ const querySchema = z.object({
   createdBefore: date.optional(),
   updatedAfter: date.optional(),
   slaBreached: flag.optional(),
+  slaDueSoon: flag.optional(),
   search: z.string().optional(),
   orderBy: z.enum(Object.values(TicketOrderField) as [TicketOrderField, ...TicketOrderField[]]).optional(),
   direction: z.enum(["ASC", "DESC"]).optional(),
@@ -68,6 +69,7 @@ function toFilter(q: ExportQuery): { filter: TicketFilter; order: TicketOrder | 
     createdBefore: q.createdBefore,
     updatedAfter: q.updatedAfter,
     slaBreached: q.slaBreached,
+    slaDueSoon: q.slaDueSoon,
     search: q.search,
   };
   return { filter, order: q.orderBy ? ({ field: q.orderBy, direction: q.direction ?? "DESC" } as TicketOrder) : undefined };

@@ -19,6 +19,7 @@ const ORDER_FIELDS: Record<TicketOrderField, string> = {
   [TicketOrderField.CREATED_AT]: "createdAt",
   [TicketOrderField.UPDATED_AT]: "updatedAt",
   [TicketOrderField.PRIORITY]: "priorityRank",
+  [TicketOrderField.SLA_DUE]: "slaDueAt",
 };
 
 /** The keyset sort for an `orderBy`; newest first by default. */
@@ -64,6 +65,11 @@ function slaBreachedWhere(now: Date): FilterQuery<Ticket> {
       { [raw((t) => `(${t}.clock_paused_since is not null and ${t}.resolution_due_at < ${t}.clock_paused_since)`)]: [] },
     ],
   } as FilterQuery<Ticket>;
+}
+
+/** `slaDueSoon` in SQL, mirroring ticket.sla.ts slaState() = AT_RISK for a running clock; never NULL. */
+function slaDueSoonWhere(now: Date): FilterQuery<Ticket> {
+  return { clockPausedSince: null, firstResponseLate: false, slaAtRiskAt: { $lte: now }, slaDueAt: { $gte: now } } as FilterQuery<Ticket>;
 }
 
 /** Tickets linked (links module, TicketIssueLink) to at least one issue of the project. */
@@ -157,6 +163,8 @@ export function ticketWhere(filter: TicketFilter | undefined | null, scope: Tick
     if (filter.updatedAfter) where.push({ updatedAt: { $gte: filter.updatedAfter } });
     if (filter.slaBreached === true) where.push(slaBreachedWhere(scope.now));
     if (filter.slaBreached === false) where.push({ $not: slaBreachedWhere(scope.now) } as FilterQuery<Ticket>);
+    if (filter.slaDueSoon === true) where.push(slaDueSoonWhere(scope.now));
+    if (filter.slaDueSoon === false) where.push({ $not: slaDueSoonWhere(scope.now) } as FilterQuery<Ticket>);
     const oneRequester = !isStaff(scope.viewer.role) || Boolean(filter.requesterId);
     const search = filter.search?.trim() ? searchOrReference(filter.search, scope, oneRequester) : null;
     if (search) where.push(search);

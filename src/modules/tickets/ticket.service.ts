@@ -83,6 +83,8 @@ export class TicketService {
           createdAt: now,
           firstResponseDueAt: now,
           resolutionDueAt: now,
+          slaDueAt: now,
+          slaAtRiskAt: now,
         });
         ticket.setPriority(priority);
         scheduleDeadlines(ticket, this.sla);
@@ -185,7 +187,7 @@ export class TicketService {
     if (!isFirstResponse(current.firstResponseAt !== null) && !statusAfterComment(current.status, author, internal)) return;
     // Managed for the change; the lock is this transaction's, so the row cannot move under it.
     const ticket = await tx.em.findOneOrFail(Ticket, { id: ticketId }, FOR_UPDATE);
-    if (isFirstResponse(ticket.firstResponseAt !== null)) recordFirstResponse(ticket, tx.clock.now());
+    if (isFirstResponse(ticket.firstResponseAt !== null)) recordFirstResponse(ticket, tx.clock.now(), this.sla);
     const next = statusAfterComment(ticket.status, author, internal);
     if (next) await this.moveTo(tx, event.actorId, ticket, next, "customer replied");
   }

@@ -14,6 +14,8 @@ import { TicketStatus } from "./ticket.enums.js";
 export interface SlaTargets {
   firstResponseMinutes: Record<Priority, number>;
   resolutionMinutes: Record<Priority, number>;
+  /** A running target is at risk (due soon) once this share of it is used up. */
+  atRiskPercent: number;
 }
 
 /** The ticket columns the clock reads and writes. */
@@ -27,6 +29,19 @@ export interface SlaClock {
   firstResponseLate: boolean;
   firstResponseDueAt: Date;
   resolutionDueAt: Date;
+  /** The deadline the desk faces next: the first response's until it came, then the resolution's. */
+  slaDueAt: Date;
+  /** When that target becomes at risk (atRiskPercent of it used): stored so queues can filter and sort in SQL. */
+  slaAtRiskAt: Date;
+}
+
+/** Where a ticket stands against its SLA, for `slaState`. */
+export enum SlaState {
+  ON_TRACK = "ON_TRACK",
+  AT_RISK = "AT_RISK",
+  BREACHED = "BREACHED",
+  PAUSED = "PAUSED",
+  MET = "MET",
 }
 
 /** Statuses in which the clock stands still. */
@@ -72,6 +87,37 @@ export function isBreached(clock: SlaClock, now: Date): boolean {
 /** Sets the deadlines of a new ticket, or recomputes them after a priority change. */
 export function scheduleDeadlines(clock: SlaClock, targets: SlaTargets): void {
   Object.assign(clock, deadlines(clock.createdAt, clock.priority, clock.pausedSeconds, targets));
+  scheduleNextDue(clock, targets);
+}
+
+/** Points `slaDueAt` and `slaAtRiskAt` at the target the desk faces next. */
+export function scheduleNextDue(clock: SlaClock, targets: SlaTargets): void {
+  const firstPending = clock.firstResponseAt === null;
+  const targetSeconds = (firstPending ? targets.firstResponseMinutes : targets.resolutionMinutes)[clock.priority] * 60;
+  clock.slaDueAt = firstPending ? clock.firstResponseDueAt : clock.resolutionDueAt;
+  clock.slaAtRiskAt = addSeconds(clock.slaDueAt, -Math.round((targetSeconds * (100 - targets.atRiskPercent)) / 100));
+}
+
+/**
+ * Where the ticket stands: MET or BREACHED once resolved or closed; BREACHED as soon as a target
+ * was missed; PAUSED while it waits on the customer; AT_RISK once the share of the running target
+ * set by SLA_AT_RISK_PERCENT is used up; ON_TRACK before.
+ */
+export function slaState(clock: SlaClock, status: TicketStatus, now: Date): SlaState {
+  const breached = isBreached(clock, now);
+  if (status === TicketStatus.RESOLVED || status === TicketStatus.CLOSED) return breached ? SlaState.BREACHED : SlaState.MET;
+  if (breached) return SlaState.BREACHED;
+  if (clock.clockPausedSince) return SlaState.PAUSED;
+  return clock.slaAtRiskAt <= now ? SlaState.AT_RISK : SlaState.ON_TRACK;
+}
+
+/**
+ * Seconds until the next deadline (negative once it passed), measured from the clock's hand, so it
+ * stands still while the clock does; null once the ticket is resolved or closed.
+ */
+export function slaSecondsLeft(clock: SlaClock, status: TicketStatus, now: Date): number | null {
+  if (status === TicketStatus.RESOLVED || status === TicketStatus.CLOSED) return null;
+  return Math.floor((clock.slaDueAt.getTime() - hand(clock, now).getTime()) / 1000);
 }
 
 /** Moves the clock for a status change at `at`: pauses on entering a paused status, resumes on leaving. */
@@ -87,9 +133,10 @@ export function applyStatusChange(clock: SlaClock, from: TicketStatus, to: Ticke
 }
 
 /** Records the first public agent response at `at` and judges it against its deadline, once. */
-export function recordFirstResponse(clock: SlaClock, at: Date): void {
+export function recordFirstResponse(clock: SlaClock, at: Date, targets: SlaTargets): void {
   if (clock.firstResponseAt) return;
   clock.firstResponseAt = at;
   clock.firstResponseSeconds = workingSeconds(clock, at);
   clock.firstResponseLate = clock.firstResponseDueAt < hand(clock, at);
+  scheduleNextDue(clock, targets);
 }

@@ -6,6 +6,7 @@ import { SortDirection } from "../../graphql/sort-direction.js";
 import { Ticket } from "./ticket.entity.js";
 import { Priority } from "../../graphql/priority.js";
 import { TicketStatus } from "./ticket.enums.js";
+import { SlaState } from "./ticket.sla.js";
 
 export const TicketConnection = connectionType(Ticket, "Ticket", "ticket");
 
@@ -83,6 +84,12 @@ export class TicketFilter {
   @Field(() => Boolean, { nullable: true, description: "true: only tickets that missed an SLA target; false: only those on track." })
   slaBreached?: boolean;
 
+  @Field(() => Boolean, {
+    nullable: true,
+    description: "true: only tickets whose running SLA target is at risk (SLA_AT_RISK_PERCENT used up) but not yet missed; false: all others.",
+  })
+  slaDueSoon?: boolean;
+
   @Field(() => String, { nullable: true, description: "Words to find in the subject, the description or the comments you can see (up to 200 characters). \"#1042\" finds ticket 1042 only; a bare \"1042\" finds it and any ticket whose text holds 1042." })
   search?: string;
 }
@@ -91,7 +98,20 @@ export enum TicketOrderField {
   CREATED_AT = "CREATED_AT",
   UPDATED_AT = "UPDATED_AT",
   PRIORITY = "PRIORITY",
+  SLA_DUE = "SLA_DUE",
 }
+
+registerEnumType(SlaState, {
+  name: "SlaState",
+  description: "Where a ticket stands against its SLA targets.",
+  valuesConfig: {
+    ON_TRACK: { description: "The running target is less than SLA_AT_RISK_PERCENT used up." },
+    AT_RISK: { description: "Due soon: the running target is at least SLA_AT_RISK_PERCENT used up, not yet missed." },
+    BREACHED: { description: "A first-response or resolution target was missed." },
+    PAUSED: { description: "The clock stands still while the ticket waits on the customer." },
+    MET: { description: "Resolved or closed within every target." },
+  },
+});
 
 registerEnumType(TicketOrderField, {
   name: "TicketOrderField",
@@ -100,6 +120,7 @@ registerEnumType(TicketOrderField, {
     CREATED_AT: { description: "When the ticket was opened." },
     UPDATED_AT: { description: "When the ticket last changed." },
     PRIORITY: { description: "Priority rank: LOW < NORMAL < HIGH < URGENT." },
+    SLA_DUE: { description: "The next SLA deadline (`slaDueAt`): ascending puts the most urgent first." },
   },
 });
 

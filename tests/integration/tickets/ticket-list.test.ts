@@ -225,6 +225,31 @@ describe("filters", () => {
     expect(customerHistory).toEqual(staffHistory.filter((a: string) => a !== "TICKET_LINKED"));
   });
 
+  it("finds the tickets due soon and sorts by the next SLA deadline, as each ticket's slaState says", async () => {
+    const SLA = `query($filter: TicketFilter, $orderBy: TicketOrder) {
+      tickets(first: 100, filter: $filter, orderBy: $orderBy) { nodes { id slaState slaDueAt slaSecondsLeft } } }`;
+    const list = async (vars: Record<string, unknown>) => ok(await t.gql(SLA, vars, agent.token), "tickets").nodes as any[];
+    const before = now;
+    // Ticket 3 is URGENT (first response due 30 minutes after creation, at risk from 80%): at risk at +27.
+    now = at(30);
+    try {
+      const all = await list({ filter: seededFilter });
+      const atRisk = all.filter((n) => n.slaState === "AT_RISK").map((n) => n.id).sort();
+      expect(atRisk).toContain(seeded[3]!.id);
+      expect((await list({ filter: { ...seededFilter, slaDueSoon: true } })).map((n) => n.id).sort()).toEqual(atRisk);
+      expect((await list({ filter: { ...seededFilter, slaDueSoon: false } })).length).toBe(all.length - atRisk.length);
+      const urgent = all.find((n) => n.id === seeded[3]!.id);
+      expect(urgent.slaSecondsLeft).toBe(3 * 60);
+      expect(new Date(urgent.slaDueAt).getTime()).toBe(at(33).getTime());
+      const byDue = await list({ filter: seededFilter, orderBy: { field: "SLA_DUE", direction: "ASC" } });
+      const dues = byDue.map((n) => new Date(n.slaDueAt).getTime());
+      expect(dues).toEqual([...dues].sort((a, b) => a - b));
+      expect(byDue.map((n) => n.id).sort()).toEqual(all.map((n) => n.id).sort());
+    } finally {
+      now = before;
+    }
+  });
+
   it("names the field of an invalid filter", async () => {
     const cases: [Record<string, unknown>, string][] = [
       [{ assignee: { me: true, unassigned: true } }, "filter.assignee"],

@@ -6,6 +6,9 @@ import {
   isBreached,
   recordFirstResponse,
   scheduleDeadlines,
+  SlaState,
+  slaSecondsLeft,
+  slaState,
   timeOpen,
   timeToFirstResponse,
   type SlaClock,
@@ -16,6 +19,7 @@ const { OPEN, IN_PROGRESS, WAITING_ON_CUSTOMER, RESOLVED, CLOSED } = TicketStatu
 const targets: SlaTargets = {
   firstResponseMinutes: { LOW: 240, NORMAL: 60, HIGH: 30, URGENT: 10 },
   resolutionMinutes: { LOW: 2400, NORMAL: 600, HIGH: 240, URGENT: 120 },
+  atRiskPercent: 80,
 };
 const T0 = new Date("2026-03-02T09:00:00.000Z");
 /** A clock hand `minutes` after creation. */
@@ -32,6 +36,8 @@ function newTicket(priority = Priority.NORMAL): SlaClock {
     firstResponseLate: false,
     firstResponseDueAt: T0,
     resolutionDueAt: T0,
+    slaDueAt: T0,
+    slaAtRiskAt: T0,
   };
   scheduleDeadlines(clock, targets);
   return clock;
@@ -94,17 +100,17 @@ describe("SLA clock", () => {
     const clock = newTicket(); // due at +60
     applyStatusChange(clock, IN_PROGRESS, WAITING_ON_CUSTOMER, at(20), targets);
     applyStatusChange(clock, WAITING_ON_CUSTOMER, IN_PROGRESS, at(70), targets); // due moves to +110
-    recordFirstResponse(clock, at(100));
+    recordFirstResponse(clock, at(100), targets);
     expect(timeToFirstResponse(clock)).toBe(50 * 60);
     expect(clock.firstResponseLate).toBe(false);
-    recordFirstResponse(clock, at(500)); // a later response changes nothing
+    recordFirstResponse(clock, at(500), targets); // a later response changes nothing
     expect(clock.firstResponseAt).toEqual(at(100));
     expect(isBreached(clock, at(200))).toBe(false);
   });
 
   it("breaches when the first response comes late, and stays breached", () => {
     const clock = newTicket(Priority.URGENT); // first response due at +10
-    recordFirstResponse(clock, at(11));
+    recordFirstResponse(clock, at(11), targets);
     expect(clock.firstResponseLate).toBe(true);
     expect(isBreached(clock, at(12))).toBe(true);
   });
@@ -117,18 +123,18 @@ describe("SLA clock", () => {
 
   it("does not breach while waiting on the customer, however long", () => {
     const clock = newTicket();
-    recordFirstResponse(clock, at(5));
+    recordFirstResponse(clock, at(5), targets);
     applyStatusChange(clock, IN_PROGRESS, WAITING_ON_CUSTOMER, at(10), targets);
     expect(isBreached(clock, at(100_000))).toBe(false);
   });
 
   it("judges a resolved ticket by when it was resolved", () => {
     const onTime = newTicket();
-    recordFirstResponse(onTime, at(5));
+    recordFirstResponse(onTime, at(5), targets);
     applyStatusChange(onTime, IN_PROGRESS, RESOLVED, at(599), targets);
     expect(isBreached(onTime, at(100_000))).toBe(false);
     const late = newTicket();
-    recordFirstResponse(late, at(5));
+    recordFirstResponse(late, at(5), targets);
     applyStatusChange(late, IN_PROGRESS, RESOLVED, at(601), targets);
     expect(isBreached(late, at(601))).toBe(true);
   });
@@ -141,5 +147,37 @@ describe("SLA clock", () => {
     scheduleDeadlines(clock, targets);
     expect(clock.firstResponseDueAt).toEqual(at(40));
     expect(clock.resolutionDueAt).toEqual(at(150));
+  });
+
+  it("names the next deadline, when it turns at risk, and the seconds left", () => {
+    const clock = newTicket(); // NORMAL: first response due at +60, at risk from +48 (80%)
+    expect(clock.slaDueAt).toEqual(at(60));
+    expect(clock.slaAtRiskAt).toEqual(at(48));
+    expect(slaState(clock, OPEN, at(47))).toBe(SlaState.ON_TRACK);
+    expect(slaState(clock, OPEN, at(48))).toBe(SlaState.AT_RISK);
+    expect(slaSecondsLeft(clock, OPEN, at(50))).toBe(10 * 60);
+    recordFirstResponse(clock, at(50), targets); // now the resolution (+600) is next, at risk from +480
+    expect(clock.slaDueAt).toEqual(at(600));
+    expect(clock.slaAtRiskAt).toEqual(at(480));
+    expect(slaState(clock, IN_PROGRESS, at(100))).toBe(SlaState.ON_TRACK);
+    applyStatusChange(clock, IN_PROGRESS, WAITING_ON_CUSTOMER, at(500), targets);
+    expect(slaState(clock, WAITING_ON_CUSTOMER, at(900))).toBe(SlaState.PAUSED);
+    expect(slaSecondsLeft(clock, WAITING_ON_CUSTOMER, at(900))).toBe(100 * 60); // frozen at the pause
+    applyStatusChange(clock, WAITING_ON_CUSTOMER, IN_PROGRESS, at(1000), targets); // paused 500 minutes
+    expect(clock.slaDueAt).toEqual(at(1100));
+    expect(clock.slaAtRiskAt).toEqual(at(980));
+    expect(slaState(clock, IN_PROGRESS, at(1000))).toBe(SlaState.AT_RISK);
+    expect(slaState(clock, IN_PROGRESS, at(1101))).toBe(SlaState.BREACHED);
+    expect(slaSecondsLeft(clock, IN_PROGRESS, at(1101))).toBe(-60);
+    applyStatusChange(clock, IN_PROGRESS, RESOLVED, at(1102), targets);
+    expect(slaState(clock, RESOLVED, at(2000))).toBe(SlaState.BREACHED);
+    expect(slaSecondsLeft(clock, RESOLVED, at(2000))).toBeNull();
+  });
+
+  it("calls a ticket resolved in time MET", () => {
+    const clock = newTicket(Priority.HIGH);
+    recordFirstResponse(clock, at(5), targets);
+    applyStatusChange(clock, OPEN, RESOLVED, at(60), targets);
+    expect(slaState(clock, RESOLVED, at(10_000))).toBe(SlaState.MET);
   });
 });

@@ -7,6 +7,7 @@ import { Migration20261122110458 } from "./Migration20261122110458.js";
 import { Migration20261206173947 } from "./Migration20261206173947.js";
 import { Migration20261206182435 } from "./Migration20261206182435.js";
 import { Migration20261206183500 } from "./Migration20261206183500.js";
+import { Migration20261206203809 } from "./Migration20261206203809.js";
 
 export const mysqlMigrations: MigrationObject[] = [
   { name: "Migration20261122104115", class: Migration20261122104115 },
@@ -16,4 +17,5 @@ export const mysqlMigrations: MigrationObject[] = [
   { name: "Migration20261206173947", class: Migration20261206173947 },
   { name: "Migration20261206182435", class: Migration20261206182435 },
   { name: "Migration20261206183500", class: Migration20261206183500 },
+  { name: "Migration20261206203809", class: Migration20261206203809 },
 ];

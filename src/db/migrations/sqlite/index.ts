@@ -7,6 +7,7 @@ import { Migration20261122110459 } from "./Migration20261122110459.js";
 import { Migration20261206173947 } from "./Migration20261206173947.js";
 import { Migration20261206182435 } from "./Migration20261206182435.js";
 import { Migration20261206183502 } from "./Migration20261206183502.js";
+import { Migration20261206203809 } from "./Migration20261206203809.js";
 
 export const sqliteMigrations: MigrationObject[] = [
   { name: "Migration20261122104115", class: Migration20261122104115 },
@@ -16,4 +17,5 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: "Migration20261206173947", class: Migration20261206173947 },
   { name: "Migration20261206182435", class: Migration20261206182435 },
   { name: "Migration20261206183502", class: Migration20261206183502 },
+  { name: "Migration20261206203809", class: Migration20261206203809 },
 ];

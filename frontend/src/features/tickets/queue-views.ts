@@ -4,6 +4,7 @@ import { ACTIVE_STATUSES, type TicketFilter } from "./ticket-list-query.ts";
 export const QUEUE_VIEWS = {
   unassigned: { label: "Unassigned", filter: { assignee: { unassigned: true }, status: ACTIVE_STATUSES } },
   mine: { label: "Assigned to me", filter: { assignee: { me: true }, status: ACTIVE_STATUSES } },
+  dueSoon: { label: "Due soon", filter: { slaDueSoon: true, status: ACTIVE_STATUSES } },
   breached: { label: "SLA breached", filter: { slaBreached: true, status: ACTIVE_STATUSES } },
   all: { label: "All", filter: {} },
 } satisfies Record<string, { label: string; filter: TicketFilter }>;

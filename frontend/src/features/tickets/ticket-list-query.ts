@@ -16,6 +16,7 @@ export const SORTS = {
   newest: { label: "Newest first", order: { field: "CREATED_AT", direction: "DESC" } },
   oldest: { label: "Oldest first", order: { field: "CREATED_AT", direction: "ASC" } },
   priority: { label: "Highest priority", order: { field: "PRIORITY", direction: "DESC" } },
+  due: { label: "SLA due soonest", order: { field: "SLA_DUE", direction: "ASC" } },
 } satisfies Record<string, { label: string; order: TicketOrder }>;
 
 export type SortKey = keyof typeof SORTS;

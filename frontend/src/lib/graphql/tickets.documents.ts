@@ -18,6 +18,8 @@ export const TicketListFields = graphql(`
     priority
     category
     slaBreached
+    slaState
+    slaSecondsLeft
     createdAt
     updatedAt
     requester {

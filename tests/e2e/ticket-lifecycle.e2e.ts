@@ -110,6 +110,33 @@ describe("a ticket from sign-up to reopening", () => {
     await page.getByRole("button", { name: "Send reply" }).click();
     await page.getByRole("article", { name: "Reply" }).getByText("Still failing after the re-share").waitFor();
   });
+
+  it("the customer withdraws a ticket they no longer need, told truly that it is final", async () => {
+    const customer = await app.t.createUser("CUSTOMER", "Wren Withdrawer");
+    const ticket = await openTicket(app.t, customer.token, "Projector in room 4 is dim");
+    await addComment(app.t, customer.token, ticket.id, "It might just be the bulb.");
+    const agent = await app.t.createUser("AGENT");
+
+    const page = await app.newPage();
+    await signIn(page, customer.email, customer.password);
+    await heading(page, "My tickets").waitFor();
+    await page.getByRole("list", { name: "My tickets" }).getByRole("link", { name: /Projector in room 4/ }).click();
+    await heading(page, "Projector in room 4 is dim").waitFor();
+    const mine = page.getByRole("article", { name: "Reply" }).filter({ hasText: "just be the bulb" });
+    await mine.getByRole("button", { name: "Edit" }).waitFor();
+
+    await page.getByRole("group", { name: "Change status" }).getByRole("button", { name: "Withdraw ticket" }).click();
+    await expect.poll(() => shownTicketStatus(page)).toBe("Closed");
+    expect(app.log(page).dialogs).toEqual([
+      { type: "confirm", message: "Withdraw this ticket? It will be closed for good: nobody can reopen it or reply to it. If you need help again, open a new ticket." },
+    ]);
+    // What can no longer be done disappears at once, without a reload.
+    await expect.poll(() => mine.getByRole("button", { name: "Edit" }).count()).toBe(0);
+    expect(await page.getByRole("group", { name: "Change status" }).count()).toBe(0);
+    expect(await ticketStatus(app.t, agent.token, ticket.id)).toBe("CLOSED");
+    const history = await app.t.gql(`query($id: ID!) { ticket(id: $id) { history { action to details } } }`, { id: ticket.id }, agent.token);
+    expect(history.data?.ticket.history.at(-1)).toMatchObject({ action: "TICKET_TRANSITIONED", to: "CLOSED", details: { reason: "Withdrawn by the customer" } });
+  });
 });
 
 const TICKET = `query($id: ID!) { ticket(id: $id) { subject status priority category requester { displayName } } }`;

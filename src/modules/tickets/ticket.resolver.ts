@@ -53,14 +53,17 @@ export class TicketResolver {
   }
 
   @Mutation(() => Ticket, {
-    description: "Moves a ticket to another status (see `allowedTransitions`). A move that is not allowed answers INVALID_TRANSITION and changes nothing.",
+    description:
+      "Moves a ticket to another status (see `allowedTransitions`). A move that is not allowed answers INVALID_TRANSITION and changes nothing. Requesters may withdraw (close) their own ticket until it is closed, and reopen or close it once resolved.",
   })
   transitionTicket(
     @Arg("id", () => ID, { description: "The ticket to move." }) id: string,
     @Arg("to", () => TicketStatus, { description: "The new status." }) to: TicketStatus,
     @Arg("expectedVersion", () => Int, expectedVersionArg) expectedVersion: number | undefined,
+    @Arg("reason", () => String, { nullable: true, description: "Why, in one line (up to 500 characters), kept in the ticket's timeline: e.g. why a customer withdraws it." })
+    reason: string | undefined,
     @Ctx() ctx: Context,
   ): Promise<Ticket> {
-    return ctx.services.tickets.transition(ctx, id, to, expectedVersion);
+    return ctx.services.tickets.transition(ctx, id, to, expectedVersion, reason);
   }
 }

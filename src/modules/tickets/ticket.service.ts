@@ -18,7 +18,7 @@ import { assertTicketFilter, ticketSort, ticketWhere } from "./ticket.filters.js
 import { applyStatusChange, recordFirstResponse, scheduleDeadlines, type SlaTargets } from "./ticket.sla.js";
 import { assertTransition, isFinal, statusAfterComment } from "./ticket.states.js";
 import type { CreateTicketInput, TicketFilter, TicketOrder, UpdateTicketInput } from "./ticket.types.js";
-import { checkDescription, cleanCategory, cleanSubject } from "./ticket.validation.js";
+import { checkDescription, cleanCategory, cleanReason, cleanSubject } from "./ticket.validation.js";
 import { ticketPeople } from "./ticket-people.js";
 import { ensureTicketCounter, takeTicketNumber } from "./ticket-number.js";
 
@@ -153,17 +153,30 @@ export class TicketService {
     );
   }
 
-  async transition(scope: RequestScope, id: string, to: TicketStatus, expectedVersion?: number | null): Promise<Ticket> {
+  async transition(scope: RequestScope, id: string, to: TicketStatus, expectedVersion?: number | null, reasonInput?: string | null): Promise<Ticket> {
     const viewer = requireViewer(scope);
+    const reason = cleanReason(reasonInput, "reason");
     return conflictOnRace("ticket", () =>
       this.events.transaction(scope, async (tx) => {
         const ticket = await this.get(tx, id, { refresh: true });
         assertVersion("ticket", ticket.version, expectedVersion);
         assertTransition(ticket.status, to, { role: viewer.role, isRequester: isRequester(ticket, viewer) });
-        await this.moveTo(tx, viewer.userId, ticket, to);
+        await this.moveTo(tx, viewer.userId, ticket, to, reason);
         return ticket;
       }),
     );
+  }
+
+  /**
+   * A move the desk makes on its own (a life cycle job, lifecycle/ticket-lifecycle.jobs.ts), inside the
+   * caller's transaction: no viewer, so the event and its audit name no actor (the system).
+   * `still` re-checks the ticket under its row lock; when it no longer holds nothing moves (null).
+   */
+  async moveAsSystem(tx: RequestScope, id: string, to: TicketStatus, reason: string, still: (ticket: Ticket) => boolean): Promise<Ticket | null> {
+    const ticket = await tx.em.findOne(Ticket, { id }, FOR_UPDATE);
+    if (!ticket || !still(ticket)) return null;
+    await this.moveTo(tx, null, ticket, to, reason);
+    return ticket;
   }
 
   /**

@@ -17,11 +17,14 @@ const STAFF_TRANSITIONS: Readonly<Record<TicketStatus, readonly TicketStatus[]>>
   [CLOSED]: [],
 };
 
-/** A customer only answers the resolution of their own ticket: reopen it or confirm by closing. */
+/**
+ * A customer may withdraw their own ticket while the desk works on it (close it: "no longer
+ * needed"), and answers its resolution: reopen it or confirm by closing.
+ */
 const REQUESTER_TRANSITIONS: Readonly<Record<TicketStatus, readonly TicketStatus[]>> = {
-  [OPEN]: [],
-  [IN_PROGRESS]: [],
-  [WAITING_ON_CUSTOMER]: [],
+  [OPEN]: [CLOSED],
+  [IN_PROGRESS]: [CLOSED],
+  [WAITING_ON_CUSTOMER]: [CLOSED],
   [RESOLVED]: [OPEN, CLOSED],
   [CLOSED]: [],
 };

@@ -20,6 +20,15 @@ export function checkDescription(value: string, field: string): string {
   return value;
 }
 
+/** Why a ticket moved, as its mover wrote it (one line, kept in the timeline); empty means none. */
+export const REASON_MAX = 500;
+export function cleanReason(value: string | null | undefined, field: string): string | undefined {
+  const reason = value?.trim() ?? "";
+  if (textLength(reason) > REASON_MAX) throw new BadUserInputError(`The reason must be at most ${REASON_MAX} characters.`, field);
+  if (reason) assertOneLineText(reason, "reason", field);
+  return reason || undefined;
+}
+
 /** Empty means "no category". */
 export function cleanCategory(value: string | null | undefined, field: string): string | null {
   const category = value?.trim() ?? "";

@@ -3,6 +3,8 @@ import { systemClock } from "../../../src/core/clock.js";
 import { startTestServer, type TestServer } from "../../support/server.js";
 import { code, comment, GET_TICKET, ok, openTicket, ticketIn, TICKET_LIST, TRANSITION, transition } from "./ticket-helpers.js";
 
+const TRANSITION_WITH_REASON = `mutation($id: ID!, $to: TicketStatus!, $reason: String) { transitionTicket(id: $id, to: $to, reason: $reason) { id status } }`;
+
 type User = Awaited<ReturnType<TestServer["createUser"]>>;
 let t: TestServer;
 let customer: User;
@@ -73,11 +75,25 @@ describe("transitions by customers", () => {
     expect(ok(await t.gql(TRANSITION, { id: second.id, to: "CLOSED" }, customer.token), "transitionTicket").status).toBe("CLOSED");
   });
 
+  it("lets the requester withdraw their ticket while the desk works on it", async () => {
+    const open = await ticketIn(t, agent.token, customer.token, "OPEN");
+    const refused = await t.gql(TRANSITION_WITH_REASON, { id: open.id, to: "CLOSED", reason: "line one\nline two" }, customer.token);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: "BAD_USER_INPUT", field: "reason" });
+    expect(ok(await t.gql(GET_TICKET, { id: open.id }, customer.token), "ticket").status).toBe("OPEN");
+    for (const from of ["OPEN", "IN_PROGRESS", "WAITING_ON_CUSTOMER"]) {
+      const ticket = await ticketIn(t, agent.token, customer.token, from);
+      const res = ok(await t.gql(TRANSITION_WITH_REASON, { id: ticket.id, to: "CLOSED", reason: "No longer needed" }, customer.token), "transitionTicket");
+      expect(res.status, from).toBe("CLOSED");
+      const history = ok(await t.gql(`query($id: ID!) { ticket(id: $id) { history { action from to details actor { id } } } }`, { id: ticket.id }, agent.token), "ticket").history;
+      expect(history.at(-1)).toMatchObject({ action: "TICKET_TRANSITIONED", from, to: "CLOSED", actor: { id: customer.id }, details: { reason: "No longer needed" } });
+    }
+  });
+
   it("rejects every other move by the requester, with what they may do", async () => {
     for (const from of STATUSES) {
       const ticket = await ticketIn(t, agent.token, customer.token, from);
       const mine = ok(await t.gql(GET_TICKET, { id: ticket.id }, customer.token), "ticket");
-      const allowed = from === "RESOLVED" ? ["OPEN", "CLOSED"] : [];
+      const allowed = from === "RESOLVED" ? ["OPEN", "CLOSED"] : from === "CLOSED" ? [] : ["CLOSED"];
       expect(mine.allowedTransitions, from).toEqual(allowed);
       for (const to of STATUSES.filter((s) => !allowed.includes(s))) {
         const res = await t.gql(TRANSITION, { id: ticket.id, to }, customer.token);

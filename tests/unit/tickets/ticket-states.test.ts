@@ -25,6 +25,9 @@ const STAFF_ALLOWED: [TicketStatus, TicketStatus][] = [
   [RESOLVED, CLOSED],
 ];
 const REQUESTER_ALLOWED: [TicketStatus, TicketStatus][] = [
+  [OPEN, CLOSED],
+  [IN_PROGRESS, CLOSED],
+  [WAITING_ON_CUSTOMER, CLOSED],
   [RESOLVED, OPEN],
   [RESOLVED, CLOSED],
 ];
@@ -63,8 +66,9 @@ describe("ticket state machine", () => {
     expect((error as InvalidTransitionError).extensions).toEqual({ code: "INVALID_TRANSITION", currentStatus: OPEN, allowedTransitions: [IN_PROGRESS, CLOSED] });
   });
 
-  it("tells a customer nothing is allowed before their ticket is resolved", () => {
-    expect(() => assertTransition(IN_PROGRESS, CLOSED, requester)).toThrow(/no transition is allowed from here for you/);
+  it("tells a customer they may only withdraw their ticket before it is resolved", () => {
+    expect(() => assertTransition(IN_PROGRESS, RESOLVED, requester)).toThrow(/allowed from here: CLOSED/);
+    expect(() => assertTransition(IN_PROGRESS, CLOSED, stranger)).toThrow(/no transition is allowed from here for you/);
   });
 
   it("moves a waiting ticket back to IN_PROGRESS when the customer replies publicly, and nothing else", () => {

@@ -209,8 +209,8 @@ export const AssignTicketMutation = graphql(
 
 export const TransitionTicketMutation = graphql(
   `
-    mutation TransitionTicket($id: ID!, $to: TicketStatus!, $expectedVersion: Int, $staff: Boolean!) {
-      transitionTicket(id: $id, to: $to, expectedVersion: $expectedVersion) {
+    mutation TransitionTicket($id: ID!, $to: TicketStatus!, $expectedVersion: Int, $reason: String, $staff: Boolean!) {
+      transitionTicket(id: $id, to: $to, expectedVersion: $expectedVersion, reason: $reason) {
         ...TicketDetailFields
       }
     }

@@ -3,6 +3,9 @@ import { isIP } from "node:net";
 import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
+import { isTimeZone, parseHolidays, parseWeek, type BusinessCalendar } from "./modules/tickets/business-hours.js";
+import { parseOidcProviders } from "./config.oidc.js";
+import { parseJobSchedules } from "./config.jobs.js";
 
 /**
  * The one place that reads the environment. Every setting is validated here and the rest of
@@ -134,6 +137,11 @@ const envSchema = z.object({
     .transform(parsePriorityMinutes),
   /** A running target is "at risk" (due soon) once this share of it is used up. */
   SLA_AT_RISK_PERCENT: int(1, 99).default(80),
+  /** Business hours the SLA clocks count, e.g. "Mon-Fri 09:00-17:00"; unset: every hour of every day. */
+  SLA_BUSINESS_HOURS: z.string().trim().optional(),
+  SLA_TIME_ZONE: z.string().trim().default("UTC").refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin"),
+  /** Local dates the desk is closed, e.g. "2026-12-25,2026-12-26". */
+  SLA_HOLIDAYS: z.string().trim().default(""),
 
   // Mail (src/modules/mail): "outbox" keeps messages in the database only (the admin `outbox` query is the mailbox).
   MAIL_TRANSPORT: z.enum(["outbox", "smtp"]).default("outbox"),
@@ -210,6 +218,37 @@ function readSettingFiles(env: Record<string, string>, problems: string[]): Reco
   return out;
 }
 
+/** OTEL_EXPORTER_OTLP_HEADERS: `key=value` pairs separated by commas, values URL-encoded (the OpenTelemetry format). */
+function parseOtlpHeaders(value: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of (value ?? "").split(",")) {
+    const at = pair.indexOf("=");
+    if (at <= 0) continue;
+    const raw = pair.slice(at + 1).trim();
+    try {
+      out[pair.slice(0, at).trim()] = decodeURIComponent(raw);
+    } catch {
+      out[pair.slice(0, at).trim()] = raw;
+    }
+  }
+  return out;
+}
+
+/** The SLA calendar from SLA_BUSINESS_HOURS, SLA_TIME_ZONE and SLA_HOLIDAYS; null: every second counts. */
+function slaCalendar(e: { SLA_BUSINESS_HOURS?: string; SLA_TIME_ZONE: string; SLA_HOLIDAYS: string }, problems: string[]): BusinessCalendar | null {
+  if (!e.SLA_BUSINESS_HOURS) {
+    if (e.SLA_HOLIDAYS) problems.push("SLA_HOLIDAYS: holidays need business hours (set SLA_BUSINESS_HOURS)");
+    return null;
+  }
+  try {
+    const week = parseWeek(e.SLA_BUSINESS_HOURS);
+    return { name: `${e.SLA_BUSINESS_HOURS} (${e.SLA_TIME_ZONE})`, timeZone: e.SLA_TIME_ZONE, week, holidays: parseHolidays(e.SLA_HOLIDAYS) };
+  } catch (error) {
+    problems.push(`SLA_BUSINESS_HOURS / SLA_HOLIDAYS: ${(error as Error).message}`);
+    return null;
+  }
+}
+
 function parsePriorityMinutes(value: string, ctx: z.RefinementCtx) {
   const out: Record<string, number> = {};
   for (const part of value.split(",")) {
@@ -271,6 +310,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (db.acquireTimeoutMs >= e.REQUEST_TIMEOUT_MS) problems.push("DATABASE_ACQUIRE_TIMEOUT_MS must be below REQUEST_TIMEOUT_MS");
   if (e.MAIL_RETRY_BASE_MS > e.MAIL_RETRY_MAX_MS) problems.push("MAIL_RETRY_BASE_MS must not exceed MAIL_RETRY_MAX_MS");
   if (e.WEBHOOK_RETRY_BASE_MS > e.WEBHOOK_RETRY_MAX_MS) problems.push("WEBHOOK_RETRY_BASE_MS must not exceed WEBHOOK_RETRY_MAX_MS");
+  if (e.TICKETS_AUTO_CLOSE_DAYS && e.TICKETS_CLOSE_REMINDER_DAYS >= e.TICKETS_AUTO_CLOSE_DAYS) problems.push("TICKETS_CLOSE_REMINDER_DAYS must be below TICKETS_AUTO_CLOSE_DAYS (the reminder comes first)");
+  const calendar = slaCalendar(e, problems);
   if (problems.length) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -340,7 +381,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxCost: e.QUERY_MAX_COST,
       maxDirectives: e.QUERY_MAX_DIRECTIVES,
     },
-    sla: { firstResponseMinutes: e.SLA_FIRST_RESPONSE_MINUTES, resolutionMinutes: e.SLA_RESOLUTION_MINUTES, atRiskPercent: e.SLA_AT_RISK_PERCENT },
+    sla: { firstResponseMinutes: e.SLA_FIRST_RESPONSE_MINUTES, resolutionMinutes: e.SLA_RESOLUTION_MINUTES, atRiskPercent: e.SLA_AT_RISK_PERCENT, calendar },
     /** Execute operations with graphql-jit (src/graphql/jit-executor.ts); false runs graphql-js's executor. */
     graphqlJit: e.GRAPHQL_JIT,
     /** V8's old-generation growth past the live heap before the next full collection (src/server/heap-growth.ts); 0: V8's default. */

@@ -42,7 +42,7 @@ export function registerTicketExportRoute(app: FastifyInstance, { services, sche
     let prepared;
     try {
       const { filter, order } = exportQueryOf(request.query);
-      prepared = await ticketExport(scope, filter, order);
+      prepared = await ticketExport(scope, filter, order, services.tickets.sla.hours);
     } catch (error) {
       if (error instanceof AppError) return refuse(error);
       throw error;

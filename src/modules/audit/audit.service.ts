@@ -12,6 +12,8 @@ export interface AuditEntry {
   targetType?: string;
   targetId?: string;
   details?: Record<string, unknown>;
+  /** When it happened on the business clock (the event's time); now when unset. */
+  at?: Date;
 }
 
 /**
@@ -26,6 +28,7 @@ export function recordAudit(em: EntityManager, request: RequestMeta | null, entr
   event.targetType = entry.targetType ?? null;
   event.targetId = entry.targetId ?? null;
   event.details = entry.details ?? null;
+  if (entry.at) event.createdAt = entry.at;
   event.ip = request?.ip ?? null;
   event.userAgent = request?.userAgent?.slice(0, 512) ?? null;
   em.persist(event);

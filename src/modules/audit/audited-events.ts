@@ -72,6 +72,8 @@ export function subscribeAuditTrail(events: DomainEvents): void {
       targetType: targeted ? event.target.type : undefined,
       targetId: targeted ? event.target.id : undefined,
       details: Object.keys(payload).length ? payload : undefined,
+      // The business clock's time, as the change itself used (SLA timelines read it back).
+      at: event.occurredAt,
     });
   });
 }

@@ -1,6 +1,7 @@
 import type { User } from "../users/user.entity.js";
 import type { Ticket } from "./ticket.entity.js";
 import { isBreached, timeOpen, timeToFirstResponse } from "./ticket.sla.js";
+import type { BusinessHours } from "./business-hours.js";
 
 /** The export's columns, in order: header name and how to read the cell from a ticket. */
 export const CSV_COLUMNS = [
@@ -38,7 +39,7 @@ const text = (value: string | null | undefined): string | null => (value == null
  * One ticket as a CSV record. Only the requester's email is included (customers export their own
  * tickets, so that is their own address); agents appear by name only.
  */
-export function ticketRecord(ticket: Ticket, users: Map<string, User>, now: Date): CsvRecord {
+export function ticketRecord(ticket: Ticket, users: Map<string, User>, now: Date, hours: BusinessHours | null = null): CsvRecord {
   const requester = users.get(ticket.requester.id);
   const assignee = ticket.assignee ? users.get(ticket.assignee.id) : undefined;
   return {
@@ -56,7 +57,7 @@ export function ticketRecord(ticket: Ticket, users: Map<string, User>, now: Date
     resolved_at: iso(ticket.resolvedAt),
     closed_at: iso(ticket.closedAt),
     time_to_first_response_seconds: timeToFirstResponse(ticket),
-    time_open_seconds: timeOpen(ticket, now),
+    time_open_seconds: timeOpen(ticket, now, hours),
     sla_breached: isBreached(ticket, now),
   };
 }

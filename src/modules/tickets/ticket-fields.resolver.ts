@@ -7,7 +7,9 @@ import { Ticket } from "./ticket.entity.js";
 import { TicketStatus } from "./ticket.enums.js";
 import { ticketHistory } from "./ticket.history.js";
 import { isBreached, SlaState, slaSecondsLeft, slaState, timeOpen, timeToFirstResponse } from "./ticket.sla.js";
-import { TicketHistoryEntry } from "./ticket.types.js";
+import { SlaExplanation, TicketHistoryEntry } from "./ticket.types.js";
+import { slaTimeline } from "./ticket.sla-timeline.js";
+import { AuditAction } from "../audit/audit.actions.js";
 
 /** The relations, SLA figures and viewer hints of a ticket; relations go through per-request loaders. */
 @Resolver(() => Ticket)
@@ -41,7 +43,7 @@ export class TicketFieldsResolver {
 
   @FieldResolver(() => Int, { description: "Working seconds from creation until resolved or closed, or until now. Time waiting on the customer, and between a resolution and a reopening, is excluded." })
   timeOpen(@Root() ticket: Ticket, @Ctx() ctx: Context): number {
-    return timeOpen(ticket, ctx.clock.now());
+    return timeOpen(ticket, ctx.clock.now(), ctx.services.tickets.sla.hours);
   }
 
   @FieldResolver(() => Boolean, { description: "Whether the first-response or the resolution target of the ticket's priority was missed." })
@@ -60,6 +62,22 @@ export class TicketFieldsResolver {
   })
   slaSecondsLeft(@Root() ticket: Ticket, @Ctx() ctx: Context): number | null {
     return slaSecondsLeft(ticket, ticket.status, ctx.clock.now());
+  }
+
+  @FieldResolver(() => SlaExplanation, {
+    description: "How the SLA clock has counted: the business hours it runs on, and every stretch since creation in which it ran, stood still (and why) or did not count (outside hours, holidays).",
+  })
+  async slaExplanation(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<SlaExplanation> {
+    const history = await ctx.loaders.get(ticketHistory(seesStaffHistory(ctx.viewer))).load(ticket.id);
+    const changes = history.filter((h) => h.action === AuditAction.TICKET_TRANSITIONED && h.to).map((h) => ({ at: h.at, to: h.to as TicketStatus }));
+    const hours = ctx.services.tickets.sla.hours;
+    const now = ctx.clock.now();
+    return {
+      calendar: hours?.calendar.name ?? null,
+      holidays: hours ? [...hours.calendar.holidays].sort() : [],
+      countedSeconds: timeOpen(ticket, now, hours),
+      segments: slaTimeline(ticket.createdAt, changes, now, hours),
+    };
   }
 
   @FieldResolver(() => Boolean, { description: "Whether the viewer may change the ticket with `updateTicket` now." })

@@ -11,6 +11,7 @@ import { Ticket } from "./ticket.entity.js";
 import { TicketStatus } from "./ticket.enums.js";
 import { assertTicketFilter, ticketSort, ticketWhere } from "./ticket.filters.js";
 import { CSV_COLUMNS, ticketRecord, type CsvRecord } from "./ticket-csv.js";
+import type { BusinessHours } from "./business-hours.js";
 import { TicketOrderField, type TicketFilter, type TicketOrder } from "./ticket.types.js";
 
 /** Rows read per query; also the page an export is charged by (server/ticket-export.route.ts). */
@@ -80,14 +81,14 @@ function toFilter(q: ExportQuery): { filter: TicketFilter; order: TicketOrder | 
  * paginate() as the `tickets` query) so memory stays flat whatever the table size; the identity
  * map is cleared after each batch for the same reason.
  */
-async function* ticketRecords(em: EntityManager, where: () => FilterQuery<Ticket>, sort: SortKey, now: Date): AsyncGenerator<CsvRecord> {
+async function* ticketRecords(em: EntityManager, where: () => FilterQuery<Ticket>, sort: SortKey, now: Date, hours: BusinessHours | null): AsyncGenerator<CsvRecord> {
   let after: string | undefined;
   do {
     const page = await paginate(em, Ticket, where, sort, { first: EXPORT_BATCH, after });
     const userIds = new Set(page.nodes.flatMap((t) => [t.requester.id, ...(t.assignee ? [t.assignee.id] : [])]));
     const users = userIds.size ? await em.find(User, { id: { $in: [...userIds] } }) : [];
     const byId = new Map(users.map((u) => [u.id, u]));
-    for (const ticket of page.nodes) yield ticketRecord(ticket, byId, now);
+    for (const ticket of page.nodes) yield ticketRecord(ticket, byId, now, hours);
     after = page.pageInfo.hasNextPage ? (page.pageInfo.endCursor ?? undefined) : undefined;
     em.clear();
   } while (after);
@@ -104,7 +105,7 @@ export interface TicketExport {
  * The `tickets` list as CSV, with the same visibility (customers: their own tickets) and filters
  * as the query, for the scope's caller.
  */
-export async function ticketExport(scope: RequestScope, filter: TicketFilter, order: TicketOrder | undefined): Promise<TicketExport> {
+export async function ticketExport(scope: RequestScope, filter: TicketFilter, order: TicketOrder | undefined, hours: BusinessHours | null = null): Promise<TicketExport> {
   const viewer = requireViewer(scope);
   assertTicketFilter(filter, viewer, "query");
   const { em } = scope;
@@ -117,7 +118,7 @@ export async function ticketExport(scope: RequestScope, filter: TicketFilter, or
       const csv = stringify({ header: true, columns: [...CSV_COLUMNS], cast: { boolean: (b) => String(b) } });
       // pipeline, not pipe: a failing batch query destroys the response (the client sees a broken
       // download, not a silently truncated file) and a client going away stops the queries.
-      pipeline(Readable.from(ticketRecords(em, where, ticketSort(order), now)), csv, (error) => {
+      pipeline(Readable.from(ticketRecords(em, where, ticketSort(order), now, hours)), csv, (error) => {
         if (error && error.code !== "ERR_STREAM_PREMATURE_CLOSE") onError(error);
       });
       return csv;

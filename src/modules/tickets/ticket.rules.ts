@@ -23,4 +23,6 @@ export const ticketRules: ModuleRules = {
   TicketConnection: { "*": allow },
   TicketEdge: { "*": allow },
   TicketHistoryEntry: { "*": allow },
+  SlaExplanation: { "*": allow },
+  SlaSegment: { "*": allow },
 };

@@ -30,7 +30,8 @@ const REFERENCE = /^#?(\d{1,9})$/;
  */
 export class TicketService {
   constructor(
-    private readonly sla: SlaTargets,
+    /** The SLA targets and business hours every clock here runs on; field resolvers read `sla.hours`. */
+    readonly sla: SlaTargets,
     private readonly events: DomainEvents,
   ) {}
 

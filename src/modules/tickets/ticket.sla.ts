@@ -1,4 +1,5 @@
 import type { Priority } from "../../core/priority.js";
+import type { BusinessHours } from "./business-hours.js";
 import { TicketStatus } from "./ticket.enums.js";
 
 /**
@@ -8,6 +9,11 @@ import { TicketStatus } from "./ticket.enums.js";
  * pause is added to `pausedSeconds` and pushes both deadlines back by the same amount, so
  * deadline = createdAt + target + pausedSeconds at all times, and "breached" is a comparison of
  * stored columns that SQL can filter on (see ticket.filters.ts, which mirrors isBreached()).
+ *
+ * With a business calendar (SLA_BUSINESS_HOURS, business-hours.ts) every duration here is business
+ * time: "+" above adds business seconds, pauses are measured in business seconds, and the stored
+ * deadlines are the instants at which that much business time will have passed. Without one,
+ * business time is wall time.
  */
 
 /** Targets in minutes per priority, from config.sla. */
@@ -16,7 +22,14 @@ export interface SlaTargets {
   resolutionMinutes: Record<Priority, number>;
   /** A running target is at risk (due soon) once this share of it is used up. */
   atRiskPercent: number;
+  /** The desk's business hours; null: the clock counts every second. */
+  hours: BusinessHours | null;
 }
+
+/** Business seconds in [from, to): wall seconds without a calendar. */
+const between = (hours: BusinessHours | null, from: Date, to: Date): number => (hours ? hours.secondsBetween(from, to) : seconds(to.getTime() - from.getTime()));
+/** The instant `s` business seconds after `from`. */
+const later = (hours: BusinessHours | null, from: Date, s: number): Date => (hours ? hours.addSeconds(from, s) : addSeconds(from, s));
 
 /** The ticket columns the clock reads and writes. */
 export interface SlaClock {
@@ -53,20 +66,20 @@ const addSeconds = (date: Date, s: number) => new Date(date.getTime() + s * 1000
 /** Both deadlines for a ticket created at `createdAt` whose clock has stood still `pausedSeconds`. */
 export function deadlines(createdAt: Date, priority: Priority, pausedSeconds: number, targets: SlaTargets) {
   return {
-    firstResponseDueAt: addSeconds(createdAt, targets.firstResponseMinutes[priority] * 60 + pausedSeconds),
-    resolutionDueAt: addSeconds(createdAt, targets.resolutionMinutes[priority] * 60 + pausedSeconds),
+    firstResponseDueAt: later(targets.hours, createdAt, targets.firstResponseMinutes[priority] * 60 + pausedSeconds),
+    resolutionDueAt: later(targets.hours, createdAt, targets.resolutionMinutes[priority] * 60 + pausedSeconds),
   };
 }
 
-/** Seconds the clock has run from creation until `at`: wall time minus every pause, the current one included. */
-export function workingSeconds(clock: SlaClock, at: Date): number {
-  const running = seconds(at.getTime() - clock.createdAt.getTime()) - clock.pausedSeconds;
-  const currentPause = clock.clockPausedSince ? seconds(at.getTime() - clock.clockPausedSince.getTime()) : 0;
+/** Business seconds the clock has run from creation until `at`: minus every pause, the current one included. */
+export function workingSeconds(clock: SlaClock, at: Date, hours: BusinessHours | null = null): number {
+  const running = between(hours, clock.createdAt, at) - clock.pausedSeconds;
+  const currentPause = clock.clockPausedSince ? between(hours, clock.clockPausedSince, at) : 0;
   return Math.max(0, running - currentPause);
 }
 
 /** `timeOpen`: working seconds from creation until now, or until the clock stopped (resolved/closed). */
-export const timeOpen = (clock: SlaClock, now: Date): number => workingSeconds(clock, now);
+export const timeOpen = (clock: SlaClock, now: Date, hours: BusinessHours | null = null): number => workingSeconds(clock, now, hours);
 
 /** `timeToFirstResponse`: working seconds until the first public agent response; null before it. */
 export const timeToFirstResponse = (clock: SlaClock): number | null => clock.firstResponseSeconds;
@@ -95,7 +108,8 @@ export function scheduleNextDue(clock: SlaClock, targets: SlaTargets): void {
   const firstPending = clock.firstResponseAt === null;
   const targetSeconds = (firstPending ? targets.firstResponseMinutes : targets.resolutionMinutes)[clock.priority] * 60;
   clock.slaDueAt = firstPending ? clock.firstResponseDueAt : clock.resolutionDueAt;
-  clock.slaAtRiskAt = addSeconds(clock.slaDueAt, -Math.round((targetSeconds * (100 - targets.atRiskPercent)) / 100));
+  // The at-risk share is of business time: 80% of an 8-hour target is 6.4 business hours in.
+  clock.slaAtRiskAt = later(targets.hours, clock.createdAt, Math.round((targetSeconds * targets.atRiskPercent) / 100) + clock.pausedSeconds);
 }
 
 /**
@@ -126,7 +140,7 @@ export function applyStatusChange(clock: SlaClock, from: TicketStatus, to: Ticke
   const pauses = CLOCK_PAUSED.has(to);
   if (!wasPaused && pauses) clock.clockPausedSince = at;
   if (wasPaused && !pauses) {
-    clock.pausedSeconds += seconds(at.getTime() - clock.clockPausedSince!.getTime());
+    clock.pausedSeconds += between(targets.hours, clock.clockPausedSince!, at);
     clock.clockPausedSince = null;
     scheduleDeadlines(clock, targets);
   }
@@ -136,7 +150,7 @@ export function applyStatusChange(clock: SlaClock, from: TicketStatus, to: Ticke
 export function recordFirstResponse(clock: SlaClock, at: Date, targets: SlaTargets): void {
   if (clock.firstResponseAt) return;
   clock.firstResponseAt = at;
-  clock.firstResponseSeconds = workingSeconds(clock, at);
+  clock.firstResponseSeconds = workingSeconds(clock, at, targets.hours);
   clock.firstResponseLate = clock.firstResponseDueAt < hand(clock, at);
   scheduleNextDue(clock, targets);
 }

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from "type-graphql";
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { GraphQLJSONObject } from "graphql-scalars";
 import { connectionType } from "../../graphql/connection.types.js";
 import { AuditAction } from "../audit/audit.actions.js";
@@ -7,6 +7,7 @@ import { Ticket } from "./ticket.entity.js";
 import { Priority } from "../../graphql/priority.js";
 import { TicketStatus } from "./ticket.enums.js";
 import { SlaState } from "./ticket.sla.js";
+import { SlaSegmentKind } from "./ticket.sla-timeline.js";
 
 export const TicketConnection = connectionType(Ticket, "Ticket", "ticket");
 
@@ -112,6 +113,47 @@ registerEnumType(SlaState, {
     MET: { description: "Resolved or closed within every target." },
   },
 });
+
+registerEnumType(SlaSegmentKind, {
+  name: "SlaSegmentKind",
+  description: "Whether the SLA clock counted a stretch of time, and if not, why.",
+  valuesConfig: {
+    RUNNING: { description: "The clock ran: the desk owed an answer during business hours." },
+    PAUSED: { description: "The clock stood still because of the ticket's status (waiting on the customer, resolved, closed)." },
+    OUTSIDE_HOURS: { description: "Outside the desk's business hours: not counted." },
+    HOLIDAY: { description: "A holiday of the desk's calendar: not counted." },
+  },
+});
+
+@ObjectType({ description: "A stretch of a ticket's life and whether its SLA clock counted it." })
+export class SlaSegment {
+  @Field(() => Date, { description: "Start of the stretch." })
+  start!: Date;
+
+  @Field(() => Date, { description: "End of the stretch (now, for the last one of an open ticket)." })
+  end!: Date;
+
+  @Field(() => SlaSegmentKind, { description: "Whether the clock counted it, and if not, why." })
+  kind!: SlaSegmentKind;
+
+  @Field(() => String, { description: "The reason in words, e.g. \"Waiting on the customer\" or \"Outside business hours\"." })
+  reason!: string;
+}
+
+@ObjectType({ description: "How a ticket's SLA clock has counted: the calendar it runs on and every stretch since creation." })
+export class SlaExplanation {
+  @Field(() => String, { nullable: true, description: "The business hours the clock counts (SLA_BUSINESS_HOURS with its zone); null: every hour of every day." })
+  calendar!: string | null;
+
+  @Field(() => [String], { description: "The calendar's holidays (local dates, YYYY-MM-DD)." })
+  holidays!: string[];
+
+  @Field(() => Int, { description: "Business seconds the clock has counted so far (what the targets are measured against)." })
+  countedSeconds!: number;
+
+  @Field(() => [SlaSegment], { description: "Every stretch since creation, oldest first (the most recent 500 for very old tickets)." })
+  segments!: SlaSegment[];
+}
 
 registerEnumType(TicketOrderField, {
   name: "TicketOrderField",

@@ -39,7 +39,7 @@ describe("opening tickets", () => {
       slaBreached: false,
       viewerCanEdit: true,
       viewerCanComment: true,
-      allowedTransitions: [],
+      allowedTransitions: ["CLOSED"], // a customer may withdraw it
     });
     expect(ticket.reference).toBe(`#${ticket.number}`);
   });

@@ -20,6 +20,7 @@ const targets: SlaTargets = {
   firstResponseMinutes: { LOW: 240, NORMAL: 60, HIGH: 30, URGENT: 10 },
   resolutionMinutes: { LOW: 2400, NORMAL: 600, HIGH: 240, URGENT: 120 },
   atRiskPercent: 80,
+  hours: null,
 };
 const T0 = new Date("2026-03-02T09:00:00.000Z");
 /** A clock hand `minutes` after creation. */

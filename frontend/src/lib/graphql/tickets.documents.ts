@@ -87,6 +87,9 @@ export const TicketDetailFields = graphql(`
     priority
     category
     slaBreached
+    slaState
+    slaSecondsLeft
+    slaDueAt
     firstResponseAt
     resolvedAt
     closedAt

@@ -4,6 +4,7 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { isTimeZone, parseHolidays, parseWeek, type BusinessCalendar } from "./modules/tickets/business-hours.js";
+import { DEFAULT_ESCALATIONS, parseEscalations, type EscalationPolicy } from "./modules/tickets/ticket.sla-escalation.js";
 import { parseOidcProviders } from "./config.oidc.js";
 import { parseJobSchedules } from "./config.jobs.js";
 
@@ -142,6 +143,8 @@ const envSchema = z.object({
   SLA_TIME_ZONE: z.string().trim().default("UTC").refine(isTimeZone, "must be an IANA time zone such as Europe/Berlin"),
   /** Local dates the desk is closed, e.g. "2026-12-25,2026-12-26". */
   SLA_HOLIDAYS: z.string().trim().default(""),
+  /** What happens when a ticket's SLA target is at risk or missed (ticket.sla-escalation.ts). */
+  SLA_ESCALATIONS: z.string().trim().default(DEFAULT_ESCALATIONS),
 
   // Mail (src/modules/mail): "outbox" keeps messages in the database only (the admin `outbox` query is the mailbox).
   MAIL_TRANSPORT: z.enum(["outbox", "smtp"]).default("outbox"),
@@ -234,6 +237,15 @@ function parseOtlpHeaders(value: string | undefined): Record<string, string> {
   return out;
 }
 
+function slaEscalations(spec: string, problems: string[]): EscalationPolicy {
+  try {
+    return parseEscalations(spec);
+  } catch (error) {
+    problems.push(`SLA_ESCALATIONS: ${(error as Error).message}`);
+    return parseEscalations("");
+  }
+}
+
 /** The SLA calendar from SLA_BUSINESS_HOURS, SLA_TIME_ZONE and SLA_HOLIDAYS; null: every second counts. */
 function slaCalendar(e: { SLA_BUSINESS_HOURS?: string; SLA_TIME_ZONE: string; SLA_HOLIDAYS: string }, problems: string[]): BusinessCalendar | null {
   if (!e.SLA_BUSINESS_HOURS) {
@@ -312,6 +324,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (e.WEBHOOK_RETRY_BASE_MS > e.WEBHOOK_RETRY_MAX_MS) problems.push("WEBHOOK_RETRY_BASE_MS must not exceed WEBHOOK_RETRY_MAX_MS");
   if (e.TICKETS_AUTO_CLOSE_DAYS && e.TICKETS_CLOSE_REMINDER_DAYS >= e.TICKETS_AUTO_CLOSE_DAYS) problems.push("TICKETS_CLOSE_REMINDER_DAYS must be below TICKETS_AUTO_CLOSE_DAYS (the reminder comes first)");
   const calendar = slaCalendar(e, problems);
+  const escalations = slaEscalations(e.SLA_ESCALATIONS, problems);
   if (problems.length) throw new ConfigError(problems);
 
   return Object.freeze({
@@ -381,7 +394,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxCost: e.QUERY_MAX_COST,
       maxDirectives: e.QUERY_MAX_DIRECTIVES,
     },
-    sla: { firstResponseMinutes: e.SLA_FIRST_RESPONSE_MINUTES, resolutionMinutes: e.SLA_RESOLUTION_MINUTES, atRiskPercent: e.SLA_AT_RISK_PERCENT, calendar },
+    sla: { firstResponseMinutes: e.SLA_FIRST_RESPONSE_MINUTES, resolutionMinutes: e.SLA_RESOLUTION_MINUTES, atRiskPercent: e.SLA_AT_RISK_PERCENT, calendar, escalations },
     /** Execute operations with graphql-jit (src/graphql/jit-executor.ts); false runs graphql-js's executor. */
     graphqlJit: e.GRAPHQL_JIT,
     /** V8's old-generation growth past the live heap before the next full collection (src/server/heap-growth.ts); 0: V8's default. */

@@ -51,6 +51,9 @@ import { expiredLinksPurgeJob } from "./modules/account/account.jobs.js";
 import { IdempotencyStore } from "./modules/idempotency/idempotency.store.js";
 import { idempotencyKeyPurgeJob } from "./modules/idempotency/idempotency.jobs.js";
 import { subscribeTicketReminderMail } from "./modules/mail/ticket-reminder-mail.subscriber.js";
+import { subscribeTicketSlaMail } from "./modules/mail/ticket-sla-mail.subscriber.js";
+import { SlaEscalations } from "./modules/tickets/ticket.sla-escalation.service.js";
+import { slaEscalationJob } from "./modules/tickets/ticket.sla-escalation.jobs.js";
 import { UserService } from "./modules/users/user.service.js";
 import { MfaService } from "./modules/mfa/mfa.service.js";
 import { MfaSignInService } from "./modules/mfa/mfa-sign-in.service.js";
@@ -161,19 +164,39 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys, {
     apiTokenAuth.trustWhile(() => eventTail.isCurrent());
   }
 
+  const attachments = new AttachmentService(config.attachments, createAttachmentStorage(config.attachments), events);
+
   // --- subscribers: each module's reactions to other modules' events ---
   subscribeAuditTrail(events);
+  subscribeAttachments(events, attachments);
   subscribeTickets(events, tickets);
   subscribeTicketMail(events, config.publicUrl);
+  subscribeTicketReminderMail(events, config.publicUrl);
+  subscribeTicketSlaMail(events, config.publicUrl);
   subscribeSessionsToAccounts(events, sessions, viewers);
   subscribeCachesToCommittedEvents(events, { viewers, accessTokens }, keysReloader, () => events.log);
   events.onCommitted((committed) => apiTokenAuth.forgetRevoked(committed));
   events.onReplicated((committed) => apiTokenAuth.forgetRevoked(committed));
   subscribeVerificationToRegistrations(events, emailVerification);
   subscribeOwnersToRegistrationAttempts(events, emailLimits, config.publicUrl);
+  subscribeReactivationMail(events, config.publicUrl);
   // GraphQL subscriptions hear this process's commits and other replicas' (the event tail's).
   const subscriptionHub = new SubscriptionHub(orm);
   subscriptionHub.listen(events);
+
+  // --- jobs: each module's background work, registered once (docs/operations.md, "Jobs") ---
+  const eventRetention = new EventRetention(orm, config.events.retentionDays);
+  const jobRunner = new JobRunner(orm, events, config.jobs, config.database.kind === "mysql", systemClock);
+  // With business hours, the life cycle's days are working days of the same calendar.
+  const lifecycleDays = tickets.sla.hours ? { addDays: (from: Date, days: number) => tickets.sla.hours!.addWorkingDays(from, days) } : undefined;
+  jobRunner.register(autoCloseJob(tickets, events, config.lifecycle, lifecycleDays));
+  jobRunner.register(waitingReminderJob(events, config.lifecycle, lifecycleDays));
+  jobRunner.register(eventPurgeJob(eventRetention));
+  jobRunner.register(expiredSessionsPurgeJob());
+  jobRunner.register(expiredLinksPurgeJob());
+  jobRunner.register(idempotencyKeyPurgeJob());
+  jobRunner.register(slaEscalationJob(new SlaEscalations(tickets.sla, events, config.sla.escalations)));
+  const jobScheduler = new JobScheduler(jobRunner);
 
   return {
     config,

@@ -47,11 +47,17 @@ export const AUDITED_EVENTS: Partial<Record<EventType, AuditAction>> = {
   "ticket.updated": AuditAction.TICKET_UPDATED,
   "ticket.assigned": AuditAction.TICKET_ASSIGNED,
   "ticket.transitioned": AuditAction.TICKET_TRANSITIONED,
+  "ticket.reminded": AuditAction.TICKET_REMINDED,
+  "ticket.sla_at_risk": AuditAction.TICKET_SLA_AT_RISK,
+  "ticket.sla_breached": AuditAction.TICKET_SLA_BREACHED,
+  "job.started": AuditAction.JOB_STARTED,
   "ticket.linked": AuditAction.TICKET_LINKED,
   "ticket.unlinked": AuditAction.TICKET_UNLINKED,
   "comment.added": AuditAction.COMMENT_ADDED,
   "comment.edited": AuditAction.COMMENT_EDITED,
   "comment.deleted": AuditAction.COMMENT_DELETED,
+  "attachment.added": AuditAction.ATTACHMENT_ADDED,
+  "attachment.deleted": AuditAction.ATTACHMENT_DELETED,
 };
 
 /**

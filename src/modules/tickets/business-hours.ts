@@ -132,6 +132,28 @@ export class BusinessHours {
     throw new Error(`no business time found within ${MAX_DAYS} days of ${from.toISOString()} in calendar "${this.calendar.name}"`);
   }
 
+  /**
+   * The instant `days` working days after `from` (a working day has business hours and is no
+   * holiday): the same local time of day, on the `days`-th working day after `from`'s date. For
+   * "close after 3 business days".
+   */
+  addWorkingDays(from: Date, days: number): Date {
+    let day = this.ordinal(from.getTime());
+    let left = Math.max(0, Math.floor(days));
+    for (let steps = 0; left > 0; steps++) {
+      if (steps > MAX_DAYS) throw new Error(`no working day found within ${MAX_DAYS} days in calendar "${this.calendar.name}"`);
+      day++;
+      this.ensure(day, day);
+      if (this.day(day).length) left--;
+    }
+    const local = DateTime.fromMillis(from.getTime(), { zone: this.calendar.timeZone });
+    const date = new Date(day * DAY_MS);
+    return DateTime.fromObject(
+      { year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate(), hour: local.hour, minute: local.minute, second: local.second, millisecond: local.millisecond },
+      { zone: this.calendar.timeZone },
+    ).toJSDate();
+  }
+
   /** [from, to) cut into stretches inside and outside business hours, in order. */
   segments(from: Date, to: Date): HoursSegment[] {
     const a = from.getTime();

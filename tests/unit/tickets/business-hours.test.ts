@@ -50,6 +50,12 @@ describe("business hours", () => {
     expect(office.secondsBetween(berlin("2026-12-24T00:00"), berlin("2026-12-29T00:00"))).toBe(16 * HOUR);
   });
 
+  it("counts working days past weekends and holidays, keeping the time of day", () => {
+    expect(office.addWorkingDays(berlin("2026-12-23T11:15"), 2)).toEqual(berlin("2026-12-28T11:15")); // Thu 24, (Fri 25 holiday), Mon 28
+    expect(office.addWorkingDays(berlin("2026-03-27T10:00"), 1)).toEqual(berlin("2026-03-30T10:00")); // across the clock change
+    expect(office.addWorkingDays(berlin("2026-03-27T10:00"), 0)).toEqual(berlin("2026-03-27T10:00"));
+  });
+
   it("explains a stretch of time as open, closed and holiday segments", () => {
     const parts = office.segments(berlin("2026-12-24T16:00"), berlin("2026-12-28T10:00"));
     expect(parts.map((p) => [p.start.toISOString(), p.end.toISOString(), p.open, p.holiday])).toEqual([

@@ -31,4 +31,13 @@ describe("describeHistoryEntry", () => {
     expect(describeHistoryEntry({ action: "TICKET_LINKED", details: { issueKey: "OPS-7" }, actor: alex })).toBe("Alex Agent linked issue OPS-7");
     expect(describeHistoryEntry({ action: "SOMETHING_NEW", actor: null })).toBe("The system: something new");
   });
+
+  it("explains SLA escalations with what the desk did", () => {
+    expect(describeHistoryEntry({ action: "TICKET_SLA_AT_RISK", details: { phase: "FIRST_RESPONSE", actions: ["notify the assignee"] }, actor: null })).toBe(
+      "The first response target is at risk: notify the assignee",
+    );
+    expect(describeHistoryEntry({ action: "TICKET_SLA_BREACHED", details: { phase: "RESOLUTION", actions: ["notify the assignee", "raise the priority"] }, actor: null })).toBe(
+      "The resolution target was missed: notify the assignee and raise the priority",
+    );
+  });
 });

@@ -38,6 +38,13 @@ export function describeHistoryEntry(entry: HistoryEntryLike, names: Map<string,
       }
       return fields.length ? `${who} edited the ${joinWords(fields)}` : `${who} edited the ticket`;
     }
+    case "TICKET_SLA_AT_RISK":
+    case "TICKET_SLA_BREACHED": {
+      const target = details.phase === "RESOLUTION" ? "resolution" : "first response";
+      const what = entry.action === "TICKET_SLA_AT_RISK" ? `The ${target} target is at risk` : `The ${target} target was missed`;
+      const actions = Array.isArray(details.actions) && details.actions.length ? `: ${joinWords(details.actions.map(String))}` : "";
+      return `${what}${actions}`;
+    }
     case "TICKET_LINKED":
       return `${who} linked issue ${String(details.issueKey ?? "")}`.trim();
     case "TICKET_UNLINKED":

@@ -146,6 +146,14 @@ const envSchema = z.object({
   /** What happens when a ticket's SLA target is at risk or missed (ticket.sla-escalation.ts). */
   SLA_ESCALATIONS: z.string().trim().default(DEFAULT_ESCALATIONS),
 
+  // AI triage (src/modules/triage): the built-in model always; a language model when TRIAGE_LLM_URL is set.
+  TRIAGE_LLM_URL: z.string().url().optional(),
+  TRIAGE_LLM_API: z.enum(["ollama", "openai"]).default("ollama"),
+  TRIAGE_LLM_MODEL: z.string().trim().min(1).default("llama3.2"),
+  TRIAGE_LLM_API_KEY: z.string().optional(),
+  TRIAGE_LLM_TIMEOUT_MS: int(100, 120_000).default(10_000),
+  TRIAGE_MODEL_MAX_AGE_MINUTES: int(1, 10_080).default(60),
+
   // Mail (src/modules/mail): "outbox" keeps messages in the database only (the admin `outbox` query is the mailbox).
   MAIL_TRANSPORT: z.enum(["outbox", "smtp"]).default("outbox"),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, "SMTP_URL must start with smtp:// or smtps://").optional(),
@@ -185,8 +193,59 @@ const envSchema = z.object({
   SUBSCRIPTION_SOCKETS_PER_USER: int(1, 1000).default(10),
   SUBSCRIPTIONS_PER_SOCKET: int(1, 1000).default(25),
 
+  // Attachments (src/modules/attachments): limits, type policy, and where files are kept.
+  ATTACHMENT_MAX_BYTES: int(1, 5 * 1024 ** 3).default(25 * 1024 * 1024),
+  ATTACHMENT_TICKET_MAX_BYTES: int(1, 1024 ** 4).default(100 * 1024 * 1024),
+  ATTACHMENT_DENIED_TYPES: csv.default(["application/x-msdownload", "application/x-dosexec", "application/vnd.microsoft.portable-executable", "application/x-elf", "application/x-mach-binary", "application/x-msi", "application/x-sharedlib", "application/x-executable", "application/java-archive", "application/vnd.android.package-archive", "application/x-apple-diskimage", "application/x-deb", "application/x-rpm"]),
+  ATTACHMENT_ALLOWED_TYPES: csv.default([]),
+  ATTACHMENT_UNATTACHED_HOURS: int(1, 24 * 30).default(24),
+  ATTACHMENTS_DIR: z.string().optional(),
+  S3_ENDPOINT: z.url().optional(),
+  S3_BUCKET: z.string().min(3).optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_ACCESS_KEY_ID: z.string().optional(),
+  S3_SECRET_ACCESS_KEY: z.string().optional(),
+  S3_FORCE_PATH_STYLE: bool.default(false),
+
+  // Email intake (src/modules/intake): an IMAP mailbox and/or an inbound SMTP listener; both off unless set.
+  INTAKE_IMAP_URL: z.url({ protocol: /^imaps?$/, error: "INTAKE_IMAP_URL must be an imap:// or imaps:// URL" }).optional(),
+  INTAKE_IMAP_PASSWORD: z.string().min(1).optional(),
+  INTAKE_IMAP_TLS_INSECURE: bool.default(false),
+  INTAKE_POLL_SECONDS: int(1, 3600).default(60),
+  INTAKE_SMTP_PORT: int(0, 65535).optional(),
+  INTAKE_SMTP_HOST: z.string().min(1).default("127.0.0.1"),
+  INTAKE_MAX_BYTES: int(1024, 1024 ** 3).default(40 * 1024 * 1024),
+  INTAKE_UNKNOWN_SENDERS: z.enum(["create", "reject"]).default("create"),
+  INTAKE_OTHER_REPLIES: z.enum(["hold", "reject"]).default("hold"),
+  INTAKE_CLOSED_REPLIES: z.enum(["new", "reject"]).default("new"),
+
+  // Background jobs (src/modules/jobs) and the ticket life cycle they run; Idempotency-Key (src/graphql/idempotency.plugin.ts).
+  JOBS_ENABLED: bool.default(true),
+  JOBS_SCHEDULES: z.string().optional().transform(parseJobSchedules),
+  JOBS_CONCURRENCY: int(1, 64).default(4),
+  JOBS_MAX_RETRIES: int(0, 20).default(3),
+  JOBS_RETRY_BASE_MS: int(10, 3_600_000).default(1000),
+  JOBS_LEASE_SECONDS: int(1, 86_400).default(300),
+  TICKETS_AUTO_CLOSE_DAYS: int(0, 365).default(7),
+  TICKETS_CLOSE_REMINDER_DAYS: int(0, 365).default(5),
+  TICKETS_WAITING_REMINDER_DAYS: int(0, 365).default(3),
+  IDEMPOTENCY_KEY_HOURS: int(1, 24 * 7).default(24),
+
   CLIENT_DIR: z.string().default("frontend/dist"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+
+  // Metrics and traces (src/server/observability). /metrics is served only where asked for: on
+  // METRICS_PORT (bound to METRICS_HOST, loopback by default) and/or the main port with METRICS_TOKEN.
+  METRICS_PORT: int(0, 65535).optional(),
+  METRICS_HOST: z.string().min(1).default("127.0.0.1"),
+  METRICS_TOKEN: z.string().min(16, "METRICS_TOKEN must be at least 16 characters").optional(),
+  METRICS_MAX_OPERATION_NAMES: int(1, 10_000).default(200),
+  // OpenTelemetry's own variable names; tracing is off (no SDK loaded) while the endpoint is unset.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: "OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL" }).optional(),
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default("deskql"),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
+  TRACING_RESOLVER_SPANS: bool.default(false),
 
 });
 
@@ -194,7 +253,7 @@ const envSchema = z.object({
  * Secret settings that may come from a file instead (Docker and Kubernetes secrets): X_FILE names
  * a file holding X, so the value stays out of `docker inspect` and the process environment.
  */
-const FILE_SETTINGS = ["DATABASE_URL", "REDIS_URL", "ADMIN_PASSWORD", "SMTP_URL"] as const;
+const FILE_SETTINGS = ["DATABASE_URL", "REDIS_URL", "ADMIN_PASSWORD", "SMTP_URL", "S3_SECRET_ACCESS_KEY", "MFA_ENCRYPTION_KEY", "OIDC_PROVIDERS", "METRICS_TOKEN", "OTEL_EXPORTER_OTLP_HEADERS", "TRIAGE_LLM_API_KEY", "INTAKE_IMAP_URL", "INTAKE_IMAP_PASSWORD"] as const;
 
 /** Every environment variable the server reads (documented one by one in .env.example). */
 export const SETTING_NAMES: readonly string[] = [...Object.keys(envSchema.shape), ...FILE_SETTINGS.map((name) => `${name}_FILE`)];
@@ -393,6 +452,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxTokens: e.QUERY_MAX_TOKENS,
       maxCost: e.QUERY_MAX_COST,
       maxDirectives: e.QUERY_MAX_DIRECTIVES,
+    },
+    triage: {
+      llm: e.TRIAGE_LLM_URL ? { api: e.TRIAGE_LLM_API, url: e.TRIAGE_LLM_URL, model: e.TRIAGE_LLM_MODEL, apiKey: e.TRIAGE_LLM_API_KEY ?? null, timeoutMs: e.TRIAGE_LLM_TIMEOUT_MS } : null,
+      maxAgeMinutes: e.TRIAGE_MODEL_MAX_AGE_MINUTES,
     },
     sla: { firstResponseMinutes: e.SLA_FIRST_RESPONSE_MINUTES, resolutionMinutes: e.SLA_RESOLUTION_MINUTES, atRiskPercent: e.SLA_AT_RISK_PERCENT, calendar, escalations },
     /** Execute operations with graphql-jit (src/graphql/jit-executor.ts); false runs graphql-js's executor. */

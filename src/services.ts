@@ -54,6 +54,8 @@ import { subscribeTicketReminderMail } from "./modules/mail/ticket-reminder-mail
 import { subscribeTicketSlaMail } from "./modules/mail/ticket-sla-mail.subscriber.js";
 import { SlaEscalations } from "./modules/tickets/ticket.sla-escalation.service.js";
 import { slaEscalationJob } from "./modules/tickets/ticket.sla-escalation.jobs.js";
+import { TriageService } from "./modules/triage/triage.service.js";
+import { triageTrainJob } from "./modules/triage/triage.jobs.js";
 import { UserService } from "./modules/users/user.service.js";
 import { MfaService } from "./modules/mfa/mfa.service.js";
 import { MfaSignInService } from "./modules/mfa/mfa-sign-in.service.js";
@@ -92,7 +94,19 @@ export interface Services {
   sessions: SessionService;
   auth: AuthService;
   users: UserService;
+  /** Second factors: TOTP enrolment, recovery codes, the role policy, admin resets. */
+  mfa: MfaService;
+  /** The second sign-in step (the gate the password and sign-in-link flows pass) and passkey sign-in. */
+  mfaSignIn: MfaSignInService;
+  /** Passkey registration and management. */
+  passkeys: PasskeyService;
+  /** Admins' invitations, accepted with a password or by single sign-on. */
+  invitations: InvitationService;
+  /** Sign-in with OpenID Connect providers (OIDC_PROVIDERS). */
+  sso: SsoService;
   tickets: TicketService;
+  /** AI triage: the built-in model learned from resolved tickets, and the language model when configured. */
+  triage: TriageService;
   comments: CommentService;
   projects: ProjectService;
   issues: IssueService;
@@ -143,6 +157,7 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys, {
   const issues = new IssueService(events);
   const sessions = new SessionService(config.jwt, accessTokens, viewers, events);
   const tickets = new TicketService({ ...config.sla, hours: config.sla.calendar ? new BusinessHours(config.sla.calendar) : null }, events);
+  const triage = new TriageService(orm, config.triage);
   const background = new BackgroundTasks();
   const emailLimits = new AccountEmailLimits(config.account, limiterStore);
   const emailVerification = new EmailVerificationService(config, emailLimits, background, events);
@@ -195,6 +210,7 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys, {
   jobRunner.register(expiredSessionsPurgeJob());
   jobRunner.register(expiredLinksPurgeJob());
   jobRunner.register(idempotencyKeyPurgeJob());
+  jobRunner.register(triageTrainJob(triage));
   jobRunner.register(slaEscalationJob(new SlaEscalations(tickets.sla, events, config.sla.escalations)));
   const jobScheduler = new JobScheduler(jobRunner);
 
@@ -209,11 +225,17 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys, {
     rateLimits,
     viewers,
     sessions,
-    auth: new AuthService(config, hasher, sessions, rateLimits, events),
+    auth: new AuthService(config, hasher, sessions, rateLimits, events, mfaSignIn),
+    mfa: new MfaService(config, secretBox, sessions, events),
+    mfaSignIn,
+    passkeys,
     users: new UserService(events),
+    invitations: new InvitationService(config, hasher, sessions, events),
+    sso: new SsoService(config, new OidcClients(), hasher, sessions, rateLimits, events),
     tickets,
+    triage,
     // Comments cannot import the issues module (it imports comments): they are told how to find an issue.
-    comments: new CommentService(events, (scope, id) => issues.exists(scope, id)),
+    comments,
     projects: new ProjectService(events),
     issues,
     issueTransitions: new IssueTransitionService(issues, events),

@@ -19,16 +19,24 @@ import { TicketHistoryResolver } from "../modules/tickets/ticket-history.resolve
 import { TicketResolver } from "../modules/tickets/ticket.resolver.js";
 import { IssueFieldsResolver } from "../modules/issues/issue-fields.resolver.js";
 import { IssueResolver } from "../modules/issues/issue.resolver.js";
+import { JobResolver } from "../modules/jobs/job.resolver.js";
 import { ProjectIssuesResolver } from "../modules/issues/project-issues.resolver.js";
 import { IssueLinksResolver, LinkResolver, TicketLinksResolver } from "../modules/links/link.resolver.js";
 import { ProjectResolver } from "../modules/projects/project.resolver.js";
 import { SubscriptionResolver } from "../modules/subscriptions/subscription.resolver.js";
+import { TriageResolver } from "../modules/triage/triage.resolver.js";
 import { WebhookResolver } from "../modules/webhooks/webhook.resolver.js";
+import { InvitationResolver } from "../modules/invitations/invitation.resolver.js";
+import { SsoResolver } from "../modules/sso/sso.resolver.js";
+import { MyProfileResolver } from "../modules/auth/my-profile.resolver.js";
+import { UserSessionsResolver } from "../modules/auth/user-sessions.resolver.js";
+import { TicketStatsResolver } from "../modules/tickets/ticket-stats.resolver.js";
+import { AuditTargetResolver } from "../modules/audit-targets/audit-target.resolver.js";
 import { permissions } from "./permissions.js";
 import { applyPermissions } from "./shield.js";
 
 /** Every module's resolvers; a module is wired by adding them here (and its rules in permissions.ts). */
-export const resolvers = [AuthResolver, UserResolver, AuditResolver, AccountResolver, MySessionsResolver, ApiTokenResolver, OutboxResolver, NotificationPreferencesResolver, RateLimitResolver, SecurityResolver, TicketResolver, TicketFieldsResolver, TicketHistoryResolver, TicketCommentsResolver, CommentResolver, ProjectResolver, IssueResolver, IssueFieldsResolver, ProjectIssuesResolver, LinkResolver, TicketLinksResolver, IssueLinksResolver, EventResolver, WebhookResolver, SubscriptionResolver] as const;
+export const resolvers = [AuthResolver, MfaResolver, UserResolver, AuditResolver, AccountResolver, MySessionsResolver, ApiTokenResolver, OutboxResolver, NotificationPreferencesResolver, RateLimitResolver, SecurityResolver, TicketResolver, TicketFieldsResolver, TicketHistoryResolver, TicketCommentsResolver, CommentResolver, ProjectResolver, IssueResolver, IssueFieldsResolver, ProjectIssuesResolver, LinkResolver, TicketLinksResolver, IssueLinksResolver, EventResolver, WebhookResolver, SubscriptionResolver, TriageResolver, JobResolver, AttachmentResolver, TicketAttachmentsResolver, CommentAttachmentsResolver, IssueAttachmentsResolver, IntakeResolver, CommentSourceResolver, TicketSourceResolver, InvitationResolver, SsoResolver, MyProfileResolver, UserSessionsResolver, TicketStatsResolver, AuditTargetResolver] as const;
 /** Every field's permission rule, root fields with their API-token scope (permissions.ts). */
 export const ruleTree = permissions.ruleTree;
 

@@ -50,6 +50,38 @@ const DETAILS = [
 
 export const CATEGORIES = ["Hardware", "Software", "Network", "Access", "Email", "Printing", "Telephony"] as const;
 
+/** The category a desk files each thing under, so categories follow the text as on a real desk (triage learns it). */
+const THING_CATEGORY: Record<(typeof THINGS)[number], (typeof CATEGORIES)[number]> = {
+  Laptop: "Hardware",
+  Outlook: "Email",
+  "VPN client": "Network",
+  "Printer on floor 3": "Printing",
+  "Shared drive": "Access",
+  Teams: "Software",
+  "Wi-Fi in meeting room B": "Network",
+  "External monitor": "Hardware",
+  "Docking station": "Hardware",
+  "Badge reader": "Access",
+  "Payroll portal": "Access",
+  Salesforce: "Software",
+  "Desk phone": "Telephony",
+  "Email signature": "Email",
+  "Calendar invites": "Email",
+  Keyboard: "Hardware",
+  Zoom: "Telephony",
+  "Excel macro": "Software",
+  "Website contact form": "Software",
+  "Expense app": "Software",
+  "Password manager": "Access",
+  "Projector in the boardroom": "Hardware",
+};
+
+/** The category of a subject written by ticketSubject(). */
+export function subjectCategory(subject: string): (typeof CATEGORIES)[number] | null {
+  const thing = (Object.keys(THING_CATEGORY) as (typeof THINGS)[number][]).find((t) => subject.startsWith(`${t} `));
+  return thing ? THING_CATEGORY[thing] : null;
+}
+
 export function ticketSubject(pick: <T>(items: readonly T[]) => T): string {
   return `${pick(THINGS)} ${pick(PROBLEMS)}`;
 }

@@ -1,6 +1,6 @@
 import { Priority, PRIORITY_RANK } from "../../core/priority.js";
 import { TicketStatus } from "../../modules/tickets/ticket.enums.js";
-import { AGENT_REPLIES, CATEGORIES, CUSTOMER_REPLIES, INTERNAL_NOTES, ticketDescription, ticketSubject } from "./demo-desk.text.js";
+import { AGENT_REPLIES, CATEGORIES, CUSTOMER_REPLIES, INTERNAL_NOTES, subjectCategory, ticketDescription, ticketSubject } from "./demo-desk.text.js";
 import { addMinutes, audit, between, comment, DAY, notAfterNow, spread, type DemoContext, type DemoUser, type Row } from "./demo-desk.model.js";
 
 /** A generated ticket with the moments its comments must respect. */
@@ -38,6 +38,8 @@ const PRIORITIES: [Priority, number][] = [
  * assignments and status history the ticket module would have written (paused clocks, first
  * responses judged against their deadlines, resolution and closing times).
  */
+const PRIORITY_ORDER = ["LOW", "NORMAL", "HIGH", "URGENT"] as const;
+
 export function demoTickets(ctx: DemoContext, count: number, firstNumber: number): DemoTicket[] {
   const { rnd, now } = ctx;
   const start = now.getTime() - 90 * DAY;
@@ -46,9 +48,12 @@ export function demoTickets(ctx: DemoContext, count: number, firstNumber: number
   for (let i = 0; i < count; i++) {
     const createdAt = new Date(Math.floor(start + (i + rnd.next()) * step));
     const status = statusFor(ctx, (now.getTime() - createdAt.getTime()) / DAY);
-    const priority = rnd.weighted(PRIORITIES);
+    const drawn = rnd.weighted(PRIORITIES);
     const requester = rnd.skewed(ctx.customers);
     const subject = ticketSubject((items) => rnd.pick(items));
+    const description = ticketDescription(subject, (items) => rnd.pick(items));
+    // A customer who says it is urgent usually gets a higher priority, as on a real desk.
+    const priority = /urgent/i.test(description) && drawn !== "URGENT" ? PRIORITY_ORDER[PRIORITY_ORDER.indexOf(drawn) + 1]! : drawn;
     const frTarget = ctx.sla.firstResponseMinutes[priority];
     const resTarget = ctx.sla.resolutionMinutes[priority];
     const firstResponseDueAt = addMinutes(createdAt, frTarget);
@@ -115,11 +120,12 @@ export function demoTickets(ctx: DemoContext, count: number, firstNumber: number
       id,
       number,
       subject,
-      description: ticketDescription(subject, (items) => rnd.pick(items)),
+      description,
       status,
       priority,
       priorityRank: PRIORITY_RANK[priority],
-      category: rnd.chance(0.8) ? rnd.pick(CATEGORIES) : null,
+      // Mostly the thing's usual category, sometimes another (agents disagree), sometimes none.
+      category: rnd.chance(0.8) ? (rnd.chance(0.9) ? subjectCategory(subject) : rnd.pick(CATEGORIES)) : null,
       requester: requester.id,
       assignee: assignee?.id ?? null,
       firstResponseAt,

@@ -23,7 +23,7 @@ export default tseslint.config(
   },
   {
     // Operator-facing commands print to the console on purpose.
-    files: ["src/main.ts", "src/db/cli.ts", "src/graphql/emit-schema.ts", "scripts/**", "bench/**", "tests/**"],
+    files: ["src/main.ts", "src/cli/**", "src/db/cli.ts", "src/graphql/emit-schema.ts", "scripts/**", "bench/**", "tests/**"],
     rules: { "no-console": "off" },
   },
 );

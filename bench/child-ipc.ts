@@ -6,6 +6,8 @@ export interface ServerSnapshot {
   cpuMs: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** Memory of C++ objects bound to JS ones (buffers, TLS sockets' wrappers), as process.memoryUsage() tells. */
+  externalBytes?: number;
   /** Event-loop delay since the previous snapshot, in milliseconds. */
   eventLoopDelay: { p50: number; p99: number; max: number };
   /** Requests seen and SQL statements they sent, since the process started. */
@@ -46,6 +48,7 @@ export function serveParent(handlers: {
             cpuMs: (cpu.user + cpu.system) / 1000,
             rssBytes: memory.rss,
             heapUsedBytes: memory.heapUsed,
+            externalBytes: memory.external,
             eventLoopDelay: { p50: delay.percentile(50) / 1e6, p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 },
             ...handlers.counts(),
           };

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import type { MachineInfo } from "./machine.js";
 import type { Measurement } from "./measure.js";
+import { keptSections } from "./results-section.js";
 import { medianOf } from "./stats.js";
 
 export interface ScenarioSummary {
@@ -120,6 +121,8 @@ export function renderResults(input: ReportInput): string {
   return out.join("\n");
 }
 
+/** Rewrites `file`, keeping the sections other scripts own (results-section.ts). */
 export function writeResults(file: string, input: ReportInput): void {
-  writeFileSync(file, renderResults(input));
+  const kept = keptSections(file);
+  writeFileSync(file, renderResults(input) + (kept ? `\n${kept}` : ""));
 }

@@ -169,6 +169,16 @@ const envSchema = z.object({
   MAGIC_LINK_ENABLED: bool.default(true),
   RATE_LIMIT_ACCOUNT_EMAILS_PER_HOUR: int(1, 10_000).default(5),
   RATE_LIMIT_ACCOUNT_EMAILS_PER_IP_PER_HOUR: int(1, 100_000).default(30),
+  // Second factor (src/modules/mfa): TOTP secrets' encryption key, the role policy's default, passkeys.
+  MFA_ENCRYPTION_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}=$/, "must be 32 random bytes in base64 (openssl rand -base64 32)").optional(),
+  MFA_REQUIRED_ROLES: csv.pipe(z.array(z.enum(["CUSTOMER", "AGENT", "ADMIN"]))).optional(),
+  MFA_GRACE_DAYS: int(0, 365).default(7),
+  WEBAUTHN_RP_ID: z.string().min(1).optional(),
+  WEBAUTHN_RP_NAME: z.string().min(1).default("DeskQL"),
+  WEBAUTHN_ORIGINS: origins.optional(),
+  // Single sign-on and invitations (src/modules/sso, src/modules/invitations).
+  OIDC_PROVIDERS: z.string().optional().transform(parseOidcProviders),
+  INVITATION_TTL_DAYS: int(1, 90).default(7),
 
   // Integrators: personal API tokens and the GraphQL cost budget (src/modules/api-tokens, rate-limit).
   API_TOKEN_MAX_DAYS: int(1, 3650).default(366),
@@ -480,8 +490,33 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       emailsPerHour: e.RATE_LIMIT_ACCOUNT_EMAILS_PER_HOUR,
       emailsPerIpPerHour: e.RATE_LIMIT_ACCOUNT_EMAILS_PER_IP_PER_HOUR,
     },
+    mfa: {
+      /** Null: the key file in the keys folder (generated when absent, like the signing keys). */
+      encryptionKey: e.MFA_ENCRYPTION_KEY ?? null,
+      encryptionKeyFile: resolve(e.JWT_KEYS_DIR ?? resolve(dataDir, "keys"), "mfa-encryption.key"),
+      allowGeneratedKey: !production || e.ALLOW_GENERATED_KEYS,
+      // Admins must have a second factor in production unless the operator says otherwise.
+      requiredRoles: e.MFA_REQUIRED_ROLES ?? (production ? ["ADMIN" as const] : []),
+      graceDays: e.MFA_GRACE_DAYS,
+      rpId: e.WEBAUTHN_RP_ID ?? new URL(e.PUBLIC_URL ?? `https://localhost:${e.PORT}`).hostname,
+      rpName: e.WEBAUTHN_RP_NAME,
+      origins: e.WEBAUTHN_ORIGINS ?? [new URL(e.PUBLIC_URL ?? `https://localhost:${e.PORT}`).origin],
+    },
     apiTokens: { maxDays: e.API_TOKEN_MAX_DAYS },
+    sso: { providers: e.OIDC_PROVIDERS },
+    invitations: { ttlDays: e.INVITATION_TTL_DAYS },
     events: { retentionDays: e.EVENT_RETENTION_DAYS },
+    jobs: {
+      enabled: e.JOBS_ENABLED,
+      schedules: e.JOBS_SCHEDULES,
+      concurrency: e.JOBS_CONCURRENCY,
+      maxRetries: e.JOBS_MAX_RETRIES,
+      retryBaseMs: e.JOBS_RETRY_BASE_MS,
+      leaseSeconds: e.JOBS_LEASE_SECONDS,
+    },
+    /** Ticket life cycle jobs (lifecycle/ticket-lifecycle.jobs.ts), in days; 0 turns one off. */
+    lifecycle: { autoCloseDays: e.TICKETS_AUTO_CLOSE_DAYS, closeReminderDays: e.TICKETS_CLOSE_REMINDER_DAYS, waitingReminderDays: e.TICKETS_WAITING_REMINDER_DAYS },
+    idempotency: { keyHours: e.IDEMPOTENCY_KEY_HOURS },
     webhooks: {
       allowHttp: e.WEBHOOK_ALLOW_HTTP,
       allowPrivateNetworks: e.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
@@ -496,7 +531,47 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     subscriptions: { socketsPerUser: e.SUBSCRIPTION_SOCKETS_PER_USER, perSocket: e.SUBSCRIPTIONS_PER_SOCKET },
     queryBudget: { pointsPerHour: e.RATE_LIMIT_POINTS_PER_HOUR, anonymousPointsPerHour: e.RATE_LIMIT_ANONYMOUS_POINTS_PER_HOUR },
+    attachments: {
+      maxBytes: e.ATTACHMENT_MAX_BYTES,
+      ticketMaxBytes: e.ATTACHMENT_TICKET_MAX_BYTES,
+      deniedTypes: e.ATTACHMENT_DENIED_TYPES,
+      allowedTypes: e.ATTACHMENT_ALLOWED_TYPES,
+      unattachedHours: e.ATTACHMENT_UNATTACHED_HOURS,
+      dir: resolve(e.ATTACHMENTS_DIR ?? resolve(dataDir, "attachments")),
+      // S3-compatible object storage when a bucket is named; the local folder otherwise.
+      s3: e.S3_BUCKET
+        ? { endpoint: e.S3_ENDPOINT, bucket: e.S3_BUCKET, region: e.S3_REGION, accessKeyId: e.S3_ACCESS_KEY_ID, secretAccessKey: e.S3_SECRET_ACCESS_KEY, forcePathStyle: e.S3_FORCE_PATH_STYLE }
+        : null,
+    },
+    /** Email intake (src/modules/intake); `imap` and `smtp` are null while unset. */
+    intake: {
+      imap: e.INTAKE_IMAP_URL ? { url: e.INTAKE_IMAP_URL, password: e.INTAKE_IMAP_PASSWORD ?? null, tlsInsecure: e.INTAKE_IMAP_TLS_INSECURE, pollSeconds: e.INTAKE_POLL_SECONDS } : null,
+      smtp: e.INTAKE_SMTP_PORT !== undefined ? { port: e.INTAKE_SMTP_PORT, host: e.INTAKE_SMTP_HOST } : null,
+      maxBytes: e.INTAKE_MAX_BYTES,
+      unknownSenders: e.INTAKE_UNKNOWN_SENDERS,
+      otherReplies: e.INTAKE_OTHER_REPLIES,
+      closedReplies: e.INTAKE_CLOSED_REPLIES,
+    },
     clientDir: resolve(e.CLIENT_DIR),
     logLevel: e.LOG_LEVEL,
+    /** src/server/observability: metrics (off unless a port or a token is set) and traces (off unless an OTLP endpoint is). */
+    observability: {
+      metrics: {
+        enabled: e.METRICS_PORT !== undefined || e.METRICS_TOKEN !== undefined,
+        port: e.METRICS_PORT,
+        host: e.METRICS_HOST,
+        token: e.METRICS_TOKEN,
+        maxOperationNames: e.METRICS_MAX_OPERATION_NAMES,
+      },
+      tracing: e.OTEL_EXPORTER_OTLP_ENDPOINT
+        ? {
+            endpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+            headers: parseOtlpHeaders(e.OTEL_EXPORTER_OTLP_HEADERS),
+            serviceName: e.OTEL_SERVICE_NAME,
+            sampleRatio: e.OTEL_TRACES_SAMPLER_ARG,
+            resolverSpans: e.TRACING_RESOLVER_SPANS,
+          }
+        : null,
+    },
   });
 }

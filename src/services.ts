@@ -9,6 +9,13 @@ import { subscribeOwnersToRegistrationAttempts, subscribeVerificationToRegistrat
 import { AccountEmailLimits } from "./modules/account/account.rate-limits.js";
 import { ApiTokenAuthenticator } from "./modules/api-tokens/api-token.auth.js";
 import { ApiTokenService } from "./modules/api-tokens/api-token.service.js";
+import { AttachmentService } from "./modules/attachments/attachment.service.js";
+import { AttachmentSweeper } from "./modules/attachments/attachment.sweeper.js";
+import { createAttachmentStorage } from "./modules/attachments/attachment.storage-factory.js";
+import { subscribeAttachments } from "./modules/attachments/attachment.subscribers.js";
+import { IntakeService } from "./modules/intake/intake.service.js";
+import { ImapReader } from "./modules/intake/imap.reader.js";
+import { SmtpListener } from "./modules/intake/smtp.listener.js";
 import { AuthService } from "./modules/auth/auth.service.js";
 import { BackgroundTasks } from "./modules/account/background-tasks.js";
 import { CommentService } from "./modules/comments/comment.service.js";
@@ -26,6 +33,8 @@ import { LimiterStore } from "./modules/rate-limit/limiter-store.js";
 import { LinkService } from "./modules/links/link.service.js";
 import { MailWorker } from "./modules/mail/mail.worker.js";
 import { MySessionsService } from "./modules/auth/my-sessions.service.js";
+import { MyProfileService } from "./modules/auth/my-profile.service.js";
+import { TicketStatsService } from "./modules/tickets/ticket-stats.service.js";
 import { NotificationPreferencesService } from "./modules/mail/notification-preferences.service.js";
 import { PasswordHasher } from "./modules/auth/password.hasher.js";
 import { PasswordResetService } from "./modules/account/password-reset.service.js";
@@ -55,6 +64,9 @@ import { subscribeTicketSlaMail } from "./modules/mail/ticket-sla-mail.subscribe
 import { SlaEscalations } from "./modules/tickets/ticket.sla-escalation.service.js";
 import { slaEscalationJob } from "./modules/tickets/ticket.sla-escalation.jobs.js";
 import { TriageService } from "./modules/triage/triage.service.js";
+import { AutomationService } from "./modules/automation/automation.service.js";
+import { AutomationWorker } from "./modules/automation/automation.worker.js";
+import "./modules/automation/automation.events.js";
 import { triageTrainJob } from "./modules/triage/triage.jobs.js";
 import { UserService } from "./modules/users/user.service.js";
 import { MfaService } from "./modules/mfa/mfa.service.js";
@@ -107,6 +119,9 @@ export interface Services {
   tickets: TicketService;
   /** AI triage: the built-in model learned from resolved tickets, and the language model when configured. */
   triage: TriageService;
+  /** Automation rules (admins) and the worker that runs them on committed events, once each. */
+  automation: AutomationService;
+  automationWorker: AutomationWorker;
   comments: CommentService;
   projects: ProjectService;
   issues: IssueService;
@@ -119,6 +134,10 @@ export interface Services {
   signInLinks: SignInLinkService;
   notificationPreferences: NotificationPreferencesService;
   mySessions: MySessionsService;
+  /** What users change about themselves (their display name). */
+  myProfile: MyProfileService;
+  /** The agent dashboard's created-versus-resolved trend. */
+  ticketStats: TicketStatsService;
   apiTokens: ApiTokenService;
   apiTokenAuth: ApiTokenAuthenticator;
   queryBudget: QueryBudget;
@@ -136,14 +155,33 @@ export interface Services {
   subscriptions: SubscriptionService;
   /** The `events` feed over the durable events table. */
   eventFeed: EventFeedService;
-  /** Deletes durable events past EVENT_RETENTION_DAYS. */
+  /** Deletes durable events past EVENT_RETENTION_DAYS (run by the events.purge job). */
   eventRetention: EventRetention;
+  /**
+   * Background jobs (modules/jobs): the runner every job is registered with (`jobRunner.register(defineJob(...))`,
+   * see core/jobs.ts), the cron scheduler, and their administration.
+   */
+  jobRunner: JobRunner;
+  jobScheduler: JobScheduler;
+  jobs: JobService;
+  /** Idempotency-Key records (graphql/idempotency.plugin.ts). */
+  idempotency: IdempotencyStore;
   /** Webhook administration (webhooks, secrets, delivery log). */
   webhooks: WebhookService;
   /** Turns committed events into signed webhook deliveries and attempts them. */
   webhookWorker: WebhookWorker;
   /** The webhooks' guard against server-side request forgery; tests replace its `resolve`. */
   webhookAddresses: AddressGuard;
+  /** Attachments: uploads streamed into the storage, attached by mutations, served like their parent. */
+  attachments: AttachmentService;
+  /** Removes uploads never attached (ATTACHMENT_UNATTACHED_HOURS). */
+  attachmentSweeper: AttachmentSweeper;
+  /** Email intake: received emails become tickets and comments, each once (modules/intake). */
+  intake: IntakeService;
+  /** Reads the INTAKE_IMAP_URL mailbox; null while unset. */
+  imapReader: ImapReader | null;
+  /** Takes mail from relays on INTAKE_SMTP_PORT; null while unset. */
+  smtpListener: SmtpListener | null;
 }
 
 /** `caches: false` only for the benchmark's caches-off ablation (server/tuning.ts). */
@@ -180,6 +218,11 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys, {
   }
 
   const attachments = new AttachmentService(config.attachments, createAttachmentStorage(config.attachments), events);
+  // Comments are written through the service the API uses (issues exist only for staff; intake writes on tickets).
+  const comments = new CommentService(events, (scope, id) => issues.exists(scope, id));
+  const automation = new AutomationService(events, tickets, comments);
+  const automationWorker = new AutomationWorker(orm, events, automation, config.eventsPollMs, config.database.kind === "mysql");
+  const intake = new IntakeService(config.intake, orm, events, tickets, comments, attachments, hasher, config.publicUrl);
 
   // --- subscribers: each module's reactions to other modules' events ---
   subscribeAuditTrail(events);
@@ -234,6 +277,8 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys, {
     sso: new SsoService(config, new OidcClients(), hasher, sessions, rateLimits, events),
     tickets,
     triage,
+    automation,
+    automationWorker,
     // Comments cannot import the issues module (it imports comments): they are told how to find an issue.
     comments,
     projects: new ProjectService(events),
@@ -244,9 +289,11 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys, {
     background,
     emailVerification,
     passwordReset: new PasswordResetService(config, hasher, emailLimits, background, events),
-    signInLinks: new SignInLinkService(config, sessions, emailLimits, background, events),
+    signInLinks: new SignInLinkService(config, sessions, emailLimits, background, events, mfaSignIn),
     notificationPreferences: new NotificationPreferencesService(),
     mySessions: new MySessionsService(config.jwt, sessions, events),
+    myProfile: new MyProfileService(events),
+    ticketStats: new TicketStatsService(config.database.kind),
     apiTokens: new ApiTokenService(config.apiTokens, apiTokenAuth, events),
     apiTokenAuth,
     queryBudget: new QueryBudget(config.queryBudget, limiterStore),
@@ -262,10 +309,19 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys, {
       return { id: ticket.id, requesterId: ticket.requester.id };
     }),
     eventFeed: new EventFeedService(config.events.retentionDays),
-    eventRetention: new EventRetention(orm, config.events.retentionDays),
+    eventRetention,
+    jobRunner,
+    jobScheduler,
+    jobs: new JobService(jobRunner, jobScheduler, events),
+    idempotency: new IdempotencyStore(orm, config.idempotency.keyHours),
     webhooks: new WebhookService(config.webhooks, webhookAddresses, () => webhookWorker.wake(), events),
     webhookWorker,
     webhookAddresses,
+    attachments,
+    attachmentSweeper: new AttachmentSweeper(orm, attachments),
+    intake,
+    imapReader: config.intake.imap ? new ImapReader(config.intake.imap, intake) : null,
+    smtpListener: config.intake.smtp ? new SmtpListener(config.intake.smtp, intake) : null,
   };
 }
 
@@ -281,22 +337,38 @@ export function startServices(services: Services, logger: Logger): void {
   services.limiterStore.logger = logger;
   services.rateLimitAudit.clock = () => services.clock;
   services.mail.start(logger);
+  void services.mfa.checkEncryptionKey(logger);
   services.keysReloader.start(() => services.clock, logger);
   // Not awaited: until the server listens nothing is cached, so events committed meanwhile are no news.
   services.eventTail?.start(logger).catch((error: unknown) => logger.error({ err: error }, "could not start reading other replicas' events"));
-  services.eventRetention.start(() => services.clock, logger);
+  services.jobRunner.clock = () => services.clock;
+  services.jobs.logger = logger;
+  services.jobScheduler.start(logger);
   // Events committed here and by other replicas (relayed by the event tail) both wake the deliveries.
   services.events.onCommitted(services.webhookWorker.onCommitted);
   services.events.onReplicated(services.webhookWorker.onCommitted);
   services.webhookWorker.start(() => services.clock, logger);
+  services.events.onCommitted(services.automationWorker.onCommitted);
+  services.events.onReplicated(services.automationWorker.onCommitted);
+  services.automationWorker.start(() => services.clock, logger);
+  services.attachmentSweeper.start(() => services.clock, logger);
+  services.intake.clock = () => services.clock;
+  services.intake.logger = logger;
+  services.imapReader?.start(logger);
+  services.smtpListener?.start(logger).catch((error: unknown) => logger.error({ err: error }, "could not start the email intake's SMTP listener"));
   if (services.mail.transport.name === "outbox") logger.info("mail is kept in the outbox (MAIL_TRANSPORT=outbox): admins read it with the `outbox` query");
 }
 
 export async function stopServices(services: Services): Promise<void> {
   services.keysReloader.stop();
   await services.eventTail?.stop();
-  await services.eventRetention.stop();
+  await services.jobScheduler.stop();
+  await services.jobs.drain();
   await services.webhookWorker.stop();
+  await services.automationWorker.stop();
+  await services.attachmentSweeper.stop();
+  await services.smtpListener?.stop();
+  await services.imapReader?.stop();
   await services.background.drain();
   await services.mail.stop();
   services.limiterStore.close();

@@ -13,11 +13,16 @@ export type ErrorCode =
   | "INVALID_TRANSITION"
   | "RATE_LIMITED"
   | "ACCOUNT_LOCKED"
+  | "MFA_REQUIRED"
+  | "MFA_ENROLMENT_REQUIRED"
   | "PAYLOAD_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE"
   | "QUERY_TOO_COMPLEX"
   | "QUERY_TOO_LARGE"
   | "BAD_REQUEST"
   | "CURSOR_EXPIRED"
+  | "IDEMPOTENCY_KEY_MISMATCH"
+  | "IDEMPOTENCY_KEY_IN_USE"
   | "SERVICE_UNAVAILABLE"
   | "PERSISTED_QUERY_NOT_FOUND"
   | "PERSISTED_QUERY_NOT_SUPPORTED"
@@ -41,11 +46,16 @@ const STATUS: Record<ErrorCode, number> = {
   INVALID_TRANSITION: 409,
   RATE_LIMITED: 429,
   ACCOUNT_LOCKED: 423,
+  MFA_REQUIRED: 401,
+  MFA_ENROLMENT_REQUIRED: 401,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   QUERY_TOO_COMPLEX: 400,
   QUERY_TOO_LARGE: 400,
   BAD_REQUEST: 400,
   CURSOR_EXPIRED: 410,
+  IDEMPOTENCY_KEY_MISMATCH: 422,
+  IDEMPOTENCY_KEY_IN_USE: 409,
   SERVICE_UNAVAILABLE: 503,
   PERSISTED_QUERY_NOT_FOUND: 400,
   PERSISTED_QUERY_NOT_SUPPORTED: 400,
@@ -124,6 +134,17 @@ export class AccountLockedError extends AppError {
   }
 }
 
+/**
+ * The first factor was right but no tokens follow yet: MFA_REQUIRED asks for the second factor
+ * (completeSignIn), MFA_ENROLMENT_REQUIRED for an enrolment that a role policy demands. Either
+ * carries a short-lived, single-use `challengeToken` bound to the account, and when it expires.
+ */
+export class SecondFactorRequiredError extends AppError {
+  constructor(code: "MFA_REQUIRED" | "MFA_ENROLMENT_REQUIRED", message: string, extensions: { challengeToken: string; expiresAt: string; methods: string[] }) {
+    super(code, message, { extensions, logLevel: "info" });
+  }
+}
+
 export class PayloadTooLargeError extends AppError {
   constructor(limitBytes: number) {
     super("PAYLOAD_TOO_LARGE", `The request body exceeds ${limitBytes} bytes.`);
@@ -165,5 +186,16 @@ export class ServiceUnavailableError extends AppError {
 export class InternalError extends AppError {
   constructor() {
     super("INTERNAL_SERVER_ERROR", "Internal server error. The incident was logged.");
+  }
+}
+
+/**
+ * An `Idempotency-Key` (IETF httpapi draft) reused wrongly: with another request than the one it
+ * was first sent with (IDEMPOTENCY_KEY_MISMATCH, 422), or while that first request is still in
+ * flight (IDEMPOTENCY_KEY_IN_USE, 409: retry once it has answered).
+ */
+export class IdempotencyKeyError extends AppError {
+  constructor(code: "IDEMPOTENCY_KEY_MISMATCH" | "IDEMPOTENCY_KEY_IN_USE", message: string) {
+    super(code, message, { logLevel: "info" });
   }
 }

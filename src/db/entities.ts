@@ -1,5 +1,7 @@
 import { AccountToken } from "../modules/account/account-token.entity.js";
+import { AutomationRule } from "../modules/automation/automation-rule.entity.js";
 import { ApiToken } from "../modules/api-tokens/api-token.entity.js";
+import { Attachment } from "../modules/attachments/attachment.entity.js";
 import { AuditEvent } from "../modules/audit/audit-event.entity.js";
 import { NotificationPreferences } from "../modules/mail/notification-preferences.entity.js";
 import { OutboxMessage } from "../modules/mail/outbox-message.entity.js";
@@ -16,6 +18,18 @@ import { Ticket } from "../modules/tickets/ticket.entity.js";
 import { Webhook } from "../modules/webhooks/webhook.entity.js";
 import { WebhookDelivery } from "../modules/webhooks/webhook-delivery.entity.js";
 import { UnknownEmailLockout } from "../modules/auth/unknown-email-lockout.entity.js";
+import { MfaChallenge } from "../modules/mfa/mfa-challenge.entity.js";
+import { MfaRolePolicy } from "../modules/mfa/mfa-role-policy.entity.js";
+import { Passkey } from "../modules/mfa/passkey.entity.js";
+import { RecoveryCode } from "../modules/mfa/recovery-code.entity.js";
+import { SecondFactorState } from "../modules/mfa/second-factor.entity.js";
+import { Invitation } from "../modules/invitations/invitation.entity.js";
+import { SsoIdentity } from "../modules/sso/sso-identity.entity.js";
+import { SsoLoginAttempt } from "../modules/sso/sso-login-attempt.entity.js";
+import { JobRun } from "../modules/jobs/job-run.entity.js";
+import { IdempotencyKey } from "../modules/idempotency/idempotency-key.entity.js";
+import { JobUnitRecord } from "../modules/jobs/job-unit.entity.js";
+import { InboundMail } from "../modules/intake/inbound-mail.entity.js";
 
 /** The explicit entity list: no folder scanning, so the build and the tests see the same model. */
-export const entities = [User, Session, RefreshToken, AuditEvent, OutboxMessage, AccountToken, ApiToken, NotificationPreferences, Counter, Ticket, Comment, Project, Issue, TicketIssueLink, DomainEventRecord, UnknownEmailLockout, Webhook, WebhookDelivery];
+export const entities = [User, Session, RefreshToken, AuditEvent, OutboxMessage, AccountToken, ApiToken, NotificationPreferences, Counter, Ticket, Comment, Project, Issue, TicketIssueLink, DomainEventRecord, UnknownEmailLockout, Webhook, WebhookDelivery, JobRun, JobUnitRecord, IdempotencyKey, Attachment, Invitation, SsoIdentity, SsoLoginAttempt, SecondFactorState, RecoveryCode, Passkey, MfaChallenge, MfaRolePolicy, InboundMail, AutomationRule];

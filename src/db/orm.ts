@@ -85,7 +85,7 @@ export class MigrationsNotApplied extends Error {
   constructor(waitSeconds: number, pending: string[]) {
     super(
       `The database migrations were not applied within ${waitSeconds} s (MIGRATE_ON_START=false; pending: ${pending.join(", ")}). ` +
-        "Run the migration Job (`node dist/src/db/cli.js migrate`), or set MIGRATE_ON_START=true, or raise MIGRATIONS_WAIT_SECONDS.",
+        "Run the migration Job (`deskql migrate`), or set MIGRATE_ON_START=true, or raise MIGRATIONS_WAIT_SECONDS.",
     );
     this.name = "MigrationsNotApplied";
   }

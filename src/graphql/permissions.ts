@@ -18,6 +18,7 @@ import { securityRules } from "../modules/security/security.rules.js";
 import { subscriptionRules } from "../modules/subscriptions/subscription.rules.js";
 import { ticketRules } from "../modules/tickets/ticket.rules.js";
 import { triageRules } from "../modules/triage/triage.rules.js";
+import { automationRules } from "../modules/automation/automation.rules.js";
 import { userRules } from "../modules/users/user.rules.js";
 import { webhookRules } from "../modules/webhooks/webhook.rules.js";
 import { invitationRules } from "../modules/invitations/invitation.rules.js";
@@ -28,7 +29,7 @@ import { ticketStatsRules } from "../modules/tickets/ticket-stats.rules.js";
 import { derivePermissions, type ModuleRules } from "./root-fields.js";
 
 /** Every module's permission rules; a module is wired by adding its rules here (and its resolvers in schema.ts). */
-export const moduleRules: readonly ModuleRules[] = [authRules, mfaRules, userRules, auditRules, ticketRules, commentRules, projectRules, issueRules, linkRules, accountRules, mySessionsRules, apiTokenRules, mailRules, notificationPreferencesRules, rateLimitRules, securityRules, eventRules, webhookRules, subscriptionRules, triageRules, jobRules, attachmentRules, intakeRules, invitationRules, ssoRules, myProfileRules, userSessionsRules, ticketStatsRules];
+export const moduleRules: readonly ModuleRules[] = [authRules, mfaRules, userRules, auditRules, ticketRules, commentRules, projectRules, issueRules, linkRules, accountRules, mySessionsRules, apiTokenRules, mailRules, notificationPreferencesRules, rateLimitRules, securityRules, eventRules, webhookRules, subscriptionRules, triageRules, automationRules, jobRules, attachmentRules, intakeRules, invitationRules, ssoRules, myProfileRules, userSessionsRules, ticketStatsRules];
 
 /**
  * The shield rule tree, the API-token scope of every root field and the sign-in budget's

@@ -20,7 +20,14 @@ export class RootField {
     readonly scope: ScopeRequirement,
     readonly budget: BudgetKind,
     readonly tokenCheck: ShieldRule | null,
+    /** Accepts an `Idempotency-Key` header (idempotency.plugin.ts): mark creations and bulk changes with `idempotent()`. */
+    readonly idempotent: boolean = false,
   ) {}
+}
+
+/** The same declaration, for a mutation that accepts an `Idempotency-Key` (its first response is replayed to retries). */
+export function idempotent(field: RootField): RootField {
+  return new RootField(field.rule, field.scope, field.budget, field.tokenCheck, true);
 }
 
 export function rootField(declaration: { rule: ShieldRule; scope: ScopeRequirement; budget?: BudgetKind; tokenCheck?: ShieldRule }): RootField {
@@ -41,6 +48,8 @@ export interface Permissions {
   readonly rootFields: ReadonlyMap<string, RootField>;
   /** The mutations that spend the per-IP sign-in budget instead of the caller's. */
   readonly signInMutations: ReadonlySet<string>;
+  /** The mutations declared with `idempotent()`: they accept an Idempotency-Key header. */
+  readonly idempotentMutations: ReadonlySet<string>;
   /** What an API token needs for a root field; an undeclared field is denied to everyone, tokens included. */
   scopeRequirementOf(type: string, field: string): ScopeRequirement;
 }
@@ -79,6 +88,7 @@ export function derivePermissions(modules: readonly ModuleRules[]): Permissions 
     ruleTree: mergeRuleTrees(...trees),
     rootFields,
     signInMutations,
+    idempotentMutations: new Set([...rootFields].filter(([path, f]) => f.idempotent && path.startsWith("Mutation.")).map(([path]) => path.slice("Mutation.".length))),
     scopeRequirementOf: (type, field) => rootFields.get(`${type}.${field}`)?.scope ?? "session",
   };
 }

@@ -3,9 +3,12 @@ import { isObjectType, lexicographicSortSchema, type GraphQLSchema } from "graph
 import { buildSchema, getMetadataStorage } from "type-graphql";
 import { AccountResolver } from "../modules/account/account.resolver.js";
 import { ApiTokenResolver } from "../modules/api-tokens/api-token.resolver.js";
+import { AttachmentResolver, CommentAttachmentsResolver, IssueAttachmentsResolver, TicketAttachmentsResolver } from "../modules/attachments/attachment.resolver.js";
 import { MySessionsResolver } from "../modules/auth/my-sessions.resolver.js";
+import { MfaResolver } from "../modules/mfa/mfa.resolver.js";
 import { NotificationPreferencesResolver } from "../modules/mail/notification-preferences.resolver.js";
 import { OutboxResolver } from "../modules/mail/outbox.resolver.js";
+import { CommentSourceResolver, IntakeResolver, TicketSourceResolver } from "../modules/intake/intake.resolver.js";
 import { RateLimitResolver } from "../modules/rate-limit/rate-limit.resolver.js";
 import { SecurityResolver } from "../modules/security/security.resolver.js";
 import { AuditResolver } from "../modules/audit/audit.resolver.js";
@@ -25,6 +28,7 @@ import { IssueLinksResolver, LinkResolver, TicketLinksResolver } from "../module
 import { ProjectResolver } from "../modules/projects/project.resolver.js";
 import { SubscriptionResolver } from "../modules/subscriptions/subscription.resolver.js";
 import { TriageResolver } from "../modules/triage/triage.resolver.js";
+import { AutomationResolver } from "../modules/automation/automation.resolver.js";
 import { WebhookResolver } from "../modules/webhooks/webhook.resolver.js";
 import { InvitationResolver } from "../modules/invitations/invitation.resolver.js";
 import { SsoResolver } from "../modules/sso/sso.resolver.js";
@@ -36,7 +40,7 @@ import { permissions } from "./permissions.js";
 import { applyPermissions } from "./shield.js";
 
 /** Every module's resolvers; a module is wired by adding them here (and its rules in permissions.ts). */
-export const resolvers = [AuthResolver, MfaResolver, UserResolver, AuditResolver, AccountResolver, MySessionsResolver, ApiTokenResolver, OutboxResolver, NotificationPreferencesResolver, RateLimitResolver, SecurityResolver, TicketResolver, TicketFieldsResolver, TicketHistoryResolver, TicketCommentsResolver, CommentResolver, ProjectResolver, IssueResolver, IssueFieldsResolver, ProjectIssuesResolver, LinkResolver, TicketLinksResolver, IssueLinksResolver, EventResolver, WebhookResolver, SubscriptionResolver, TriageResolver, JobResolver, AttachmentResolver, TicketAttachmentsResolver, CommentAttachmentsResolver, IssueAttachmentsResolver, IntakeResolver, CommentSourceResolver, TicketSourceResolver, InvitationResolver, SsoResolver, MyProfileResolver, UserSessionsResolver, TicketStatsResolver, AuditTargetResolver] as const;
+export const resolvers = [AuthResolver, MfaResolver, UserResolver, AuditResolver, AccountResolver, MySessionsResolver, ApiTokenResolver, OutboxResolver, NotificationPreferencesResolver, RateLimitResolver, SecurityResolver, TicketResolver, TicketFieldsResolver, TicketHistoryResolver, TicketCommentsResolver, CommentResolver, ProjectResolver, IssueResolver, IssueFieldsResolver, ProjectIssuesResolver, LinkResolver, TicketLinksResolver, IssueLinksResolver, EventResolver, WebhookResolver, SubscriptionResolver, TriageResolver, AutomationResolver, JobResolver, AttachmentResolver, TicketAttachmentsResolver, CommentAttachmentsResolver, IssueAttachmentsResolver, IntakeResolver, CommentSourceResolver, TicketSourceResolver, InvitationResolver, SsoResolver, MyProfileResolver, UserSessionsResolver, TicketStatsResolver, AuditTargetResolver] as const;
 /** Every field's permission rule, root fields with their API-token scope (permissions.ts). */
 export const ruleTree = permissions.ruleTree;
 

@@ -4,6 +4,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { GraphQLSchema } from "graphql";
 import type { Logger } from "pino";
 import type { Services } from "../services.js";
+import { registerAttachmentRoutes } from "./attachment.routes.js";
 import { registerAuthEdge } from "./auth-edge.js";
 import { drainBody } from "./body-limit.js";
 import { httpErrorOf, sendError } from "./error-envelope.js";
@@ -12,11 +13,13 @@ import { Drain } from "./drain.js";
 import { registerHealthRoutes, type Lifecycle } from "./health.js";
 import { DatabaseOutage, registerOutage } from "./outage.js";
 import { registerRefreshRoutes } from "./refresh-cookie.js";
+import { registerOidcRoutes } from "./oidc.routes.js";
 import { operationNameOf } from "./request-meta.js";
 import { registerSecurity } from "./security.js";
 import { currentStatementCount, withStatementCount } from "../db/statement-counter.js";
 import { registerStaticClient } from "./static-client.js";
 import { newRequestId } from "./request-id.js";
+import type { Observability } from "./observability/observability.js";
 import { registerTicketExportRoute } from "./ticket-export.route.js";
 import { registerWebsockets } from "./websocket.js";
 import type { ServerTuning } from "./tuning.js";
@@ -28,13 +31,15 @@ export interface AppOptions {
   tls: { key: Buffer; cert: Buffer };
   lifecycle: Lifecycle;
   tuning?: ServerTuning;
+  /** Metrics and traces (observability/observability.ts); none: both off. */
+  observability?: Observability;
 }
 
 /** How often unfinished requests are checked against their deadline: they are cut within this much of it. */
 const CONNECTIONS_CHECKING_INTERVAL_MS = 500;
 
 /** The HTTPS application: security, GraphQL, auth cookie routes, health, the web client. */
-export async function buildApp({ services, schema, logger, tls, lifecycle, tuning = {} }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ services, schema, logger, tls, lifecycle, tuning = {}, observability }: AppOptions): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
     https: {
@@ -54,7 +59,7 @@ export async function buildApp({ services, schema, logger, tls, lifecycle, tunin
     loggerInstance: logger as FastifyBaseLogger,
     // One line per request, written below with what we care about, instead of Fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
-    genReqId: newRequestId,
+    genReqId: observability?.requestId ?? newRequestId,
     // A hop count trusts that many proxies next to us, as proxy-addr (Fastify's) counts hops.
     trustProxy: typeof config.trustProxy === "number" ? trustHops(config.trustProxy) : config.trustProxy,
     bodyLimit: config.http.bodyLimitBytes,
@@ -74,6 +79,7 @@ export async function buildApp({ services, schema, logger, tls, lifecycle, tunin
     reply.header("x-request-id", String(_request.id));
     withStatementCount(done);
   });
+  observability?.register(app); // the request's span (its context holds from here on) and the metrics' hooks
   app.addHook("onResponse", async (request, reply) => {
     const body = request.body as { operationName?: unknown } | undefined;
     const operation = operationNameOf(request) ?? (typeof body?.operationName === "string" ? body.operationName : undefined);
@@ -110,10 +116,12 @@ export async function buildApp({ services, schema, logger, tls, lifecycle, tunin
   const edge = registerAuthEdge(app, services); // before the routes it authenticates
   registerHealthRoutes(app, services, lifecycle);
   registerRefreshRoutes(app, services);
+  registerOidcRoutes(app, services);
   const subscriptions = await registerWebsockets(app, { services, schema, logger }); // before the route that upgrades
-  await registerGraphql(app, { services, schema, logger, edge, tuning, subscriptions });
+  await registerGraphql(app, { services, schema, logger, edge, tuning, subscriptions, observability });
   tuning.routes?.(app);
   registerTicketExportRoute(app, { services, schema, edge });
+  await registerAttachmentRoutes(app, { services, edge });
   await registerStaticClient(app, config.clientDir);
   return app;
 }

@@ -9,6 +9,7 @@ import type { Logger } from "pino";
 import { protectionPlugin, requestLogPlugin } from "../graphql/apollo-plugins.js";
 import { createContext, type Context } from "../graphql/context.js";
 import { rateLimitPlugin } from "../graphql/rate-limit.plugin.js";
+import { idempotencyPlugin } from "../graphql/idempotency.plugin.js";
 import { createErrorFormatter, errorLoggingPlugin, serviceUnavailablePlugin } from "../graphql/error-formatting.js";
 import { jitGateway } from "../graphql/jit-executor.js";
 import { queryLimitRules } from "../graphql/limits.js";
@@ -17,6 +18,7 @@ import { storableTextPlugin } from "../graphql/storable-text.js";
 import type { Services } from "../services.js";
 import { rateLimitHeaders } from "../modules/rate-limit/query-budget.js";
 import type { AuthEdge } from "./auth-edge.js";
+import type { Observability } from "./observability/observability.js";
 import { graphqlTokenLimit } from "./graphql-token-limit.js";
 import { httpBinding } from "./refresh-cookie.js";
 import { requestMeta } from "./request-meta.js";
@@ -28,7 +30,7 @@ import type { ServerTuning } from "./tuning.js";
  */
 export async function registerGraphql(
   app: FastifyInstance,
-  { services, schema, logger, edge, tuning, subscriptions }: { services: Services; schema: GraphQLSchema; logger: Logger; edge: AuthEdge; tuning: ServerTuning; subscriptions?: WebsocketHandler },
+  { services, schema, logger, edge, tuning, subscriptions, observability }: { services: Services; schema: GraphQLSchema; logger: Logger; edge: AuthEdge; tuning: ServerTuning; subscriptions?: WebsocketHandler; observability?: Observability },
 ): Promise<ApolloServer<Context>> {
   const { config } = services;
   const apollo = new ApolloServer<Context>({
@@ -52,19 +54,23 @@ export async function registerGraphql(
       storableTextPlugin(), // first: when it and a limit both refuse, the client learns of its input
       protectionPlugin(config),
       rateLimitPlugin(services), // after protectionPlugin: it charges the cost that plugin computes
+      idempotencyPlugin(services.idempotency), // Idempotency-Key on the mutations declared idempotent()
       errorLoggingPlugin(logger),
       serviceUnavailablePlugin(),
       requestLogPlugin(),
+      ...(observability?.apolloPlugins() ?? []), // metrics and the operation's span, when on
       // Sandbox for admins' browsers; it loads from Apollo's CDN, which the CSP allows on this route only.
       ApolloServerPluginLandingPageLocalDefault({ embed: { endpointIsEditable: false }, includeCookies: false, footer: false }),
     ],
   });
   await apollo.start();
 
-  const handler = fastifyApolloHandler(apollo, {
+  const apolloHandler = fastifyApolloHandler(apollo, {
     context: async (request, reply) =>
       createContext({ request: requestMeta(request), viewer: request.viewer, em: edge.entityManager(request), services, http: httpBinding(request, reply) }),
   });
+  // Traced: a span around Apollo's work, the parent of the operation's SQL (observability.ts).
+  const handler = observability ? observability.traceGraphql(apolloHandler) : apolloHandler;
   const tokenLimit = graphqlTokenLimit(config, tuning);
   // Two routes: GET (Sandbox, GET queries) also upgrades to the subscriptions' WebSocket (websocket.ts).
   for (const methods of [["POST", "OPTIONS"], ["GET"]]) app.route({

@@ -7,7 +7,7 @@ import { sendError } from "./error-envelope.js";
 import { requestMeta } from "./request-meta.js";
 
 export const REFRESH_COOKIE = "deskql_refresh";
-const COOKIE_PATH = "/auth";
+export const COOKIE_PATH = "/auth";
 
 /**
  * The browser client's refresh flow. Its refresh token lives in an HttpOnly, Secure,

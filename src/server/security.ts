@@ -26,7 +26,7 @@ const APP_CSP = {
   "default-src": ["'self'"],
   "script-src": ["'self'"],
   "style-src": ["'self'", "'unsafe-inline'"], // Svelte's scoped styles may be injected at runtime
-  "img-src": ["'self'", "data:", "https:"],
+  "img-src": ["'self'", "data:", "blob:", "https:"], // blob: attachments the client fetched with its token
   "connect-src": ["'self'"],
   "font-src": ["'self'"],
   "frame-ancestors": ["'none'"],
@@ -80,8 +80,8 @@ export async function registerSecurity(app: FastifyInstance, config: AppConfig):
     origin: config.http.corsOrigins.length ? config.http.corsOrigins : false,
     credentials: true,
     methods: ["GET", "POST", "OPTIONS"],
-    allowedHeaders: ["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name", "x-refresh-cookie"],
-    exposedHeaders: ["x-request-id", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "retry-after", "www-authenticate"],
+    allowedHeaders: ["content-type", "authorization", "apollo-require-preflight", "x-apollo-operation-name", "x-refresh-cookie", "x-file-name", "idempotency-key"],
+    exposedHeaders: ["x-request-id", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "retry-after", "www-authenticate", "idempotent-replayed"],
     maxAge: 600,
   });
 }

@@ -11,6 +11,7 @@ import { systemScope } from "../core/scope.js";
 import { ensureFirstAdmin, type FirstAdmin } from "../modules/auth/first-admin.js";
 import { createServices, startServices, stopServices, type Services } from "../services.js";
 import { buildApp } from "./app.js";
+import { Observability } from "./observability/observability.js";
 import type { DrainReport } from "./drain.js";
 import type { Lifecycle } from "./health.js";
 import { limitHeapGrowth } from "./heap-growth.js";
@@ -25,6 +26,8 @@ export interface RunningServer {
   port: number;
   orm: Orm;
   services: Services;
+  /** Metrics and traces: `metricsUrl` is the METRICS_PORT listener's, `flush()` exports the spans so far. */
+  observability: Observability;
   logger: Logger;
   firstAdmin: FirstAdmin | null;
   tlsGenerated: boolean;
@@ -57,10 +60,12 @@ export async function startServer(config: AppConfig, options: { logger?: Logger;
   const firstAdmin = await withStartupLock(config.database, config.migrations.waitSeconds, () =>
     ensureFirstAdmin(systemScope(orm.em.fork(), services.clock, "first-admin"), services.events, config, services.hasher),
   );
-  const schema = await (tuning.schema ?? buildExecutableSchema)();
+  const observability = await Observability.start(config, services, logger); // metrics and traces, when configured
+  const schema = observability.instrumentSchema(await (tuning.schema ?? buildExecutableSchema)());
   const lifecycle: Lifecycle = { shuttingDown: false };
-  const app = await buildApp({ services, schema, logger, tls, lifecycle, tuning });
+  const app = await buildApp({ services, schema, logger, tls, lifecycle, tuning, observability });
   await app.listen({ host: config.host, port: config.port });
+  await observability.listen();
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
 
@@ -71,6 +76,7 @@ export async function startServer(config: AppConfig, options: { logger?: Logger;
     port,
     orm,
     services,
+    observability,
     logger,
     firstAdmin,
     tlsGenerated: tls.generated,
@@ -83,6 +89,7 @@ export async function startServer(config: AppConfig, options: { logger?: Logger;
         await app.close();
         await stopServices(services); // lets queued background work and a mail pass finish
         await orm.close(true);
+        await observability.stop(); // last: the spans of the shutdown's own work are exported too
         return report;
       })();
       return closing;

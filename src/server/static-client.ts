@@ -4,7 +4,7 @@ import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
 import { noRouteError, sendError } from "./error-envelope.js";
 
-const API_PREFIXES = ["/graphql", "/auth/", "/health", "/ready", "/.well-known/", "/export/"];
+const API_PREFIXES = ["/graphql", "/auth/", "/health", "/ready", "/metrics", "/.well-known/", "/export/"];
 
 /**
  * The built Svelte client, served from the API's own origin so the refresh cookie can stay

@@ -2,7 +2,7 @@ import websocket from "@fastify/websocket";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { CloseCode, type SubscribePayload } from "graphql-ws";
 import { makeHandler } from "graphql-ws/use/@fastify/websocket";
-import { GraphQLError, getOperationAST, OperationTypeNode, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
+import { GraphQLError, getOperationAST, OperationTypeNode, parse, specifiedRules, subscribe, validate, type DocumentNode, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
 import { decodeJwt } from "jose";
 import type { Logger } from "pino";
 import type { WebSocket } from "ws";
@@ -18,6 +18,7 @@ import { pointsFor, QueryBudgetExceededError } from "../modules/rate-limit/query
 import type { Services } from "../services.js";
 import { newRequestId } from "./request-id.js";
 import { requestMeta } from "./request-meta.js";
+import { SubscribeGate } from "./subscribe-gate.js";
 import { authenticate } from "./viewer.js";
 import { CREDENTIAL_EVENTS } from "../modules/auth/credential-invalidation.js";
 
@@ -92,6 +93,8 @@ export async function registerWebsockets(app: FastifyInstance, { services, schem
   const byUser = new Map<string, Set<LiveSocket>>();
   const format = createErrorFormatter({ classify: (error) => app.outage.classify(error) });
   const validationRules = [...specifiedRules, ...queryLimitRules(config.queryLimits)];
+  // Half the pool at most for socket and subscription set-ups (credential and ticket lookups), the rest for requests.
+  const setups = new SubscribeGate(Math.max(1, Math.floor(config.database.poolMax / 2)));
 
   const close = (socket: WebSocket, code: number, reason: string) => {
     if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, limitReason(reason));
@@ -172,12 +175,13 @@ export async function registerWebsockets(app: FastifyInstance, { services, schem
   const handler = makeHandler<ConnectionParams, { socket: WebSocket; request: FastifyRequest }>(
     {
       schema,
+      subscribe: (args) => setups.run(() => subscribe(args)),
       connectionInitWaitTimeout: 5_000,
       async onConnect(ctx) {
         const { socket, request } = ctx.extra;
         const presented = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
         const authorization = typeof presented === "string" ? presented : request.headers.authorization;
-        const auth = authorization ? await authenticate(services, services.orm.em.fork(), authorization, request.ip) : null;
+        const auth = authorization ? await setups.run(() => authenticate(services, services.orm.em.fork(), authorization, request.ip)) : null;
         if (!auth?.viewer || !authorization) {
           close(socket, SocketClose.UNAUTHORIZED, auth?.problem ?? 'Authentication required: send { "authorization": "Bearer <token>" } in connection_init.');
           return false;

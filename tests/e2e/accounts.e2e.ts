@@ -236,7 +236,8 @@ describe("administration", () => {
     await navigate(admin, "Audit trail");
     await heading(admin, "Audit trail").waitFor();
     await admin.getByLabel("Action").selectOption({ label: "Role changed" });
-    const event = admin.getByRole("list", { name: "Audit events" }).getByRole("listitem").filter({ hasText: agent.id });
+    // Targets show by name (AuditEvent.targetLabel), linked to the user's page.
+    const event = admin.getByRole("list", { name: "Audit events" }).getByRole("listitem").filter({ has: admin.getByRole("link", { name: "Jordan Fielding" }) });
     await event.first().waitFor();
     await event.first().getByText("Role changed").waitFor();
     app.keep(admin);

@@ -9,7 +9,11 @@ const app = useE2EApp();
 
 /** The page's background luminance (0 black .. 1 white), from the body's computed colour. */
 async function backgroundLuminance(page: Page): Promise<number> {
-  const rgb = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  // The callback runs in the page, where the DOM's globals exist (the tests compile without DOM types).
+  const rgb = await page.evaluate(() => {
+    const page = globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string }; document: { body: unknown } };
+    return page.getComputedStyle(page.document.body).backgroundColor;
+  });
   const [r, g, b] = (rgb.match(/\d+/g) ?? ["255", "255", "255"]).map(Number);
   return (0.2126 * r! + 0.7152 * g! + 0.0722 * b!) / 255;
 }

@@ -70,6 +70,9 @@ export async function startTestServer(options: { env?: Record<string, string>; e
     RATE_LIMIT_LOGIN_PER_MINUTE: "10000",
     RATE_LIMIT_REGISTER_PER_MINUTE: "10000",
     CLIENT_DIR: join(dir, "no-client"),
+    // No scheduled job runs (ticket life cycle, purges) unless a suite asks: a tick landing in a
+    // test that moved the clock by days would close or remind its tickets behind its back.
+    JOBS_ENABLED: "false",
     // Fixtures write dozens of rows in one transaction while two suites share two cores: the
     // production deadlines (10 s, 5 s) would cut them for the machine's load, not for a fault.
     // The deadlines have their own tests (tests/integration/faults), which set their own.

@@ -17,6 +17,8 @@ const comment = (id: string, body: string, internal: boolean, author: typeof req
   viewerCanEdit: false,
   createdAt: "2030-01-01T10:00:00.000Z",
   editedAt: null as string | null,
+  source: "WEB" as "WEB" | "EMAIL",
+  attachments: [] as { id: string; fileName: string; size: number; contentType: string; url: string; thumbnailUrl: string | null; isImage: boolean }[],
 });
 
 describe("Conversation", () => {
@@ -34,6 +36,13 @@ describe("Conversation", () => {
     const reply = screen.getByRole("article", { name: "Reply" });
     expect(within(reply).queryByText("Internal note")).toBeNull();
     expect(reply.closest("li")).not.toHaveClass("internal");
+  });
+
+  it("labels a reply that came by email", () => {
+    render(Conversation, { requesterId: requester.id, comments: [{ ...comment("c1", "Sent from my phone", false, requester), source: "EMAIL" as const }, comment("c2", "Typed here", false)] });
+    const [byMail, typed] = screen.getAllByRole("article", { name: "Reply" });
+    expect(within(byMail!).getByText("by email")).toBeInTheDocument();
+    expect(within(typed!).queryByText("by email")).toBeNull();
   });
 
   it("renders Markdown but never runs a stored script", () => {

@@ -3,6 +3,7 @@ import type { DomainEvents } from "../../core/events/domain-events.js";
 import { BadUserInputError } from "../../core/errors.js";
 import { withEntityManager, type RequestScope } from "../../core/scope.js";
 import { normaliseEmail } from "../auth/credentials.validation.js";
+import { assertPasswordSignInAllowed } from "../auth/sso-required.js";
 import type { PasswordHasher } from "../auth/password.hasher.js";
 import { assertPasswordAcceptable } from "../auth/password.policy.js";
 import { passwordChangedMail, passwordResetMail } from "../mail/account-mail.templates.js";
@@ -34,6 +35,7 @@ export class PasswordResetService {
   async request(scope: RequestScope, email: string): Promise<boolean> {
     const now = scope.clock.now();
     const address = normaliseEmail(email, "email");
+    assertPasswordSignInAllowed(this.config, address, "email");
     await this.limits.consume("password-reset", address, scope.request.ip);
     this.background.run("password reset request", () =>
       this.events.transaction(withEntityManager(scope, scope.em.fork()), async (tx) => {
@@ -52,6 +54,7 @@ export class PasswordResetService {
     const now = scope.clock.now();
     const stored = await findUsableToken(scope.em, presented, AccountTokenPurpose.RESET_PASSWORD, now, "input");
     const user = stored.user.getEntity();
+    assertPasswordSignInAllowed(this.config, user.email);
     if (user.deactivatedAt) throw new BadUserInputError("This account has been deactivated. Contact your administrator.", "token", { reason: "DEACTIVATED" });
     // Checked before spending the token, so a rejected password does not burn the link.
     assertPasswordAcceptable(newPassword, user.email, this.config.passwords, "newPassword");

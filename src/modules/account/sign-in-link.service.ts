@@ -1,9 +1,11 @@
 import type { AppConfig } from "../../config.js";
 import type { DomainEvents } from "../../core/events/domain-events.js";
-import { ForbiddenError, UnauthenticatedError } from "../../core/errors.js";
+import { AppError, ForbiddenError, UnauthenticatedError } from "../../core/errors.js";
 import { withEntityManager, type RequestScope } from "../../core/scope.js";
 import { normaliseEmail } from "../auth/credentials.validation.js";
+import { assertPasswordSignInAllowed } from "../auth/sso-required.js";
 import type { IssuedTokens, SessionService } from "../auth/session.service.js";
+import { noSecondFactor, type SecondFactorGate } from "../auth/second-factor.gate.js";
 import { signInLinkMail } from "../mail/account-mail.templates.js";
 import { enqueueMail } from "../mail/outbox.js";
 import { User } from "../users/user.entity.js";
@@ -25,6 +27,7 @@ export class SignInLinkService {
     private readonly limits: AccountEmailLimits,
     private readonly background: BackgroundTasks,
     private readonly events: DomainEvents,
+    private readonly secondFactor: SecondFactorGate = noSecondFactor,
   ) {}
 
   /** Answers true at once whether or not the address has an account (see PasswordResetService.request). */
@@ -32,6 +35,7 @@ export class SignInLinkService {
     this.assertEnabled();
     const now = scope.clock.now();
     const address = normaliseEmail(email, "email");
+    assertPasswordSignInAllowed(this.config, address, "email");
     await this.limits.consume("sign-in-link", address, scope.request.ip);
     this.background.run("sign-in link request", () =>
       this.events.transaction(withEntityManager(scope, scope.em.fork()), async (tx) => {
@@ -50,9 +54,13 @@ export class SignInLinkService {
     const now = scope.clock.now();
     const stored = await findUsableToken(scope.em, presented, AccountTokenPurpose.SIGN_IN_LINK, now, "sign-in");
     const user = stored.user.getEntity();
+    assertPasswordSignInAllowed(this.config, user.email);
     if (user.deactivatedAt) throw new UnauthenticatedError("This account has been deactivated. Contact your administrator.", { reason: "DEACTIVATED" });
-    return this.events.transaction(scope, async (tx) => {
+    const tokens = await this.events.transaction(scope, async (tx) => {
       await spendToken(tx.em, stored, now, "sign-in");
+      // The link is spent either way: a second factor then completes the sign-in (mfa module).
+      const stop = await this.secondFactor.intercept(tx, user, "sign_in_link");
+      if (stop) return stop;
       // The link proved control of the mailbox, so it also verifies the address.
       await tx.em.nativeUpdate(User, { id: user.id }, { lastLoginAt: now, emailVerified: true });
       Object.assign(user, { lastLoginAt: now, emailVerified: true });
@@ -67,6 +75,8 @@ export class SignInLinkService {
       });
       return tokens;
     });
+    if (tokens instanceof AppError) throw tokens;
+    return tokens;
   }
 
   private assertEnabled(): void {

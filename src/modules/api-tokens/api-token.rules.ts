@@ -1,4 +1,4 @@
-import { rootField, type ModuleRules } from "../../graphql/root-fields.js";
+import { idempotent, rootField, type ModuleRules } from "../../graphql/root-fields.js";
 import { allow, isAuthenticated } from "../../graphql/rules.js";
 
 /** Tokens are managed from a signed-in session only, so a narrow token can never mint a broader one. */
@@ -6,7 +6,7 @@ const sessionOnly = rootField({ rule: isAuthenticated, scope: "session" });
 
 export const apiTokenRules: ModuleRules = {
   Query: { apiTokens: sessionOnly },
-  Mutation: { createApiToken: sessionOnly, revokeApiToken: sessionOnly },
+  Mutation: { createApiToken: idempotent(sessionOnly), revokeApiToken: sessionOnly },
   ApiToken: { "*": allow }, // reachable only through the owner's own fields above
   CreatedApiToken: { "*": allow },
 };

@@ -14,7 +14,7 @@ declare module "../../core/events/catalog.js" {
     /** An account was created by the server itself: the first admin (target: the User). */
     "user.created": { reason: string; role: string };
     /** A session was opened, with the password or an emailed link (target: the Session). */
-    "login.succeeded": { method?: "sign_in_link" };
+    "login.succeeded": { method?: "sign_in_link" | "passkey" };
     /**
      * A sign-in was refused: a wrong password for an account (target: the User), or an address
      * without one (target: the Request, actor and refs.userId null).

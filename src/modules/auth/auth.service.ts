@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from "@mikro-orm/core";
 import type { AppConfig } from "../../config.js";
 import type { DomainEvents } from "../../core/events/domain-events.js";
-import { AccountLockedError, BadUserInputError, ConflictError, UnauthenticatedError } from "../../core/errors.js";
+import { AccountLockedError, AppError, BadUserInputError, ConflictError, UnauthenticatedError } from "../../core/errors.js";
 import { Role } from "../../core/identity.js";
 import { requireViewer, type RequestScope } from "../../core/scope.js";
 import { User } from "../users/user.entity.js";
@@ -9,7 +9,9 @@ import type { LoginInput, RegisterInput } from "./auth.types.js";
 import { normaliseDisplayName, normaliseEmail } from "./credentials.validation.js";
 import type { PasswordHasher } from "./password.hasher.js";
 import { assertPasswordAcceptable } from "./password.policy.js";
+import { assertPasswordSignInAllowed } from "./sso-required.js";
 import type { RateLimits } from "./rate-limits.js";
+import { noSecondFactor, type SecondFactorGate } from "./second-factor.gate.js";
 import type { IssuedTokens, SessionService } from "./session.service.js";
 import { UnknownEmailLockouts } from "./unknown-email-lockout.js";
 
@@ -29,6 +31,7 @@ export class AuthService {
     private readonly sessions: SessionService,
     private readonly rateLimits: RateLimits,
     private readonly events: DomainEvents,
+    private readonly secondFactor: SecondFactorGate = noSecondFactor,
   ) {
     this.unknownEmails = new UnknownEmailLockouts(config);
   }
@@ -41,6 +44,7 @@ export class AuthService {
     const { em, request } = scope;
     await this.rateLimits.consume("register", request.ip);
     const email = normaliseEmail(input.email, "input.email");
+    assertPasswordSignInAllowed(this.config, email, "input.email");
     const displayName = normaliseDisplayName(input.displayName, "input.displayName");
     assertPasswordAcceptable(input.password, email, this.config.passwords, "input.password");
     const taken = () => new ConflictError("An account with this email already exists. Sign in instead.", { field: "input.email" });
@@ -82,6 +86,7 @@ export class AuthService {
     // attempt costs (unknown-email-lockout.ts keys its row by the address's hash).
     const email = input.email.trim().toLowerCase().slice(0, 255);
     if (input.password.length > this.config.passwords.maxLength * 4) throw new UnauthenticatedError(BAD_CREDENTIALS);
+    assertPasswordSignInAllowed(this.config, email);
 
     const user = email.length <= 254 ? await em.findOne(User, { email }) : null;
     if (!user) return this.failUnknownEmail(scope, email, input.password, now);
@@ -97,6 +102,9 @@ export class AuthService {
     const rehash = this.hasher.needsRehash(user.passwordHash) ? await this.hasher.hash(input.password) : null;
     const signedIn = { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now };
     const tokens = await this.events.transaction(scope, async (tx) => {
+      // A second factor stops here, before the failure count is cleared (mfa module).
+      const stop = await this.secondFactor.intercept(tx, user, "password");
+      if (stop) return stop;
       // The account's row is written first, so its exclusive lock comes before the session's
       // foreign key takes a shared one: when the flush both inserted the session and updated the
       // user, two sign-ins of one account at once deadlocked (each holding the shared lock, each
@@ -106,6 +114,7 @@ export class AuthService {
       await this.events.raise(tx, { type: "login.succeeded", actorId: user.id, ...aboutUser(user.id, "Session", opened.session.id), payload: {} });
       return opened;
     });
+    if (tokens instanceof AppError) throw tokens;
     // Only now, so that the flush does not write the row a second time with the same values.
     Object.assign(user, signedIn);
     return tokens;

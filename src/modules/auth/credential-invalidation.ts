@@ -14,6 +14,7 @@ const STALE_CREDENTIALS: readonly EventType[] = [
   "session.revoked",
   "user.logged_out",
   "user.deactivated",
+  "user.reactivated",
   "user.role_changed",
   "password.changed",
   "password.reset",

@@ -47,6 +47,11 @@ export class HashSlots {
     return this.busy ? this.underLoad : this.max;
   }
 
+  /** Hashes running, hashes waiting for a slot, and the slots open now. */
+  get state(): { running: number; waiting: number; slots: number } {
+    return { running: this.running, waiting: this.waiting.length, slots: this.limit };
+  }
+
   /** Counts one API request (sign-ins included: each also runs a hash, and those are subtracted). */
   noteRequest(): void {
     this.requestsInWindow++;

@@ -46,6 +46,11 @@ export class PasswordHasher {
     this.slots.noteRequest();
   }
 
+  /** Hashes running and waiting for a slot, and the slots open now (the metrics read them). */
+  get queue(): { running: number; waiting: number; slots: number } {
+    return this.slots.state;
+  }
+
   async hash(password: string): Promise<string> {
     return canonicalPhc(await this.slots.run(() => this.hashed(argon2.hash(password, { ...this.options, raw: false }))));
   }

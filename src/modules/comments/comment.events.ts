@@ -24,7 +24,7 @@ export interface CommentedTicket {
 declare module "../../core/events/catalog.js" {
   interface EventCatalog {
     /** A comment was written; `ticket` for ticket comments. */
-    "comment.added": { subjectType: CommentSubjectType; subjectId: string; internal: boolean; authorRole: Role; ticket?: CommentedTicket };
+    "comment.added": { subjectType: CommentSubjectType; subjectId: string; internal: boolean; authorRole: Role; ticket?: CommentedTicket; attachmentIds?: string[] };
     /** A comment's body was replaced (its lengths before and after). */
     "comment.edited": { subjectType: CommentSubjectType; subjectId: string; internal: boolean; from: string; to: string };
     /** A comment was deleted. */

@@ -3,7 +3,7 @@ import { ForbiddenError } from "../../core/errors.js";
 import { ApiScope, missingScope } from "../../core/identity.js";
 import { withEntityManager } from "../../core/scope.js";
 import type { Context } from "../../graphql/context.js";
-import { rootField, type ModuleRules } from "../../graphql/root-fields.js";
+import { idempotent, rootField, type ModuleRules } from "../../graphql/root-fields.js";
 import { allow, isAuthenticated } from "../../graphql/rules.js";
 import { Comment } from "./comment.entity.js";
 import { CommentSubjectType } from "./comment.enums.js";
@@ -34,7 +34,7 @@ const issueCommentsNeedIssuesWrite = rule("issueCommentsNeedIssuesWrite", { cach
 const commentWrite = rootField({ rule: isAuthenticated, scope: ApiScope.TICKETS_WRITE, tokenCheck: issueCommentsNeedIssuesWrite });
 
 export const commentRules: ModuleRules = {
-  Mutation: { addComment: commentWrite, editComment: commentWrite, deleteComment: commentWrite },
+  Mutation: { addComment: idempotent(commentWrite), editComment: commentWrite, deleteComment: commentWrite },
   Comment: { "*": allow },
   CommentConnection: { "*": allow },
   CommentEdge: { "*": allow },

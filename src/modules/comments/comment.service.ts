@@ -1,3 +1,4 @@
+import { attachmentIdsOf } from "../../core/attachment-ids.js";
 import { ForbiddenError, NotFoundError } from "../../core/errors.js";
 import type { DomainEvents } from "../../core/events/domain-events.js";
 import { isStaff, type Viewer } from "../../core/identity.js";
@@ -54,6 +55,7 @@ export class CommentService {
           body: input.body,
           internal,
           ...(ticket ? { ticket: commentedTicket(ticket) } : {}),
+          ...attachmentIdsOf(input.attachmentIds),
         });
       }),
     );

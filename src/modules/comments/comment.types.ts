@@ -14,4 +14,7 @@ export class AddCommentInput {
 
   @Field(() => Boolean, { nullable: true, description: "An internal note, hidden from customers (agents and admins only). Default false." })
   internal?: boolean;
+
+  @Field(() => [ID], { nullable: true, description: "Ids of the caller's own uploads (POST /uploads) to attach, at most 20." })
+  attachmentIds?: string[] | null;
 }

@@ -18,6 +18,8 @@ export interface NewComment {
   internal?: boolean;
   /** A ticket comment's ticket, as the writer found it (see CommentedTicket). */
   ticket?: CommentedTicket;
+  /** Uploads to attach (the attachments module hears them in comment.added). */
+  attachmentIds?: string[];
 }
 
 /** A comment body is 1-20,000 characters of Markdown, stored as written (only emptiness is judged trimmed). */
@@ -52,6 +54,7 @@ export async function addComment(events: DomainEvents, tx: RequestScope, input: 
       internal: comment.internal,
       authorRole: input.authorRole,
       ...(input.ticket ? { ticket: input.ticket } : {}),
+      ...(input.attachmentIds?.length ? { attachmentIds: input.attachmentIds } : {}),
     },
   });
   return comment;

@@ -12,7 +12,7 @@ export type IssueChanges = Partial<Record<"title" | "description" | "priority" |
 declare module "../../core/events/catalog.js" {
   interface EventCatalog {
     /** An issue was created (in TODO) with the project's next key. */
-    "issue.created": { key: string; projectId: string; title: string; priority: Priority; parentId: string | null; assigneeId: string | null };
+    "issue.created": { key: string; projectId: string; title: string; priority: Priority; parentId: string | null; assigneeId: string | null; attachmentIds?: string[] };
     /** An issue's title, description, priority or parent changed. */
     "issue.updated": { key: string; changes: IssueChanges };
     /** An issue's assignee changed (`to` null: nobody). */

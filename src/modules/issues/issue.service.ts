@@ -1,3 +1,4 @@
+import { attachmentIdsOf } from "../../core/attachment-ids.js";
 import type { DomainEvents } from "../../core/events/domain-events.js";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../../core/errors.js";
 import type { PageRequest } from "../../core/paging.js";
@@ -81,7 +82,7 @@ export class IssueService {
         await this.events.raise(txScope, {
           type: "issue.created",
           ...issueEvent(issue),
-          payload: { key, projectId: project.id, title, priority, parentId: parent?.id ?? null, assigneeId: assignee?.id ?? null },
+          payload: { key, projectId: project.id, title, priority, parentId: parent?.id ?? null, assigneeId: assignee?.id ?? null, ...attachmentIdsOf(input.attachmentIds) },
         });
         return issue;
       }),

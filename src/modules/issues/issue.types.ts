@@ -26,6 +26,9 @@ export class CreateIssueInput {
 
   @Field(() => ID, { nullable: true, description: "Who works on it: an agent or admin." })
   assigneeId?: string | null;
+
+  @Field(() => [ID], { nullable: true, description: "Ids of the caller's own uploads (POST /uploads) to attach, at most 20." })
+  attachmentIds?: string[] | null;
 }
 
 @InputType({ description: "Changes to an issue; omitted fields stay as they are. Assignee and status have their own mutations." })

@@ -1,6 +1,8 @@
+import { SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import nodemailer, { type Transporter } from "nodemailer";
 import type { AppConfig } from "../../config.js";
 import type { OutboxMessage } from "./outbox-message.entity.js";
+import { ticketThreadId } from "./outbox.js";
 
 /** Where the worker hands a message. Throwing means "try again later". */
 export interface MailTransport {
@@ -34,7 +36,21 @@ export class SmtpTransport implements MailTransport {
     this.transporter = nodemailer.createTransport({ url, connectionTimeout: 15_000, greetingTimeout: 15_000, socketTimeout: 30_000 });
   }
 
-  async send(message: OutboxMessage): Promise<void> {
+  /** A span per message when tracing is on (server/observability); a no-op without an SDK. */
+  send(message: OutboxMessage): Promise<void> {
+    return tracer.startActiveSpan("mail send", { kind: SpanKind.CLIENT, attributes: { "messaging.system": "smtp", "deskql.mail.kind": message.kind } }, async (span) => {
+      try {
+        await this.sendNow(message);
+      } catch (error) {
+        span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message.slice(0, 200) : "failed" });
+        throw error;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  private async sendNow(message: OutboxMessage): Promise<void> {
     await this.transporter.sendMail({
       from: this.from,
       to: message.recipient,
@@ -42,7 +58,9 @@ export class SmtpTransport implements MailTransport {
       text: message.text ?? "",
       html: message.html ?? undefined,
       // Stable per row: a message re-sent after a crash mid-delivery carries the same id, so receivers can de-duplicate.
-      messageId: `<${message.id}@${this.messageIdDomain}>`,
+      messageId: message.messageId ?? `<${message.id}@${this.messageIdDomain}>`,
+      // A ticket email continues the ticket's thread (email intake matches replies by it).
+      ...(message.ticketId ? { inReplyTo: ticketThreadId(message.ticketId, this.messageIdDomain), references: ticketThreadId(message.ticketId, this.messageIdDomain) } : {}),
       headers: { "Auto-Submitted": "auto-generated" },
     });
   }
@@ -51,6 +69,8 @@ export class SmtpTransport implements MailTransport {
     this.transporter.close();
   }
 }
+
+const tracer = trace.getTracer("deskql");
 
 export function createMailTransport(config: AppConfig): MailTransport {
   if (config.mail.transport === "smtp") return new SmtpTransport(config.mail.smtpUrl!, config.mail.from, new URL(config.publicUrl).hostname);

@@ -29,7 +29,8 @@ registerEnumType(OutboxStatus, {
 @Entity({ tableName: "mail_outbox" })
 @Index({ name: "mail_outbox_due_index", properties: ["deliveredAt", "failedAt", "nextAttemptAt"] })
 @Index({ name: "mail_outbox_recipient_index", properties: ["recipient", "createdAt"] })
-export class OutboxMessage extends BaseEntity<"attempts" | "lastError" | "claimedUntil" | "deliveredAt" | "failedAt" | "status"> {
+@Index({ name: "mail_outbox_message_id_index", properties: ["messageId"] })
+export class OutboxMessage extends BaseEntity<"attempts" | "lastError" | "claimedUntil" | "deliveredAt" | "failedAt" | "status" | "messageId" | "ticketId"> {
   @Field(() => String, { name: "to", description: "Recipient address." })
   @Property({ type: "string", length: 254 })
   recipient!: string;
@@ -49,6 +50,14 @@ export class OutboxMessage extends BaseEntity<"attempts" | "lastError" | "claime
   @Field(() => String, { nullable: true, description: "HTML body; null once delivered over SMTP." })
   @Property({ type: "text", nullable: true })
   html!: string | null;
+
+  @Field(() => String, { nullable: true, description: "The Message-ID a ticket email is sent with (`<ticket-<ticket id>.<random>@<host>>`): replies that name it become comments (email intake). Null for other emails." })
+  @Property({ type: "string", length: 255, nullable: true })
+  messageId: string | null = null;
+
+  /** The ticket a ticket email is about: its thread (In-Reply-To and References `<ticket-<id>@<host>>`). */
+  @Property({ type: "uuid", length: 36, nullable: true })
+  ticketId: string | null = null;
 
   @Field(() => Int, { description: "Delivery attempts made so far." })
   @Property({ type: "integer" })

@@ -27,6 +27,7 @@ export function subscribeTicketMail(events: DomainEvents, publicUrl: string): vo
       kind: byStaff ? "AGENT_REPLY" : "CUSTOMER_REPLY",
       ticket,
       link: link(ticketId),
+      ticketId,
       recipientId,
       actorId: event.actorId,
       body: comment?.body ?? "",
@@ -38,6 +39,6 @@ export function subscribeTicketMail(events: DomainEvents, publicUrl: string): vo
     // The transition's own ticket, from the identity map.
     const ticket = await tx.em.findOne(Ticket, { id: event.target.id });
     if (!ticket) return;
-    await enqueueTicketNotification(tx.em, { kind: "TICKET_RESOLVED", ticket, link: link(ticket.id), recipientId: ticket.requester.id, actorId: event.actorId });
+    await enqueueTicketNotification(tx.em, { kind: "TICKET_RESOLVED", ticket, ticketId: ticket.id, link: link(ticket.id), recipientId: ticket.requester.id, actorId: event.actorId });
   });
 }

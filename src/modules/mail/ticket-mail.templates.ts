@@ -9,6 +9,11 @@ interface TicketFacts {
 
 const EXCERPT_MAX = 1000;
 
+/** Email intake keeps only what a reply has above this line (intake/mail-text.ts looks for it). */
+export const REPLY_MARKER = "##- Reply above this line to answer by email -##";
+
+const marker = html`<p style="color:#888;font-size:12px">${REPLY_MARKER}</p>`;
+
 /** The reply as sent: Markdown left as typed (it reads fine as text), cut at a whole word. */
 export function excerpt(body: string): string {
   const trimmed = body.trim();
@@ -29,8 +34,8 @@ export function replyMail(t: TicketFacts & { authorName: string; body: string; t
   const intro = t.toAssignee ? `${t.authorName} replied on ticket #${t.number}, which is assigned to you:` : `${t.authorName} replied on your ticket #${t.number}:`;
   return {
     subject,
-    text: [`Hello ${t.recipientName},`, "", intro, "", body, "", `View and answer: ${t.link}`].join("\n"),
-    html: layout(subject, html`<p>Hello ${t.recipientName},</p><p>${intro}</p>${quote(body)}${button(t.link, "View the ticket")}`),
+    text: [REPLY_MARKER, "", `Hello ${t.recipientName},`, "", intro, "", body, "", `View and answer: ${t.link}`].join("\n"),
+    html: layout(subject, html`${marker}<p>Hello ${t.recipientName},</p><p>${intro}</p>${quote(body)}${button(t.link, "View the ticket")}`),
   };
 }
 
@@ -40,7 +45,7 @@ export function resolvedMail(t: TicketFacts): MailContent {
   const hint = "If the problem is not solved, reply on the ticket to reopen it.";
   return {
     subject,
-    text: [`Hello ${t.recipientName},`, "", line, hint, "", t.link].join("\n"),
-    html: layout(subject, html`<p>Hello ${t.recipientName},</p><p>${line}</p><p>${hint}</p>${button(t.link, "View the ticket")}`),
+    text: [REPLY_MARKER, "", `Hello ${t.recipientName},`, "", line, hint, "", t.link].join("\n"),
+    html: layout(subject, html`${marker}<p>Hello ${t.recipientName},</p><p>${line}</p><p>${hint}</p>${button(t.link, "View the ticket")}`),
   };
 }

@@ -18,6 +18,8 @@ export interface TicketNotification {
   actorId: string | null;
   /** The reply's text (AGENT_REPLY, CUSTOMER_REPLY). */
   body?: string;
+  /** The ticket's id: the email then carries a Message-ID of its own in the ticket's thread, so replies to it become comments. */
+  ticketId?: string;
 }
 
 const SETTING: Record<TicketNotificationKind, NotificationSetting> = {
@@ -44,5 +46,6 @@ export async function enqueueTicketNotification(em: EntityManager, n: TicketNoti
     n.kind === "TICKET_RESOLVED"
       ? resolvedMail(facts)
       : replyMail({ ...facts, authorName: actor?.displayName ?? "Someone", body: n.body ?? "", toAssignee: n.kind === "CUSTOMER_REPLY" });
-  enqueueMail(em, { to: recipient.email, kind: n.kind === "TICKET_RESOLVED" ? "TICKET_RESOLVED" : "TICKET_REPLY", ...content });
+  const thread = n.ticketId ? { ticketId: n.ticketId, host: new URL(n.link).hostname } : {};
+  enqueueMail(em, { to: recipient.email, kind: n.kind === "TICKET_RESOLVED" ? "TICKET_RESOLVED" : "TICKET_REPLY", ...content, ...thread });
 }

@@ -18,12 +18,17 @@ const MAX_RANGE_MS = 31 * 24 * HOUR_MS;
 const COUNTED: Record<string, keyof SecurityEventCounts> = {
   [AuditAction.LOGIN_SUCCEEDED]: "successfulLogins",
   [AuditAction.LOGIN_FAILED]: "failedLogins",
+  [AuditAction.SSO_SIGN_IN]: "successfulLogins",
+  [AuditAction.SSO_SIGN_IN_FAILED]: "failedLogins",
   [AuditAction.ACCOUNT_LOCKED]: "lockouts",
   [AuditAction.REFRESH_TOKEN_REUSED]: "refreshTokenReuses",
   [AuditAction.RATE_LIMITED]: "rateLimitHits",
+  [AuditAction.SECOND_FACTOR_SUCCEEDED]: "secondFactorSuccesses",
+  [AuditAction.SECOND_FACTOR_FAILED]: "secondFactorFailures",
+  [AuditAction.SECOND_FACTOR_RESET]: "secondFactorResets",
 };
 
-const zero = (): SecurityEventCounts => ({ successfulLogins: 0, failedLogins: 0, lockouts: 0, refreshTokenReuses: 0, rateLimitHits: 0 });
+const zero = (): SecurityEventCounts => ({ successfulLogins: 0, failedLogins: 0, lockouts: 0, refreshTokenReuses: 0, rateLimitHits: 0, secondFactorSuccesses: 0, secondFactorFailures: 0, secondFactorResets: 0 });
 
 /**
  * The security dashboard, computed from the audit trail and the sessions table (so it survives

@@ -36,10 +36,10 @@ export class TimeRangeInput {
 
 @ObjectType({ description: "Security event counts over some span of time." })
 export class SecurityEventCounts {
-  @Field(() => Int, { description: "Successful sign-ins (password or sign-in link)." })
+  @Field(() => Int, { description: "Successful sign-ins (password, sign-in link or single sign-on)." })
   successfulLogins!: number;
 
-  @Field(() => Int, { description: "Failed sign-ins, for known and unknown emails." })
+  @Field(() => Int, { description: "Failed sign-ins, for known and unknown emails, and single sign-ons refused after the identity provider answered." })
   failedLogins!: number;
 
   @Field(() => Int, { description: "Accounts locked after repeated failures." })
@@ -50,6 +50,15 @@ export class SecurityEventCounts {
 
   @Field(() => Int, { description: "Rate-limit hits, audited at most once per caller and limit per minute." })
   rateLimitHits!: number;
+
+  @Field(() => Int, { description: "Sign-ins completed with a second factor (TOTP code, recovery code or passkey)." })
+  secondFactorSuccesses!: number;
+
+  @Field(() => Int, { description: "Wrong second factors (they count toward the account's lockout)." })
+  secondFactorFailures!: number;
+
+  @Field(() => Int, { description: "Second factors removed by an admin (resetSecondFactor)." })
+  secondFactorResets!: number;
 }
 
 @ObjectType({ description: "One hour of the security dashboard." })

@@ -40,6 +40,12 @@ export class SubscriptionHub {
   private readonly requesters = new Map<string, Set<Subscriber>>();
   private readonly desk = new Set<Subscriber>();
   private readonly requesterOf = new LRUCache<string, string>({ max: 50_000 });
+  /**
+   * Positions dispatched lately. An event can be heard twice: the event tail may read a row this
+   * process committed before the commit's own callback has marked it as local, and then relay it
+   * as another replica's (seen under load: one comment delivered twice to 100 sockets).
+   */
+  private readonly dispatched = new LRUCache<number, true>({ max: 10_000 });
   private dispatching: Promise<void> = Promise.resolve();
   log: HubLog | undefined;
 
@@ -81,7 +87,10 @@ export class SubscriptionHub {
   /** Takes a batch as it is heard (the bus calls listeners synchronously); dispatched in turn. */
   receive(batch: readonly CommittedEvent[]): void {
     if (!this.subscriberCount) return;
-    const events = batch.map(withParsedPayload);
+    const fresh = batch.filter((event) => !this.dispatched.has(event.position));
+    if (!fresh.length) return;
+    for (const event of fresh) this.dispatched.set(event.position, true);
+    const events = fresh.map(withParsedPayload);
     this.dispatching = this.dispatching
       .then(() => this.dispatch(events))
       .catch((error: unknown) => this.log?.error({ err: error, positions: events.map((e) => e.position) }, "could not hand committed events to subscriptions"));

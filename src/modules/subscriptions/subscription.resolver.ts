@@ -3,6 +3,8 @@ import type { CommittedEvent } from "../../core/events/catalog.js";
 import { createScope } from "../../core/scope.js";
 import type { Context } from "../../graphql/context.js";
 import { FeedEvent } from "../events/event.types.js";
+import type { User } from "../users/user.entity.js";
+import { usersById } from "../users/user.loaders.js";
 import { DeskEventFilter } from "./subscription.types.js";
 
 type Subscribe<A = Record<string, never>> = SubscribeResolverData<unknown, A, Context>;
@@ -46,11 +48,14 @@ export class SubscriptionResolver {
  */
 async function freshScopePerEvent(ctx: Context, source: AsyncIterableIterator<CommittedEvent> | Promise<AsyncIterableIterator<CommittedEvent>>): Promise<AsyncIterableIterator<CommittedEvent>> {
   const events = await source;
-  const renew = () => Object.assign(ctx, createScope({ em: ctx.services.orm.em.fork(), viewer: ctx.viewer, request: ctx.request, clock: ctx.services.clock }));
+  const renew = (event: CommittedEvent) => {
+    Object.assign(ctx, createScope({ em: ctx.services.orm.em.fork(), viewer: ctx.viewer, request: ctx.request, clock: ctx.services.clock }));
+    shareActor(ctx, event);
+  };
   const iterator: AsyncIterableIterator<CommittedEvent> = {
     next: async () => {
       const result = await events.next();
-      if (!result.done) renew();
+      if (!result.done) renew(result.value);
       return result;
     },
     return: () => events.return!(),
@@ -58,4 +63,26 @@ async function freshScopePerEvent(ctx: Context, source: AsyncIterableIterator<Co
     [Symbol.asyncIterator]: () => iterator,
   };
   return iterator;
+}
+
+/**
+ * Each event's actor, read once for all of its subscribers: the hub hands every subscriber the
+ * same event object, and a fresh scope per subscriber would otherwise send one user query per
+ * socket per event (1,000 on a watched ticket, enough to starve the pool; bench/events.ts). The
+ * loader's users are read-only snapshots, so sharing one across scopes is safe; field rules still
+ * run per viewer.
+ */
+const actors = new WeakMap<CommittedEvent, { pending: Promise<User | null>; user?: User | null }>();
+
+function shareActor(ctx: Context, event: CommittedEvent): void {
+  if (!event.actorId) return;
+  const loader = ctx.loaders.get(usersById);
+  let shared = actors.get(event);
+  if (!shared) {
+    const entry: { pending: Promise<User | null>; user?: User | null } = { pending: Promise.resolve(loader.user(event.actorId)) };
+    entry.pending.then((user) => (entry.user = user)).catch(() => actors.delete(event));
+    actors.set(event, (shared = entry));
+    return; // this scope's loader holds the load already
+  }
+  loader.prime(event.actorId, shared.user !== undefined ? shared.user : shared.pending);
 }

@@ -1,5 +1,5 @@
 import { ApiScope } from "../../core/identity.js";
-import { rootField, type ModuleRules } from "../../graphql/root-fields.js";
+import { idempotent, rootField, type ModuleRules } from "../../graphql/root-fields.js";
 import { allow, isAuthenticated, isStaff } from "../../graphql/rules.js";
 
 const read = rootField({ rule: isAuthenticated, scope: ApiScope.TICKETS_READ });
@@ -14,7 +14,7 @@ const write = rootField({ rule: isAuthenticated, scope: ApiScope.TICKETS_WRITE }
 export const ticketRules: ModuleRules = {
   Query: { ticket: read, tickets: read },
   Mutation: {
-    createTicket: write,
+    createTicket: idempotent(write),
     updateTicket: write,
     assignTicket: rootField({ rule: isStaff, scope: ApiScope.TICKETS_WRITE }),
     transitionTicket: write,

@@ -1,3 +1,4 @@
+import { attachmentIdsOf } from "../../core/attachment-ids.js";
 import type { EntityManager, FilterQuery } from "@mikro-orm/core";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../../core/errors.js";
 import type { DomainEvent } from "../../core/events/catalog.js";
@@ -92,7 +93,7 @@ export class TicketService {
         await this.events.raise(tx, {
           type: "ticket.created",
           ...ticketEvent(ticket),
-          payload: { number: ticket.number, subject, priority, category, requesterId, ...(onBehalf ? { onBehalf: true as const } : {}) },
+          payload: { number: ticket.number, subject, priority, category, requesterId, ...(onBehalf ? { onBehalf: true as const } : {}), ...attachmentIdsOf(input.attachmentIds) },
         });
         return ticket;
       }),

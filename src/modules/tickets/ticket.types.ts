@@ -27,6 +27,9 @@ export class CreateTicketInput {
 
   @Field(() => ID, { nullable: true, description: "Agents and admins: the customer the ticket is opened for. Customers always open their own." })
   requesterId?: string;
+
+  @Field(() => [ID], { nullable: true, description: "Ids of the caller's own uploads (POST /uploads) to attach, at most 20." })
+  attachmentIds?: string[] | null;
 }
 
 @InputType({ description: "Changes to a ticket; omitted fields stay as they are." })

@@ -1,6 +1,6 @@
 import type { EntityManager } from "@mikro-orm/core";
 import MiniSearch from "minisearch";
-import { Priority } from "../../core/priority.js";
+import { type Priority } from "../../core/priority.js";
 import { selectRows } from "../../db/select-rows.js";
 import { NaiveBayes, words } from "./triage.model.js";
 

@@ -7,6 +7,8 @@ declare module "../../core/events/catalog.js" {
     "user.unlocked": Record<string, never>;
     /** An admin deactivated an account; its sessions end with it (target: the User). */
     "user.deactivated": Record<string, never>;
+    /** An admin reactivated a deactivated account; it may sign in again (target: the User). */
+    "user.reactivated": Record<string, never>;
   }
 }
 

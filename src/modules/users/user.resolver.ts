@@ -46,6 +46,11 @@ export class UserResolver {
     return ctx.services.users.deactivate(ctx, userId);
   }
 
+  @Mutation(() => User, { description: "Lets a deactivated account sign in again and emails its owner; its old sessions stay ended. Admins only." })
+  reactivateUser(@Arg("userId", () => ID, { description: "The deactivated user." }) userId: string, @Ctx() ctx: Context): Promise<User> {
+    return ctx.services.users.reactivate(ctx, userId);
+  }
+
   @FieldResolver(() => Boolean, { description: "Whether sign-in is refused right now because of failed attempts. Visible to the user and admins only (an admin's API token needs the admin scope)." })
   locked(@Root() user: User, @Ctx() ctx: Context): boolean {
     return user.isLocked(ctx.clock.now());

@@ -23,7 +23,7 @@ export const userRules: ModuleRules = {
     users: administration,
     user: administration,
   },
-  Mutation: { setUserRole: administration, unlockUser: administration, deactivateUser: administration },
+  Mutation: { setUserRole: administration, unlockUser: administration, deactivateUser: administration, reactivateUser: administration },
   User: {
     "*": allow, // id, name, role and timestamps: anyone who can reach a user (e.g. as a ticket's agent) sees them
     // Customers never see other people's emails. Staff see them (and deactivatedAt) wherever they

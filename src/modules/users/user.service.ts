@@ -75,6 +75,20 @@ export class UserService {
     });
   }
 
+  /** Lets a deactivated account sign in again (its old sessions stay ended); the user is emailed (invitations module). */
+  async reactivate(scope: RequestScope, userId: string): Promise<User> {
+    return this.events.transaction(scope, async (tx) => {
+      const user = await this.get(tx, userId);
+      if (user.deactivatedAt) {
+        user.deactivatedAt = null;
+        user.failedLoginCount = 0;
+        user.lockedUntil = null;
+        await this.events.raise(tx, { type: "user.reactivated", ...administered(user), payload: {} });
+      }
+      return user;
+    });
+  }
+
   private async get(scope: RequestScope, userId: string): Promise<User> {
     const user = await scope.em.findOne(User, { id: userId });
     if (!user) throw new NotFoundError("User", userId);

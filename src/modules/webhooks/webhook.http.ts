@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { LookupFunction } from "node:net";
+import { context, propagation, SpanKind, SpanStatusCode, trace } from "@opentelemetry/api";
 import type { CheckedTarget } from "./webhook.address.js";
 
 /** What is kept of an answer's body: enough to debug an endpoint, not a place to store its output. */
@@ -20,6 +21,25 @@ export interface AttemptResult {
  * RESPONSE_BODY_LIMIT characters of the answer read.
  */
 export function postOnce(target: CheckedTarget, headers: Record<string, string>, body: string, timeoutMs: number, now: () => number = Date.now): Promise<AttemptResult> {
+  // A span when tracing is on (server/observability), and its W3C traceparent on the request; without an SDK both are no-ops.
+  return tracer.startActiveSpan(
+    "webhook POST",
+    { kind: SpanKind.CLIENT, attributes: { "http.request.method": "POST", "url.scheme": target.url.protocol.replace(":", ""), "server.address": target.url.hostname } },
+    async (span) => {
+      const traced = { ...headers };
+      propagation.inject(context.active(), traced);
+      const result = await post(target, traced, body, timeoutMs, now);
+      if (result.status !== null) span.setAttribute("http.response.status_code", result.status);
+      if (result.error) span.setStatus({ code: SpanStatusCode.ERROR, message: result.error });
+      span.end();
+      return result;
+    },
+  );
+}
+
+const tracer = trace.getTracer("deskql");
+
+function post(target: CheckedTarget, headers: Record<string, string>, body: string, timeoutMs: number, now: () => number): Promise<AttemptResult> {
   const started = now();
   const lookup: LookupFunction = (_hostname, options, callback) => {
     if (options.all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address: target.address, family: target.family }]);

@@ -1,5 +1,5 @@
 import { ApiScope } from "../../core/identity.js";
-import { rootField, type ModuleRules } from "../../graphql/root-fields.js";
+import { idempotent, rootField, type ModuleRules } from "../../graphql/root-fields.js";
 import { allow, isAdmin } from "../../graphql/rules.js";
 
 /** Webhook administration: admins, and of API tokens those with the webhooks scope. */
@@ -8,7 +8,7 @@ const administration = rootField({ rule: isAdmin, scope: ApiScope.WEBHOOKS });
 export const webhookRules: ModuleRules = {
   Query: { webhooks: administration, webhookDeliveries: administration },
   Mutation: {
-    createWebhook: administration,
+    createWebhook: idempotent(administration),
     updateWebhook: administration,
     deleteWebhook: administration,
     rotateWebhookSecret: administration,

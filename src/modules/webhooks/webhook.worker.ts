@@ -29,6 +29,7 @@ export interface WebhookWorkerConfig {
 const SCAN_BATCH = 500;
 const CLAIM_BATCH = 10;
 const DAY_MS = 86_400_000;
+const INTERRUPTED = "the attempt was interrupted (its server stopped before the answer was recorded)";
 
 /**
  * Turns committed events into deliveries and attempts them, at least once each:
@@ -54,6 +55,8 @@ export class WebhookWorker {
   private clock: () => Clock = () => ({ now: () => new Date() });
   private logger: Pick<Logger, "info" | "warn" | "error"> | undefined;
   private scope = new AsyncResource("deskql.webhook-worker");
+  /** Hears each attempt's outcome (the metrics, server/observability); `final`: no retry follows. */
+  onAttempt: ((outcome: { delivered: boolean; final: boolean; durationMs: number }) => void) | undefined;
 
   constructor(
     private readonly orm: Orm,
@@ -174,8 +177,13 @@ export class WebhookWorker {
       const due = await tx.find(
         WebhookDelivery,
         { status: WebhookDeliveryStatus.PENDING, nextAttemptAt: { $lte: now }, webhook: { $in: enabled }, $or: [{ claimedUntil: null }, { claimedUntil: { $lt: now } }] },
-        { orderBy: { nextAttemptAt: "ASC", id: "ASC" }, limit: CLAIM_BATCH, fields: ["id"], ...(this.locks ? { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE } : {}) },
+        { orderBy: { nextAttemptAt: "ASC", id: "ASC" }, limit: CLAIM_BATCH, fields: ["id", "attempts", "claimedUntil"], ...(this.locks ? { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE } : {}) },
       );
+      // A lapsed claim is an attempt whose worker died before recording it (killed mid-request):
+      // it is counted, so the log shows as many attempts as the endpoint may have seen.
+      for (const d of due.filter((d) => d.claimedUntil !== null)) {
+        await tx.nativeUpdate(WebhookDelivery, { id: d.id }, { attempts: d.attempts + 1, error: INTERRUPTED });
+      }
       const ids = due.map((d) => d.id);
       if (ids.length) await tx.nativeUpdate(WebhookDelivery, { id: { $in: ids } }, { claimedUntil: lease });
       return ids;
@@ -228,6 +236,7 @@ export class WebhookWorker {
     };
     // Only while the claim is ours: a redelivery or another worker after a lapsed lease wins.
     await em.nativeUpdate(WebhookDelivery, { id: delivery.id, claimedUntil: delivery.claimedUntil }, outcome);
+    this.onAttempt?.({ delivered, final: delivered || expired, durationMs: result.durationMs });
     const log = { webhookId: webhook.id, deliveryId: delivery.id, eventId: delivery.eventId, attempts, status: result.status };
     if (delivered) {
       if (webhook.failingSince) await em.nativeUpdate(Webhook, { id: webhook.id }, { failingSince: null });

@@ -88,6 +88,26 @@ describe("the SMTP transport", () => {
   });
 });
 
+describe("ticket emails", () => {
+  it("carry a Message-ID of their own in the ticket's thread, for mail clients and email intake", async () => {
+    const customer = await t.createUser("CUSTOMER", "Thread Person");
+    const agent = await t.createUser("AGENT", "Thread Agent");
+    const created = await t.gql(`mutation($i: CreateTicketInput!) { createTicket(input: $i) { id } }`, { i: { subject: "Threads", description: "Please thread." } }, customer.token);
+    const ticketId = created.data!.createTicket.id as string;
+    await t.gql(`mutation($i: AddCommentInput!) { addComment(input: $i) { id } }`, { i: { subjectId: ticketId, body: "Threaded answer." } }, agent.token);
+    const deadline = Date.now() + 15_000;
+    let mail: Received | undefined;
+    while (!(mail = received.find((m) => m.to.includes(customer.email) && /Threaded answer/.test(decodeQp(m.raw)))) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    // Unfolded: a Message-ID this long goes on a continuation line.
+    const raw = decodeQp(mail!.raw).replace(/\r?\n[ \t]+/g, " ");
+    expect(raw).toMatch(new RegExp(`^Message-ID: <ticket-${ticketId}\\.[0-9a-f-]{36}@localhost>$`, "m"));
+    expect(raw).toMatch(new RegExp(`^In-Reply-To: <ticket-${ticketId}@localhost>$`, "m"));
+    expect(raw).toMatch(new RegExp(`^References: <ticket-${ticketId}@localhost>$`, "m"));
+    expect(raw).toMatch(/^Auto-Submitted: auto-generated$/m);
+    expect(raw).toContain("Reply above this line");
+  });
+});
+
 describe("configuration", () => {
   it("requires SMTP_URL with MAIL_TRANSPORT=smtp", () => {
     expect(() => loadConfig({ MAIL_TRANSPORT: "smtp" })).toThrow(/SMTP_URL is required/);

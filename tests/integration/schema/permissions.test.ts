@@ -254,6 +254,13 @@ const PUBLIC_ROOT_FIELDS = [
   "Mutation.requestSignInLink",
   "Mutation.signInWithLink",
   "Mutation.verifyEmail",
+  // the second sign-in step: each proves itself with a challenge token from the first
+  "Mutation.completeSignIn",
+  "Mutation.startPasskeySignIn", // passwordless: the passkey's signature proves who signs in
+  // invitations: the emailed token is the credential; the providers list is what the sign-in page shows
+  "Query.invitation",
+  "Query.signInProviders",
+  "Mutation.acceptInvitation",
 ];
 
 /**

@@ -61,7 +61,7 @@ describe("docker/docker-compose.yml", () => {
   it("migrates once, in its own one-shot service that every replica waits for", () => {
     const migrate = services.migrate!;
     expect(migrate.restart).toBe("no");
-    expect(migrate.command?.join(" ")).toMatch(/node dist\/src\/db\/cli\.js migrate/);
+    expect(migrate.command?.join(" ")).toMatch(/node dist\/src\/cli\/main\.js migrate/);
     expect(migrate.healthcheck).toEqual({ disable: true });
     expect(migrate.depends_on?.mariadb).toEqual({ condition: "service_healthy" });
     expect(app.depends_on?.migrate).toEqual({ condition: "service_completed_successfully" });

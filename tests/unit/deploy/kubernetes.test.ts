@@ -4,7 +4,7 @@ import { join, posix } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig, SETTING_NAMES } from "../../../src/config.js";
 import { schemaProblems } from "./kube-schema.js";
-import { containersOf, parseYaml, podSpecOf, renderKustomization, type KubeObject } from "./kustomize.js";
+import { containersOf, parseYaml, podSpecOf, podTemplateOf, renderKustomization, type KubeObject } from "./kustomize.js";
 
 /** deploy/kubernetes, rendered as `kubectl kustomize` would, against the API schemas and our policies. */
 const root = new URL("../../../deploy/kubernetes/", import.meta.url).pathname;
@@ -28,7 +28,7 @@ type Container = {
   lifecycle?: { preStop?: { exec?: { command: string[] }; sleep?: { seconds: number } } };
   volumeMounts?: { name: string; mountPath: string; readOnly?: boolean }[];
 };
-type Volume = { name: string; emptyDir?: object; secret?: { secretName: string; items?: { key: string; path: string }[] } };
+type Volume = { name: string; emptyDir?: object; persistentVolumeClaim?: { claimName: string }; secret?: { secretName: string; items?: { key: string; path: string }[] } };
 
 const one = (objects: KubeObject[], kind: string, name?: string): KubeObject => {
   const found = objects.filter((o) => o.kind === kind && (!name || o.metadata.name === name));
@@ -41,7 +41,7 @@ const containers = (object: KubeObject) => containersOf(object) as unknown as Co
 const workloads = (objects: KubeObject[]) => objects.filter((o) => podSpecOf(o));
 const selects = (selector: Record<string, string>, labels: Record<string, string> | undefined) =>
   Object.entries(selector).every(([key, value]) => labels?.[key] === value);
-const podLabels = (object: KubeObject) => (object.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
+const podLabels = (object: KubeObject) => podTemplateOf(object)!.metadata!.labels!;
 const configData = (objects: KubeObject[]) => (one(objects, "ConfigMap", "deskql-config").data as Record<string, string>);
 
 const secretDir = mkdtempSync(join(tmpdir(), "deskql-k8s-"));
@@ -57,7 +57,7 @@ describe.each([
 
   it("has every part of a deployment, in one namespace", () => {
     expect(objects.map((o) => o.kind).sort()).toEqual(
-      ["ConfigMap", "Deployment", "HorizontalPodAutoscaler", "Ingress", "Job", "Namespace", "NetworkPolicy", "NetworkPolicy", "PodDisruptionBudget", "Service"].sort(),
+      ["ConfigMap", "CronJob", "Deployment", "HorizontalPodAutoscaler", "Ingress", "Job", "Namespace", "NetworkPolicy", "NetworkPolicy", "NetworkPolicy", "PersistentVolumeClaim", "PodDisruptionBudget", "Service"].sort(),
     );
     const namespace = one(objects, "Namespace").metadata.name;
     for (const object of objects.filter((o) => o.kind !== "Namespace")) expect(object.metadata.namespace, object.kind).toBe(namespace);
@@ -78,7 +78,7 @@ describe.each([
     expect(selects(pdb.selector.matchLabels, podLabels(deployment))).toBe(true);
   });
 
-  it("runs every pod as non-root on a read-only root file system, with only emptyDirs writable", () => {
+  it("runs every pod as non-root on a read-only root file system, with only emptyDirs (and the backups' claim) writable", () => {
     for (const workload of workloads(objects)) {
       const { securityContext, volumes = [] } = pod(workload);
       expect(securityContext, workload.kind).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } });
@@ -90,7 +90,9 @@ describe.each([
         for (const mount of container.volumeMounts ?? []) {
           const volume = volumes.find((v) => v.name === mount.name);
           expect(volume, mount.name).toBeDefined();
-          if (!volume?.emptyDir) expect(mount.readOnly, mount.name).toBe(true);
+          // The backup CronJob writes its archives to its claim; nothing else writes a volume that outlives the pod.
+          const backups = volume?.persistentVolumeClaim?.claimName === "deskql-backups" && container.name === "backup";
+          if (!volume?.emptyDir && !backups) expect(mount.readOnly, mount.name).toBe(true);
         }
       }
     }
@@ -158,9 +160,28 @@ describe.each([
     const job = one(objects, "Job", "deskql-migrate");
     expect(pod(job).restartPolicy).toBe("Never");
     const [migrate] = containers(job);
-    expect(migrate!.command).toEqual(["node", "dist/src/db/cli.js", "migrate"]);
-    expect(readFileSync(new URL("../../../src/db/cli.ts", import.meta.url), "utf8")).toMatch(/case "migrate":/);
+    expect(migrate!.command).toEqual(["node", "dist/src/cli/main.js", "migrate"]);
+    expect(readFileSync(new URL("../../../src/cli/main.ts", import.meta.url), "utf8")).toMatch(/^ {2}migrate: \{$/m);
     expect(migrate!.image).toBe(containers(one(objects, "Deployment", "deskql"))[0]!.image);
+  });
+
+  it("backs up daily with the built command into its own volume, one run at a time, with the encryption passphrase from deskql-secrets", () => {
+    const cron = one(objects, "CronJob", "deskql-backup");
+    expect(spec<{ concurrencyPolicy: string; schedule: string }>(cron)).toMatchObject({ concurrencyPolicy: "Forbid", schedule: expect.stringMatching(/^\S+ \S+ \* \* \*$/) });
+    expect(pod(cron).restartPolicy).toBe("Never");
+    const [backup] = containers(cron);
+    expect(backup!.image).toBe(containers(one(objects, "Deployment", "deskql"))[0]!.image);
+    const [node, cli, command, ...args] = backup!.command!;
+    expect([node, cli, command]).toEqual(["node", "dist/src/cli/main.js", "backup"]);
+    expect(readFileSync(new URL("../../../src/cli/main.ts", import.meta.url), "utf8")).toMatch(/^ {2}backup: \{$/m);
+    const option = (name: string) => args[args.indexOf(name) + 1];
+    const out = backup!.volumeMounts!.find((m) => m.mountPath === option("--out"));
+    const claim = pod(cron).volumes?.find((v) => v.name === out?.name)?.persistentVolumeClaim?.claimName;
+    expect(one(objects, "PersistentVolumeClaim", claim).metadata.name).toBe("deskql-backups");
+    expect(option("--passphrase-file")).toBe("/run/secrets/deskql/BACKUP_PASSPHRASE");
+    expect(Object.keys((one(secretTemplate, "Secret", "deskql-secrets").stringData ?? {}) as Record<string, string>)).toContain("BACKUP_PASSPHRASE");
+    // The keys it archives are the servers' keys.
+    expect(backup!.env?.find((e) => e.name === "JWT_KEYS_DIR")?.value).toBe(containers(one(objects, "Deployment", "deskql"))[0]!.env?.find((e) => e.name === "JWT_KEYS_DIR")?.value);
   });
 
   it("routes the Ingress over TLS to the Service, and the Service to the servers' HTTPS port", () => {

@@ -145,10 +145,17 @@ function applyJsonPatch(object: KubeObject, operations: Operation[]): KubeObject
 
 type Container = { name: string; image: string; [field: string]: unknown };
 
-/** The pod spec of a workload (Deployment, StatefulSet, DaemonSet, Job: spec.template.spec). */
+type PodTemplate = { metadata?: { labels?: Record<string, string> }; spec?: Record<string, unknown> };
+
+/** The pod template of a workload (Deployment, StatefulSet, DaemonSet, Job: spec.template; CronJob: spec.jobTemplate.spec.template). */
+export function podTemplateOf(object: KubeObject): PodTemplate | undefined {
+  const spec = object.spec as { template?: PodTemplate; jobTemplate?: { spec?: { template?: PodTemplate } } } | undefined;
+  return spec?.template ?? spec?.jobTemplate?.spec?.template;
+}
+
+/** The pod spec of a workload. */
 export function podSpecOf(object: KubeObject): Record<string, unknown> | undefined {
-  const spec = object.spec as { template?: { spec?: Record<string, unknown> } } | undefined;
-  return spec?.template?.spec;
+  return podTemplateOf(object)?.spec;
 }
 
 export function containersOf(object: KubeObject): Container[] {

@@ -40,6 +40,8 @@ export function describeGraphQLError(entry: GraphQLErrorEntry, now: Date = new D
     case "UNAUTHENTICATED":
       return serverSentence(entry.message) ?? "Please sign in again to continue.";
     case "FORBIDDEN":
+      // An address whose organisation signs in with single sign-on: the server says with which provider.
+      if (ext.reason === "SSO_REQUIRED") return serverSentence(entry.message) ?? "Your organisation signs in with single sign-on.";
       return "You do not have permission to do that.";
     case "NOT_FOUND":
       return serverSentence(entry.message) ?? "That item does not exist or is no longer available to you.";

@@ -3,6 +3,7 @@ import { createClient, type Client } from "graphql-ws";
 import { untrack } from "svelte";
 import { auth } from "../auth/auth.svelte.ts";
 import type { ResultOf, TadaDocumentNode, VariablesOf } from "../graphql/graphql.ts";
+import { noteLiveActivity } from "../ui/page-title.ts";
 import { GRAPHQL_PATH } from "./graphql-http.ts";
 
 type AnyDocument = TadaDocumentNode<any, any>;
@@ -88,12 +89,15 @@ function coalesced(fn: () => void): () => void {
 /**
  * Keeps a screen live: while `variables` is not null and someone is signed in, subscribes to
  * `document` and calls `changed` after each event (a burst coalesced into one call) and after
- * the socket came back from a drop. Call during component initialisation; it stops on destroy.
+ * the socket came back from a drop. `each` sees every event as it arrives, before the burst's
+ * `changed`. Each event also counts as unread activity in the tab's title while the tab is hidden.
+ * Call during component initialisation; it stops on destroy.
  */
 export function liveUpdates<D extends AnyDocument>(
   document: D,
   variables: () => VariablesOf<NoInfer<D>> | null,
   changed: (event: ResultOf<D> | null) => void,
+  options: { each?: (event: ResultOf<D>) => void } = {},
 ): void {
   $effect(() => {
     const vars = variables();
@@ -116,6 +120,8 @@ export function liveUpdates<D extends AnyDocument>(
             next: (result) => {
               if (!result.data) return;
               last = result.data;
+              noteLiveActivity();
+              options.each?.(result.data);
               notify();
             },
             // Refused or ended by the server (it fell behind): subscribe again a little later, and refetch.

@@ -1,5 +1,7 @@
 import { executeGraphQL } from "../api/graphql-http.ts";
 import { LoginMutation, RegisterMutation, SignInWithLinkMutation } from "../graphql/auth.documents.ts";
+import { AcceptInvitationMutation } from "../graphql/invitations.documents.ts";
+import { CompleteSignInMutation } from "../graphql/mfa.documents.ts";
 import { requestLogout, requestRefresh, type IssuedSession, type SessionUser } from "./auth-http.ts";
 
 export type { SessionUser };
@@ -116,6 +118,26 @@ export class AuthStore {
   async signInWithLink(token: string): Promise<void> {
     const data = await executeGraphQL(SignInWithLinkMutation, { token }, { headers: { "X-Refresh-Cookie": "1" } });
     this.#accept(data.signInWithLink);
+    this.#broadcast({ type: "signed-in" });
+  }
+
+  /** Accepts an emailed invitation with a name and password: the new account is signed in as after a password sign-in. */
+  async acceptInvitation(token: string, displayName: string, password: string): Promise<void> {
+    const data = await executeGraphQL(AcceptInvitationMutation, { input: { token, displayName, password } }, { headers: { "X-Refresh-Cookie": "1" } });
+    this.#accept(data.acceptInvitation);
+    this.#broadcast({ type: "signed-in" });
+  }
+
+  /** The second step of a sign-in that answered MFA_REQUIRED (or a passwordless passkey sign-in): sets up the session. */
+  async completeSignIn(input: { challengeToken: string; code?: string; recoveryCode?: string; passkeyResponse?: string }): Promise<void> {
+    const data = await executeGraphQL(CompleteSignInMutation, { input }, { headers: { "X-Refresh-Cookie": "1" } });
+    this.#accept(data.completeSignIn);
+    this.#broadcast({ type: "signed-in" });
+  }
+
+  /** A session another flow obtained (an enrolment that completed a sign-in), requested with X-Refresh-Cookie. */
+  acceptSession(session: IssuedSession): void {
+    this.#accept(session);
     this.#broadcast({ type: "signed-in" });
   }
 

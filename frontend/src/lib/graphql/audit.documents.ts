@@ -21,6 +21,7 @@ export const AuditEventsQuery = graphql(`
           }
           targetType
           targetId
+          targetLabel
           ip
           userAgent
           details

@@ -18,6 +18,12 @@ export const TicketEventsSubscription = graphql(
     subscription TicketEvents($ticketId: ID!) {
       ticketEvents(ticketId: $ticketId) {
         ...LiveEventFields
+        # The ticket page tells someone editing who changed what meanwhile.
+        payload
+        actor {
+          id
+          displayName
+        }
       }
     }
   `,

@@ -63,8 +63,18 @@ export const TicketsQuery = graphql(
 export const CommentFields = graphql(`
   fragment CommentFields on Comment {
     id
+    attachments {
+      id
+      fileName
+      size
+      contentType
+      url
+      thumbnailUrl
+      isImage
+    }
     body
     internal
+    source
     version
     viewerCanEdit
     createdAt
@@ -80,6 +90,15 @@ export const CommentFields = graphql(`
 export const TicketDetailFields = graphql(`
   fragment TicketDetailFields on Ticket {
     id
+    attachments {
+      id
+      fileName
+      size
+      contentType
+      url
+      thumbnailUrl
+      isImage
+    }
     reference
     subject
     description

@@ -57,4 +57,12 @@ describe("renderMarkdown", () => {
   it("renders an empty body as nothing", () => {
     expect(renderMarkdown("")).toBe("");
   });
+
+  it("keeps images of our own attachments only, without a source the browser would fetch by itself", () => {
+    const id = "0190f0f0-0000-7000-8000-0000000000ab";
+    const html = renderMarkdown(`![screen](attachment:${id}) ![same](/attachments/${id}) ![pixel](https://tracker.test/p.gif) ![local](/avatar.png)`);
+    expect(html.match(/<img/g)).toHaveLength(2);
+    expect(html.match(new RegExp(`data-attachment-id="${id}"`, "g"))).toHaveLength(2);
+    expect(html).not.toMatch(/src=|tracker|avatar/);
+  });
 });

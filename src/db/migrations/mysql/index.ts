@@ -8,6 +8,12 @@ import { Migration20261206173947 } from "./Migration20261206173947.js";
 import { Migration20261206182435 } from "./Migration20261206182435.js";
 import { Migration20261206183500 } from "./Migration20261206183500.js";
 import { Migration20261206203809 } from "./Migration20261206203809.js";
+import { Migration20261206204141 } from "./Migration20261206204141.js";
+import { Migration20261206204321 } from "./Migration20261206204321.js";
+import { Migration20261206204432 } from "./Migration20261206204432.js";
+import { Migration20261206204509 } from "./Migration20261206204509.js";
+import { Migration20261206212320 } from "./Migration20261206212320.js";
+import { Migration20261206213557 } from "./Migration20261206213557.js";
 
 export const mysqlMigrations: MigrationObject[] = [
   { name: "Migration20261122104115", class: Migration20261122104115 },
@@ -18,4 +24,10 @@ export const mysqlMigrations: MigrationObject[] = [
   { name: "Migration20261206182435", class: Migration20261206182435 },
   { name: "Migration20261206183500", class: Migration20261206183500 },
   { name: "Migration20261206203809", class: Migration20261206203809 },
+  { name: "Migration20261206204141", class: Migration20261206204141 },
+  { name: "Migration20261206204321", class: Migration20261206204321 },
+  { name: "Migration20261206204432", class: Migration20261206204432 },
+  { name: "Migration20261206204509", class: Migration20261206204509 },
+  { name: "Migration20261206212320", class: Migration20261206212320 },
+  { name: "Migration20261206213557", class: Migration20261206213557 },
 ];

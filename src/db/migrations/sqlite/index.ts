@@ -8,6 +8,12 @@ import { Migration20261206173947 } from "./Migration20261206173947.js";
 import { Migration20261206182435 } from "./Migration20261206182435.js";
 import { Migration20261206183502 } from "./Migration20261206183502.js";
 import { Migration20261206203809 } from "./Migration20261206203809.js";
+import { Migration20261206204142 } from "./Migration20261206204142.js";
+import { Migration20261206204322 } from "./Migration20261206204322.js";
+import { Migration20261206204435 } from "./Migration20261206204435.js";
+import { Migration20261206204510 } from "./Migration20261206204510.js";
+import { Migration20261206212323 } from "./Migration20261206212323.js";
+import { Migration20261206213558 } from "./Migration20261206213558.js";
 
 export const sqliteMigrations: MigrationObject[] = [
   { name: "Migration20261122104115", class: Migration20261122104115 },
@@ -18,4 +24,10 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: "Migration20261206182435", class: Migration20261206182435 },
   { name: "Migration20261206183502", class: Migration20261206183502 },
   { name: "Migration20261206203809", class: Migration20261206203809 },
+  { name: "Migration20261206204142", class: Migration20261206204142 },
+  { name: "Migration20261206204322", class: Migration20261206204322 },
+  { name: "Migration20261206204435", class: Migration20261206204435 },
+  { name: "Migration20261206204510", class: Migration20261206204510 },
+  { name: "Migration20261206212323", class: Migration20261206212323 },
+  { name: "Migration20261206213558", class: Migration20261206213558 },
 ];

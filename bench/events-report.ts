@@ -115,6 +115,24 @@ export function renderEvents(r: EventsReport): string {
     `| exit within 1 s of the last answer, all ${s.inFlight} answered (issue 23) | ${f(s.lastAnswerToExitMs, 0)} ms, ${s.answered} of ${s.inFlight} answered, exit ${s.exitCode} | ${yes(s.lastAnswerToExitMs <= 1000 && s.answered === s.inFlight && s.exitCode === 0)} |`,
     "",
   );
+  const reasons: string[] = [];
+  if (!(ticketP99 < 50)) {
+    const perDelivery = (r.ticket.serverCpuMsPerEvent - r.writeCpuMs) / r.ticket.sockets;
+    reasons.push(
+      `**Why the latency target is missed**: the server spends about ${f(perDelivery, 3)} ms of CPU per delivery, so one event to ${r.ticket.sockets} sockets is about ${f(perDelivery * r.ticket.sockets, 0)} ms of server CPU before the last socket is written, ` +
+        `on cores that other processes (${cores(r.foreign.ticket)} cores) and the harness's own ${r.ticket.sockets} clients share. Each socket's event is executed on its own: graphql-js runs the subscription's selection in a fresh request scope, ` +
+        "graphql-ws serializes the frame and `ws` writes a TLS record for that socket (a CPU profile, `BENCH_PROFILE=1`, shows GC, TLS writes and graphql execution on top). " +
+        "Meeting 50 ms at 1,000 sockets needs the event executed once per document and viewer class and the same frame written to every socket, a change to how graphql-ws executes subscriptions; " +
+        "what was fixed meanwhile: set-ups no longer starve the pool (1,000 subscribes at once were refused `SERVICE_UNAVAILABLE`), an event's actor is read once instead of once per socket, and no event reaches a socket twice.",
+    );
+  }
+  if (!(idleRss < 30)) {
+    reasons.push(
+      `**Why the memory target is missed**: of the ${f(idleRss)} MB per 1,000 idle sockets, the JavaScript heap holds ${f(idleHeap)} MB (${f(idleHeap, 1)} KB per socket: the WebSocket, graphql-ws's context, the upgrade request and the socket's credential timer); ` +
+        `the other ${f(idleRss - idleHeap)} MB is native memory outside the heap and outside \`external\` (+${f(idleExternal)} MB), most likely each TLS connection's OpenSSL state and buffers and the allocator's arenas (not measured apart here: a baseline of bare TLS connections would tell). If so, a TLS-terminating proxy in front (nginx, Caddy, an ingress) moves most of it out of the server.`,
+    );
+  }
+  if (reasons.length) out.push(...reasons.flatMap((x) => [x, ""]));
   return out.join("\n");
 }
 

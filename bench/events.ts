@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -247,6 +247,7 @@ async function main(): Promise<void> {
 
   report.loadAfter = loadavg();
   report.seconds = (Date.now() - startedAt.getTime()) / 1000;
+  writeFileSync(join(runsDir, "results.json"), JSON.stringify(report, null, 2));
   writeEventsSection(settings.resultsFile, report as EventsReport);
   log(`wrote the events section of ${settings.resultsFile} after ${Math.round(report.seconds)} s`);
 }

@@ -15,6 +15,10 @@ function ticket(overrides: Record<string, unknown> = {}) {
     priority: "HIGH",
     category: "Hardware",
     slaBreached: false,
+    slaState: "PAUSED",
+    slaSecondsLeft: 3600,
+    slaDueAt: "2030-01-01T18:00:00.000Z",
+    attachments: [],
     firstResponseAt: "2030-01-01T10:05:00.000Z",
     resolvedAt: null,
     closedAt: null,
@@ -43,6 +47,7 @@ function ticket(overrides: Record<string, unknown> = {}) {
             viewerCanEdit: false,
             createdAt: "2030-01-01T10:05:00.000Z",
             editedAt: null,
+            attachments: [],
             author: { id: agent.id, displayName: agent.displayName, role: "AGENT" },
           },
         },
@@ -66,7 +71,7 @@ describe("Ticket page", () => {
     expect(await screen.findByRole("heading", { name: "Laptop will not boot" })).toBeInTheDocument();
     expect(screen.getByText("Please hold the power button for 10 seconds.")).toBeInTheDocument();
     const actions = screen.getByRole("group", { name: "Change status" });
-    expect(within(actions).getAllByRole("button").map((b) => b.textContent?.trim())).toEqual(["Mark open", "Close ticket"]);
+    expect(within(actions).getAllByRole("button").map((b) => b.textContent?.trim())).toEqual(["Mark open", "Withdraw ticket"]);
     // Customers neither see triage controls nor ask for the desk's internal issue links.
     expect(screen.queryByLabelText("Assignee")).toBeNull();
     expect(screen.queryByRole("radio", { name: "Internal note" })).toBeNull();
@@ -86,7 +91,7 @@ describe("Ticket page", () => {
     await userEvent.click(await screen.findByRole("button", { name: "Reopen" }));
 
     expect(api.to("TransitionTicket")[0]?.body.variables).toEqual({ id: "t-1", to: "OPEN", expectedVersion: 4, staff: false });
-    expect(await screen.findByRole("button", { name: "Close ticket" })).toBeInTheDocument();
+    expect(await screen.findByRole("button", { name: "Withdraw ticket" })).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Reopen" })).toBeNull();
   });
 

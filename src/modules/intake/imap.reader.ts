@@ -113,6 +113,8 @@ export class ImapReader {
       auth: { user: this.target.user, pass: this.target.password },
       tls: { rejectUnauthorized: !this.settings.tlsInsecure },
       logger: false,
+      // Idle a second after a pass (imapflow's default waits 15 s), so new mail is heard at once.
+      autoIdleDelay: 1000,
     });
     // New mail while idling: read it now.
     client.on("exists", () => this.wake());

@@ -30,7 +30,8 @@ beforeAll(async () => {
   t = await startTestServer({
     env: {
       INTAKE_IMAP_URL: dovecot.url,
-      INTAKE_POLL_SECONDS: "2",
+      // Longer than any test waits: new mail must arrive through IDLE.
+      INTAKE_POLL_SECONDS: "600",
       INTAKE_SMTP_PORT: String(smtpPort),
       PUBLIC_URL: "https://desk.deskql.test",
       ATTACHMENT_MAX_BYTES: String(25 * 1024 * 1024),
@@ -161,7 +162,7 @@ describe("email intake over IMAP", () => {
     const row = await handled(t, mail.id);
     expect((await ticketOf(row.ticketId!)).subject).toBe("Let me back in");
     // Audited, with who retried and what became of it.
-    const audit = await t.gql(`query($id: String) { auditEvents(first: 5, filter: { actions: [INBOUND_MAIL_RETRIED], targetId: $id }) { nodes { action details } } }`, { id: stuck.id }, admin);
+    const audit = await t.gql(`query($id: ID) { auditEvents(first: 5, filter: { actions: [INBOUND_MAIL_RETRIED], targetId: $id }) { nodes { action details } } }`, { id: stuck.id }, admin);
     expect(audit.errors).toBeUndefined();
     expect(audit.data!.auditEvents.nodes).toHaveLength(1);
     expect(audit.data!.auditEvents.nodes[0].details).toMatchObject({ status: "PROCESSED", ticketId: row.ticketId });

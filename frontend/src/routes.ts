@@ -9,6 +9,7 @@ import NewWebhook from "./features/admin/webhooks/NewWebhook.svelte";
 import WebhookPage from "./features/admin/webhooks/WebhookPage.svelte";
 import Webhooks from "./features/admin/webhooks/Webhooks.svelte";
 import Jobs from "./features/admin/jobs/Jobs.svelte";
+import AutomationRules from "./features/admin/automation/AutomationRules.svelte";
 import ForgotPassword from "./features/auth/ForgotPassword.svelte";
 import ResetPassword from "./features/auth/ResetPassword.svelte";
 import SignIn from "./features/auth/SignIn.svelte";
@@ -74,6 +75,7 @@ export const routes: RouteDef[] = [
   { pattern: "/admin/webhooks/new", component: NewWebhook, title: "New webhook", access: "admin" },
   { pattern: "/admin/webhooks/:id", component: WebhookPage, title: "Webhook", access: "admin" },
   { pattern: "/admin/jobs", component: Jobs, title: "Jobs", access: "admin" },
+  { pattern: "/admin/automation", component: AutomationRules, title: "Automation", access: "admin" },
   { pattern: "/account", component: Account, title: "Account", access: "signed-in" },
 ];
 

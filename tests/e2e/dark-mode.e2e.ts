@@ -7,14 +7,15 @@ import { addComment, openTicket } from "./support/tickets.seed.js";
 
 const app = useE2EApp();
 
-/** The page's background luminance (0 black .. 1 white), from the body's computed colour. */
+/** The page's background luminance (0 black .. 1 white), from the root element's computed colour (the tokens set it there). */
 async function backgroundLuminance(page: Page): Promise<number> {
   // The callback runs in the page, where the DOM's globals exist (the tests compile without DOM types).
   const rgb = await page.evaluate(() => {
-    const page = globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string }; document: { body: unknown } };
-    return page.getComputedStyle(page.document.body).backgroundColor;
+    const page = globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string }; document: { documentElement: unknown } };
+    return page.getComputedStyle(page.document.documentElement).backgroundColor;
   });
-  const [r, g, b] = (rgb.match(/\d+/g) ?? ["255", "255", "255"]).map(Number);
+  const [r, g, b, alpha] = (rgb.match(/[\d.]+/g) ?? ["255", "255", "255"]).map(Number);
+  expect(alpha ?? 1, `the root has a background of its own (${rgb})`).toBeGreaterThan(0);
   return (0.2126 * r! + 0.7152 * g! + 0.0722 * b!) / 255;
 }
 

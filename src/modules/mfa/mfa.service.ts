@@ -183,7 +183,10 @@ export class MfaService {
   }
 
   private async replaceRecoveryCodes(tx: RequestScope, userId: string): Promise<string[]> {
-    await tx.em.nativeDelete(RecoveryCode, { user: userId });
+    // By primary key, and only when there are some: on MariaDB a DELETE by user that finds no row
+    // takes a gap lock, and two first enrolments at once then deadlock on their inserts.
+    const old = await tx.em.find(RecoveryCode, { user: userId }, { fields: ["id"], disableIdentityMap: true });
+    if (old.length) await tx.em.nativeDelete(RecoveryCode, { id: { $in: old.map((c) => c.id) } });
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
     const user = tx.em.getReference(User, userId);
     for (const code of codes) tx.em.create(RecoveryCode, { user, codeHash: hashRecoveryCode(code) });

@@ -84,6 +84,15 @@ describe("TOTP enrolment", () => {
     const [hashes] = await t.server.services.orm.em.fork().getConnection().execute<{ n: number }[]>("select count(*) as n from mfa_recovery_codes where code_hash = ?", [codes[0]]);
     expect(Number(hashes!.n)).toBe(0); // stored hashed
   });
+
+  it("lets several accounts confirm their first code at the same moment (no deadlock on MariaDB)", async () => {
+    const users = await Promise.all(Array.from({ length: 8 }, () => t.createUser()));
+    const secrets = await Promise.all(users.map(async (u) => (await t.gql(START, {}, u.token)).data!.startTotpEnrolment.manualKey.replace(/ /g, "") as string));
+    midStep();
+    const confirmed = await Promise.all(users.map((u, i) => t.gql(CONFIRM, { code: codeAt(secrets[i]!) }, u.token)));
+    expect(confirmed.map((r) => r.errors)).toEqual(users.map(() => undefined));
+    confirmed.forEach((r) => expect(r.data!.confirmTotpEnrolment.recoveryCodes).toHaveLength(10));
+  });
 });
 
 describe("signing in with a password and a second factor", () => {

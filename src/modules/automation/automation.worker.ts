@@ -1,10 +1,10 @@
-import { AsyncResource } from "node:async_hooks";
 import { LockMode } from "@mikro-orm/core";
 import type { Logger } from "pino";
 import type { Clock } from "../../core/clock.js";
 import type { CommittedEvent } from "../../core/events/catalog.js";
 import type { DomainEvents } from "../../core/events/domain-events.js";
 import { systemScope } from "../../core/scope.js";
+import { WakeableLoop } from "../../core/wakeable-loop.js";
 import { Counter } from "../../db/counter.entity.js";
 import { DomainEventRecord } from "../../db/domain-event.entity.js";
 import type { Orm } from "../../db/orm.js";
@@ -27,11 +27,14 @@ export const AUTOMATION_REQUEST = "automation:";
 export class AutomationWorker {
   private clock!: () => Clock;
   private logger?: Pick<Logger, "error" | "warn">;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = true;
-  private timer: NodeJS.Timeout | undefined;
-  private scope = new AsyncResource("deskql.automation-worker");
+  private readonly loop = new WakeableLoop(
+    "deskql.automation-worker",
+    async () => {
+      while ((await this.pass()) === BATCH && !this.loop.stopped);
+    },
+    () => this.pollIntervalMs,
+    (error) => this.logger?.error({ err: error }, "automation pass failed"),
+  );
 
   constructor(
     private readonly orm: Orm,
@@ -44,48 +47,21 @@ export class AutomationWorker {
   start(clock: () => Clock, logger: Pick<Logger, "error" | "warn">): void {
     this.clock = clock;
     this.logger = logger;
-    this.stopped = false;
-    this.scope = new AsyncResource("deskql.automation-worker");
-    this.wake();
+    this.loop.start();
   }
 
+  /** Events that people (not rules) committed may start rules. */
   onCommitted = (events: readonly CommittedEvent[]): void => {
-    if (events.some((e) => !e.requestId?.startsWith(AUTOMATION_REQUEST))) this.wake();
+    if (events.some((e) => !e.requestId?.startsWith(AUTOMATION_REQUEST))) this.loop.wake();
   };
 
-  wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.running = this.scope.runInAsyncScope(() => this.loop()).finally(() => (this.running = undefined));
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Resolves once no pass is running (tests). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
-  }
-
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        while ((await this.pass()) === BATCH && !this.stopped);
-      } catch (error) {
-        this.logger?.error({ err: error }, "automation pass failed");
-      }
-    } while (this.again && !this.stopped);
-    if (this.stopped) return;
-    this.timer = setTimeout(() => this.wake(), this.pollIntervalMs);
-    this.timer.unref();
+  idle(): Promise<void> {
+    return this.loop.idle();
   }
 
   /** One batch of events; returns how many were read. */

@@ -1,7 +1,7 @@
-import { AsyncResource } from "node:async_hooks";
 import { LockMode, type EntityManager } from "@mikro-orm/core";
 import type { Logger } from "pino";
 import type { Clock } from "../../core/clock.js";
+import { WakeableLoop } from "../../core/wakeable-loop.js";
 import type { CommittedEvent } from "../../core/events/catalog.js";
 import { DomainEventRecord } from "../../db/domain-event.entity.js";
 import { fromRecord } from "../../db/event-store.js";
@@ -48,13 +48,17 @@ const INTERRUPTED = "the attempt was interrupted (its server stopped before the 
  * is wall time, which receivers compare with their own.
  */
 export class WebhookWorker {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = true;
   private clock: () => Clock = () => ({ now: () => new Date() });
   private logger: Pick<Logger, "info" | "warn" | "error"> | undefined;
-  private scope = new AsyncResource("deskql.webhook-worker");
+  private readonly loop = new WakeableLoop(
+    "deskql.webhook-worker",
+    async () => {
+      await this.scan();
+      await this.deliverDue();
+    },
+    () => this.nextDelayMs(),
+    (error) => this.logger?.error({ err: error }, "webhook worker pass failed"),
+  );
   /** Hears each attempt's outcome (the metrics, server/observability); `final`: no retry follows. */
   onAttempt: ((outcome: { delivered: boolean; final: boolean; durationMs: number }) => void) | undefined;
 
@@ -70,9 +74,7 @@ export class WebhookWorker {
   start(clock: () => Clock, logger: Pick<Logger, "info" | "warn" | "error">): void {
     this.clock = clock;
     this.logger = logger;
-    this.stopped = false;
-    this.scope = new AsyncResource("deskql.webhook-worker");
-    this.wake();
+    this.loop.start();
   }
 
   /** Committed events (the in-process bus) mean there may be something to scan. */
@@ -80,37 +82,20 @@ export class WebhookWorker {
 
   /** Runs a pass now, or right after the one in progress. */
   wake(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    clearTimeout(this.timer);
-    this.running = this.scope.runInAsyncScope(() => this.loop()).finally(() => (this.running = undefined));
+    this.loop.wake();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Resolves once no pass is running (tests: after wake(), the work it started is done). */
-  async idle(): Promise<void> {
-    while (this.running) await this.running;
+  idle(): Promise<void> {
+    return this.loop.idle();
   }
 
-  private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        await this.scan();
-        await this.deliverDue();
-      } catch (error) {
-        this.logger?.error({ err: error }, "webhook worker pass failed");
-      }
-    } while (this.again && !this.stopped);
-    if (this.stopped) return;
+  /** The poll interval, or less when a retry falls due sooner. */
+  private async nextDelayMs(): Promise<number> {
     let delay = this.config.pollIntervalMs;
     try {
       const [next] = await this.orm.em.fork().find(WebhookDelivery, { status: WebhookDeliveryStatus.PENDING }, { orderBy: { nextAttemptAt: "ASC" }, limit: 1, fields: ["nextAttemptAt"] });
@@ -118,8 +103,7 @@ export class WebhookWorker {
     } catch {
       // keep the poll interval
     }
-    this.timer = setTimeout(() => this.wake(), delay);
-    this.timer.unref();
+    return delay;
   }
 
   /** Writes deliveries for the events each enabled webhook has not been scanned for yet. */
@@ -130,7 +114,7 @@ export class WebhookWorker {
       for (;;) {
         const { scanned, created } = await this.scanOne(id);
         queued += created;
-        if (scanned < SCAN_BATCH || this.stopped) break;
+        if (scanned < SCAN_BATCH || this.loop.stopped) break;
       }
     }
     return queued;
@@ -164,7 +148,7 @@ export class WebhookWorker {
       const claimed = await this.claim();
       await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
       attempted += claimed.length;
-      if (claimed.length < CLAIM_BATCH || this.stopped) return attempted;
+      if (claimed.length < CLAIM_BATCH || this.loop.stopped) return attempted;
     }
   }
 

@@ -54,7 +54,11 @@ describe("a ticket from sign-up to reopening", () => {
     const page = await app.newPage();
     await signIn(page, agent.email, agent.password);
     await heading(page, "Queue").waitFor();
-    await page.getByRole("search", { name: "Filter the queue" }).getByLabel("Search").fill("VPN drops");
+    // "/" jumps to the search box, as on GitHub and Linear.
+    await page.keyboard.press("/");
+    const search = page.getByRole("search", { name: "Filter the queue" }).getByLabel("Search");
+    await expect.poll(() => search.evaluate((input) => input === (input.ownerDocument as { activeElement: unknown }).activeElement)).toBe(true);
+    await page.keyboard.type("VPN drops");
     await page.keyboard.press("Enter");
     const queue = page.getByRole("list", { name: "Queue: Unassigned" });
     await expect.poll(() => queue.getByRole("link").count()).toBe(1);

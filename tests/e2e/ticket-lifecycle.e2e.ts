@@ -115,6 +115,36 @@ describe("a ticket from sign-up to reopening", () => {
     await page.getByRole("article", { name: "Reply" }).getByText("Still failing after the re-share").waitFor();
   });
 
+  it("an agent walks the queue with the keyboard, opens a ticket and finds the same row selected after Back", async () => {
+    const customer = await app.t.createUser("CUSTOMER");
+    for (const subject of ["Keyboard walk one", "Keyboard walk two", "Keyboard walk three"]) await openTicket(app.t, customer.token, subject);
+    const agent = await app.t.createUser("AGENT");
+    const page = await app.newPage();
+    await signIn(page, agent.email, agent.password);
+    await heading(page, "Queue").waitFor();
+    await page.keyboard.press("/");
+    await page.keyboard.type("Keyboard walk");
+    await page.keyboard.press("Enter");
+    const queue = page.getByRole("list", { name: "Queue: Unassigned" });
+    await expect.poll(() => queue.getByRole("link").count()).toBe(3);
+    await page.locator("main h1").click(); // leave the search box, so j and k move through the list
+    await page.keyboard.press("j");
+    await page.keyboard.press("j");
+    const focusedText = () => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { textContent: string } | null } }).document.activeElement?.textContent ?? "");
+    const chosen = await focusedText();
+    expect(chosen).toMatch(/Keyboard walk/);
+    await page.keyboard.press("Enter");
+    await heading(page, chosen.match(/Keyboard walk \w+/)![0]).waitFor();
+    await page.goBack();
+    await heading(page, "Queue").waitFor();
+    await expect.poll(() => queue.locator("li.selected").count()).toBe(1);
+    expect(await queue.locator("li.selected").textContent()).toBe(chosen);
+    // The keyboard goes on from there: Enter opens the same ticket again.
+    await page.locator("main h1").click();
+    await page.keyboard.press("Enter");
+    await heading(page, chosen.match(/Keyboard walk \w+/)![0]).waitFor();
+  });
+
   it("the customer withdraws a ticket they no longer need, told truly that it is final", async () => {
     const customer = await app.t.createUser("CUSTOMER", "Wren Withdrawer");
     const ticket = await openTicket(app.t, customer.token, "Projector in room 4 is dim");

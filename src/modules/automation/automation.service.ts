@@ -1,5 +1,5 @@
 import type { DomainEvents } from "../../core/events/domain-events.js";
-import { BadUserInputError, NotFoundError } from "../../core/errors.js";
+import { AppError, BadUserInputError, NotFoundError } from "../../core/errors.js";
 import { isStaff, Role, type Viewer } from "../../core/identity.js";
 import { requireViewer, type RequestScope } from "../../core/scope.js";
 import { assertOneLineText, textLength } from "../../core/text.js";
@@ -175,7 +175,8 @@ export class AutomationService {
       }
       return said;
     } catch (error) {
-      if (!(error instanceof Error) || !("code" in error)) throw error;
+      // Refusals (coded errors) are reported; anything else (a database error) fails the pass, which is retried.
+      if (!(error instanceof AppError)) throw error;
       return `${said}: refused (${error.message})`;
     }
   }

@@ -23,7 +23,7 @@ export function excerpt(body: string): string {
 }
 
 /** One line, bounded: a subject line must not carry line breaks from user input. */
-const oneLine = (s: string) => s.replace(/[\r\n\t]+/g, " ").slice(0, 200);
+export const oneLine = (s: string) => s.replace(/[\r\n\t]+/g, " ").slice(0, 200);
 
 const quote = (text: string) =>
   html`<blockquote style="margin:16px 0;padding:8px 12px;border-left:3px solid #ccc;color:#333;white-space:pre-wrap">${text}</blockquote>`;

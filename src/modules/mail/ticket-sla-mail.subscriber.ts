@@ -3,8 +3,8 @@ import { Ticket } from "../tickets/ticket.entity.js";
 import { User } from "../users/user.entity.js";
 import { button, html, layout } from "./mail.html.js";
 import { enqueueMail } from "./outbox.js";
+import { oneLine } from "./ticket-mail.templates.js";
 
-const oneLine = (s: string) => s.replace(/[\r\n\t]+/g, " ").slice(0, 200);
 
 /**
  * SLA escalation mails (ticket.sla_at_risk, ticket.sla_breached, raised once per ticket and target

@@ -269,7 +269,7 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys, {
     viewers,
     sessions,
     auth: new AuthService(config, hasher, sessions, rateLimits, events, mfaSignIn),
-    mfa: new MfaService(config, secretBox, sessions, events),
+    mfa: new MfaService(config, secretBox, sessions, passkeys, events),
     mfaSignIn,
     passkeys,
     users: new UserService(events),

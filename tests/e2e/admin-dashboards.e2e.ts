@@ -93,6 +93,19 @@ describe("admin and agent views", () => {
     await page.getByRole("img", { name: /Sign-ins and failed sign-ins per day/ }).waitFor();
     await page.emulateMedia({ colorScheme: "dark" });
     expect(await axeViolations(page)).toEqual([]);
+
+    // The two-factor policy per role, below the charts.
+    const agents = page.getByRole("form", { name: "Agents two-factor policy" });
+    await agents.getByLabel("Require a second factor").check();
+    await agents.getByLabel("Grace period (days)").fill("3");
+    await agents.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("status").filter({ hasText: "Agents: a second factor is required, with 3 days to set one up." }).waitFor({ state: "attached" });
+    const stored = await app.t.gql(`{ secondFactorPolicies { role required graceDays custom } }`, {}, await app.t.adminToken());
+    expect(stored.data!.secondFactorPolicies).toContainEqual({ role: "AGENT", required: true, graceDays: 3, custom: true });
+    await agents.getByLabel("Require a second factor").uncheck();
+    await agents.getByRole("button", { name: "Save" }).click();
+    await page.getByRole("status").filter({ hasText: "Agents: a second factor is optional." }).waitFor({ state: "attached" });
+    expect(await axeViolations(page)).toEqual([]);
     app.keep(page);
   });
 

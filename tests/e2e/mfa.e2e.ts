@@ -104,6 +104,44 @@ describe("two-factor authentication in the browser", () => {
     }
   });
 
+  it("lets a user whose role requires a second factor enrol a passkey instead of an app", async () => {
+    const admin = await app.t.adminToken();
+    const policy = `mutation($required: Boolean!) { setSecondFactorPolicy(role: AGENT, required: $required, graceDays: 0) { role } }`;
+    expect((await app.t.gql(policy, { required: true }, admin)).errors).toBeUndefined();
+    try {
+      const agent = await app.t.createUser("AGENT", "Kim Key");
+      const page = await app.newPage();
+      const { cdp, authenticatorId } = await addVirtualAuthenticator(page);
+      await page.goto("/#/signin");
+      await fillSignIn(page, agent.email, agent.password);
+      await heading(page, "Set up two-factor authentication").waitFor();
+      await page.getByLabel("Passkey name").fill("Desk key");
+      expect(await axeViolations(page)).toEqual([]);
+      await page.getByRole("button", { name: "Create a passkey" }).click();
+      // The account had no recovery codes: ten are shown once, then the sign-in completes.
+      const codes = page.getByRole("list", { name: "Recovery codes" }).getByRole("listitem");
+      await codes.first().waitFor();
+      expect(await codes.count()).toBe(10);
+      await page.getByRole("button", { name: "I have saved them" }).click();
+      await page.waitForURL((url) => url.hash.startsWith("#/queue"));
+      expect((await cdp.send("WebAuthn.getCredentials", { authenticatorId })).credentials).toHaveLength(1);
+
+      const audit = await app.t.gql(
+        `query($id: ID!) { auditEvents(first: 5, filter: { actorId: $id, actions: [SECOND_FACTOR_ENABLED, PASSKEY_REGISTERED] }) { nodes { action details } } }`,
+        { id: agent.id },
+        admin,
+      );
+      expect(audit.data!.auditEvents.nodes).toEqual(
+        expect.arrayContaining([
+          { action: "SECOND_FACTOR_ENABLED", details: { method: "passkey" } },
+          { action: "PASSKEY_REGISTERED", details: { name: "Desk key" } },
+        ]),
+      );
+    } finally {
+      await app.t.gql(policy, { required: false }, admin);
+    }
+  });
+
   it("registers a passkey, signs in with it without a password and as a second factor, and removes it", async () => {
     const user = await app.t.createUser("CUSTOMER", "Pat Passkey");
     const page = await app.newPage();

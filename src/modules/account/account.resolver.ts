@@ -32,7 +32,7 @@ export class AccountResolver {
   }
 
   @Mutation(() => Boolean, {
-    description: "Sets a new password with the token from the reset email. Lifts a sign-in lockout and ends every session of the account.",
+    description: "Sets a new password with the token from the reset email. Lifts a sign-in lockout caused by wrong passwords (not one caused by wrong second-factor codes, which the mailbox does not prove) and ends every session of the account.",
   })
   resetPassword(
     @Arg("token", () => String, TOKEN_ARG) token: string,

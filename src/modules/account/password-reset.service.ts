@@ -8,6 +8,7 @@ import type { PasswordHasher } from "../auth/password.hasher.js";
 import { assertPasswordAcceptable } from "../auth/password.policy.js";
 import { passwordChangedMail, passwordResetMail } from "../mail/account-mail.templates.js";
 import { enqueueMail } from "../mail/outbox.js";
+import { DomainEventRecord } from "../../db/domain-event.entity.js";
 import { User } from "../users/user.entity.js";
 import { aboutAccount } from "./account.events.js";
 import { AccountTokenPurpose } from "./account-token.entity.js";
@@ -49,7 +50,12 @@ export class PasswordResetService {
     return true;
   }
 
-  /** Sets the new password, lifts a lockout, ends every session and voids other outstanding links. */
+  /**
+   * Sets the new password, lifts a lockout caused by wrong passwords, ends every session and voids
+   * other outstanding links. A lockout caused by wrong second-factor codes stays: the link proves
+   * the mailbox, not the second factor, so lifting it would give whoever holds both the password
+   * and the mailbox another round of guesses.
+   */
   async reset(scope: RequestScope, presented: string, newPassword: string): Promise<boolean> {
     const now = scope.clock.now();
     const stored = await findUsableToken(scope.em, presented, AccountTokenPurpose.RESET_PASSWORD, now, "input");
@@ -62,11 +68,24 @@ export class PasswordResetService {
     await this.events.transaction(scope, async (tx) => {
       await spendToken(tx.em, stored, now, "input");
       // The link proved control of the mailbox: that also verifies the address.
-      await tx.em.nativeUpdate(User, { id: user.id }, { passwordHash, failedLoginCount: 0, lockedUntil: null, emailVerified: true });
+      const keepLock = user.isLocked(now) && (await this.lockedBySecondFactor(tx, user));
+      const unlock = keepLock ? {} : { failedLoginCount: 0, lockedUntil: null };
+      await tx.em.nativeUpdate(User, { id: user.id }, { passwordHash, ...unlock, emailVerified: true });
       await voidAccountTokens(tx.em, user.id, [AccountTokenPurpose.RESET_PASSWORD, AccountTokenPurpose.SIGN_IN_LINK], now);
       await this.events.raise(tx, { type: "password.reset", actorId: user.id, ...aboutAccount(user.id), payload: {} });
       enqueueMail(tx.em, { to: user.email, kind: "PASSWORD_CHANGED", ...passwordChangedMail({ displayName: user.displayName, at: now, ip: tx.request.ip }) }, now);
     });
     return true;
+  }
+
+  /** Whether the failure that locked the account was a second factor's (its last failure, raised with the lock). */
+  private async lockedBySecondFactor(tx: RequestScope, user: User): Promise<boolean> {
+    const lockedAt = new Date(user.lockedUntil!.getTime() - this.config.lockout.minutes * 60_000 - 1000);
+    const last = await tx.em.findOne(
+      DomainEventRecord,
+      { occurredAt: { $gte: lockedAt }, userId: user.id, type: { $in: ["login.failed", "second_factor.failed"] } },
+      { orderBy: { position: "desc" }, fields: ["type"] },
+    );
+    return last?.type === "second_factor.failed";
   }
 }

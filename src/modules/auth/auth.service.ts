@@ -103,7 +103,7 @@ export class AuthService {
     const signedIn = { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now };
     const tokens = await this.events.transaction(scope, async (tx) => {
       // A second factor stops here, before the failure count is cleared (mfa module).
-      const stop = await this.secondFactor.intercept(tx, user, "password");
+      const stop = await this.secondFactor.intercept(tx, user, "password", input.totpCode);
       if (stop) return stop;
       // The account's row is written first, so its exclusive lock comes before the session's
       // foreign key takes a shared one: when the flush both inserted the session and updated the

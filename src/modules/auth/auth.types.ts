@@ -20,6 +20,13 @@ export class LoginInput {
 
   @Field(() => String, { description: "The account's password." })
   password!: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "For an account with an authenticator app: its current code, so that the sign-in completes in this one request instead of answering MFA_REQUIRED (for scripts and password managers that know the account has one). A wrong code counts toward the lockout like a wrong password. Ignored for an account without an authenticator app.",
+  })
+  totpCode?: string | null;
 }
 
 @ObjectType({ description: "Tokens for a new or renewed session." })

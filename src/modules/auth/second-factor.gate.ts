@@ -13,7 +13,8 @@ export type FirstFactor = "password" | "sign_in_link";
  * opening a session.
  */
 export interface SecondFactorGate {
-  intercept(tx: RequestScope, user: User, method: FirstFactor): Promise<AppError | null>;
+  /** `totpCode`: a code sent with the password (LoginInput.totpCode), checked here instead of asking for it. */
+  intercept(tx: RequestScope, user: User, method: FirstFactor, totpCode?: string | null): Promise<AppError | null>;
 }
 
 /** No second factor anywhere (unit setups): every first factor signs in. */

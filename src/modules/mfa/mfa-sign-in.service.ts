@@ -46,7 +46,7 @@ export class MfaSignInService implements SecondFactorGate {
     private readonly events: DomainEvents,
   ) {}
 
-  async intercept(tx: RequestScope, user: User, method: FirstFactor): Promise<AppError | null> {
+  async intercept(tx: RequestScope, user: User, method: FirstFactor, totpCode?: string | null): Promise<AppError | null> {
     const now = tx.clock.now();
     // One statement for what every password sign-in needs to know (sign-ins are argon2-bound, and
     // a password-only account must not pay more); the ORM reads below are for the rare cases.
@@ -62,6 +62,7 @@ export class MfaSignInService implements SecondFactorGate {
       );
     const totp = Number(facts?.totp ?? 0) > 0;
     const passkeys = Number(facts?.passkeys ?? 0);
+    if (totp && totpCode) return this.acceptTotpWithPassword(tx, user, totpCode, now);
     if (totp || passkeys > 0) {
       const { token, challenge } = issueChallenge(tx.em, MfaChallengePurpose.SECOND_FACTOR, user, now, { method });
       const methods = [...(totp ? ["TOTP", "RECOVERY_CODE"] : ["RECOVERY_CODE"]), ...(passkeys ? ["PASSKEY"] : [])];
@@ -85,12 +86,19 @@ export class MfaSignInService implements SecondFactorGate {
     return graceEnd(state.graceStartedAt, policy.graceDays) > now ? null : this.enrolmentRequired(tx, user, now);
   }
 
+  /** Both factors in one request: the same checks, replay guard and lockout as completeSignIn's code. */
+  private async acceptTotpWithPassword(tx: RequestScope, user: User, code: string, now: Date): Promise<AppError | null> {
+    if (!(await this.acceptTotp(tx, user, code, now))) return this.fail(tx, user, "totp", now);
+    await this.events.raise(tx, { type: "second_factor.succeeded", actorId: user.id, ...aboutAccount(user.id), payload: { method: "totp", firstFactor: "password" } });
+    return null;
+  }
+
   private enrolmentRequired(tx: RequestScope, user: User, now: Date): AppError {
     const { token, challenge } = issueChallenge(tx.em, MfaChallengePurpose.ENROLMENT, user, now, { method: "password" });
-    return new SecondFactorRequiredError("MFA_ENROLMENT_REQUIRED", "Your role requires two-factor authentication: set up an authenticator app to finish signing in.", {
+    return new SecondFactorRequiredError("MFA_ENROLMENT_REQUIRED", "Your role requires two-factor authentication: set up an authenticator app or a passkey to finish signing in.", {
       challengeToken: token,
       expiresAt: challenge.expiresAt.toISOString(),
-      methods: ["TOTP"],
+      methods: ["TOTP", "PASSKEY"],
     });
   }
 

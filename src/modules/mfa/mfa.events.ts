@@ -6,7 +6,7 @@
 declare module "../../core/events/catalog.js" {
   interface EventCatalog {
     /** A user turned TOTP on by confirming a first code (target: the User). */
-    "second_factor.enabled": { method: "totp" };
+    "second_factor.enabled": { method: "totp" | "passkey" };
     /** A user turned TOTP off (target: the User). */
     "second_factor.disabled": { method: "totp" };
     /** A second factor completed a sign-in (target: the Session). */

@@ -67,9 +67,26 @@ export class MfaResolver {
     return ctx.services.passkeys.list(ctx);
   }
 
-  @Mutation(() => PasskeyChallenge, { description: "WebAuthn options to create a passkey for the caller's account." })
-  startPasskeyRegistration(@Ctx() ctx: Context): Promise<PasskeyChallenge> {
-    return ctx.services.passkeys.startRegistration(ctx);
+  @Mutation(() => PasskeyChallenge, {
+    description: "WebAuthn options to create a passkey for the caller's account, or (with an enrolment token) for the account whose sign-in waits for a second factor.",
+  })
+  startPasskeyRegistration(@Arg("enrolmentToken", () => String, ENROLMENT_TOKEN) token: string | undefined, @Ctx() ctx: Context): Promise<PasskeyChallenge> {
+    return ctx.services.mfa.startPasskeyRegistration(ctx, token);
+  }
+
+  @Mutation(() => TotpConfirmation, {
+    description:
+      "Registers the passkey created for an MFA_ENROLMENT_REQUIRED sign-in and completes that sign-in. `recoveryCodes` holds ten new codes (shown once) when the account had none left, else it is empty.",
+  })
+  async finishPasskeyEnrolment(
+    @Arg("enrolmentToken", () => String, { description: "The `challengeToken` of the MFA_ENROLMENT_REQUIRED sign-in." }) enrolmentToken: string,
+    @Arg("challengeToken", () => String, { description: "From startPasskeyRegistration with the same enrolment token." }) challengeToken: string,
+    @Arg("name", () => String, { description: "A name to tell it apart (1-60 characters)." }) name: string,
+    @Arg("response", () => String, { description: "The JSON of the browser's answer (@simplewebauthn/browser startRegistration())." }) response: string,
+    @Ctx() ctx: Context,
+  ): Promise<TotpConfirmation> {
+    const done = await ctx.services.mfa.finishPasskeyEnrolment(ctx, enrolmentToken, challengeToken, name, response);
+    return { recoveryCodes: done.recoveryCodes, signIn: done.tokens ? payload(ctx, done.tokens) : null };
   }
 
   @Mutation(() => Passkey, { description: "Registers the passkey the browser created." })

@@ -7,13 +7,14 @@ import { requireViewer, type RequestScope } from "../../core/scope.js";
 import type { IssuedTokens, SessionService } from "../auth/session.service.js";
 import { enqueueMail } from "../mail/outbox.js";
 import { User } from "../users/user.entity.js";
-import { MfaChallengePurpose } from "./mfa-challenge.entity.js";
+import { MfaChallengePurpose, type MfaChallenge } from "./mfa-challenge.entity.js";
 import { MfaRolePolicy } from "./mfa-role-policy.entity.js";
 import { findChallenge, spendChallenge } from "./mfa.challenges.js";
 import { aboutAccount } from "./mfa.events.js";
 import { secondFactorResetMail } from "./mfa.mail.js";
 import { allPolicies, graceEnd, policyFor, type EffectivePolicy } from "./mfa.policy.js";
 import { Passkey } from "./passkey.entity.js";
+import type { PasskeyOptions, PasskeyService } from "./passkey.service.js";
 import { RecoveryCode } from "./recovery-code.entity.js";
 import { hashRecoveryCode, newRecoveryCode, RECOVERY_CODE_COUNT } from "./recovery-codes.js";
 import { SecondFactorState } from "./second-factor.entity.js";
@@ -47,6 +48,7 @@ export class MfaService {
     private readonly config: AppConfig,
     private readonly box: SecretBox,
     private readonly sessions: SessionService,
+    private readonly passkeys: PasskeyService,
     private readonly events: DomainEvents,
   ) {}
 
@@ -100,15 +102,43 @@ export class MfaService {
       const recoveryCodes = await this.replaceRecoveryCodes(tx, user.id);
       await this.events.raise(tx, { type: "second_factor.enabled", actorId: user.id, ...aboutAccount(user.id), payload: { method: "totp" } });
       if (!challenge) return { recoveryCodes, tokens: null };
-      // The enrolment token stood for a right password; with the factor now proved, the sign-in completes.
-      await spendChallenge(tx.em, challenge, now);
-      const signedIn = { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now };
-      await tx.em.nativeUpdate(User, { id: user.id }, signedIn);
-      Object.assign(user, signedIn);
-      const tokens = await this.sessions.open(tx, user);
-      await this.events.raise(tx, { type: "login.succeeded", actorId: user.id, ...aboutAccount(user.id, "Session", tokens.session.id), payload: {} });
-      return { recoveryCodes, tokens };
+      return { recoveryCodes, tokens: await this.completeEnrolmentSignIn(tx, challenge, user, now) };
     });
+  }
+
+  /** WebAuthn options to create a passkey: for the signed-in caller, or the account of an enrolment token. */
+  async startPasskeyRegistration(scope: RequestScope, enrolmentToken?: string | null): Promise<PasskeyOptions> {
+    const user = enrolmentToken ? await this.enrollingUser(scope, enrolmentToken, scope.clock.now()) : undefined;
+    return this.passkeys.startRegistration(scope, user);
+  }
+
+  /**
+   * A passkey as the second factor a role policy required (MFA_ENROLMENT_REQUIRED): registers it,
+   * hands out recovery codes when the account has none left, and completes the sign-in.
+   */
+  async finishPasskeyEnrolment(scope: RequestScope, enrolmentToken: string, challengeToken: string, name: string, response: string): Promise<ConfirmedEnrolment> {
+    const now = scope.clock.now();
+    const challenge = await findChallenge(scope.em, enrolmentToken, [MfaChallengePurpose.ENROLMENT], now);
+    const user = challenge.user!.getEntity();
+    const verified = await this.passkeys.verifyRegistration(scope, user.id, challengeToken, name, response);
+    return this.events.transaction(scope, async (tx) => {
+      await this.passkeys.store(tx, user.id, verified);
+      const unused = await tx.em.count(RecoveryCode, { user: user.id, usedAt: null });
+      const recoveryCodes = unused > 0 ? [] : await this.replaceRecoveryCodes(tx, user.id);
+      await this.events.raise(tx, { type: "second_factor.enabled", actorId: user.id, ...aboutAccount(user.id), payload: { method: "passkey" } });
+      return { recoveryCodes, tokens: await this.completeEnrolmentSignIn(tx, challenge, user, now) };
+    });
+  }
+
+  /** The enrolment token stood for a right first factor; with the second now proved, the sign-in completes. */
+  private async completeEnrolmentSignIn(tx: RequestScope, challenge: MfaChallenge, user: User, now: Date): Promise<IssuedTokens> {
+    await spendChallenge(tx.em, challenge, now);
+    const signedIn = { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now };
+    await tx.em.nativeUpdate(User, { id: user.id }, signedIn);
+    Object.assign(user, signedIn);
+    const tokens = await this.sessions.open(tx, user);
+    await this.events.raise(tx, { type: "login.succeeded", actorId: user.id, ...aboutAccount(user.id, "Session", tokens.session.id), payload: {} });
+    return tokens;
   }
 
   /** Turns TOTP off; a current code (or a recovery code) proves the caller still holds it. */

@@ -35,9 +35,9 @@ export class TotpEnrolment {
   manualKey!: string;
 }
 
-@ObjectType({ description: "TOTP is on. The recovery codes are shown this once." })
+@ObjectType({ description: "A second factor is on (an authenticator app, or a passkey enrolled for a sign-in). The recovery codes are shown this once." })
 export class TotpConfirmation {
-  @Field(() => [String], { description: "Ten single-use recovery codes, each signs in once instead of a code. Store them safely: they are not shown again." })
+  @Field(() => [String], { description: "Ten single-use recovery codes, each signs in once instead of a code. Store them safely: they are not shown again. Empty after a passkey enrolment when the account still had unused codes." })
   recoveryCodes!: string[];
 
   @Field(() => AuthPayload, { nullable: true, description: "With an enrolment token: the session the enrolment completes. Null for a signed-in caller." })

@@ -26,6 +26,13 @@ export interface PasskeyOptions {
 
 const MAX_PASSKEYS = 20;
 
+/** A registration whose WebAuthn answer passed, waiting to be stored. */
+export interface VerifiedRegistration {
+  label: string;
+  challenge: MfaChallenge;
+  credential: { id: string; publicKey: Uint8Array; counter: number; transports?: AuthenticatorTransportFuture[] };
+}
+
 function parseResponse<T>(json: string, field: string): T {
   try {
     const parsed = JSON.parse(json) as unknown;
@@ -56,12 +63,14 @@ export class PasskeyService {
     return scope.em.find(Passkey, { user: userId }, { orderBy: { createdAt: "ASC" } });
   }
 
-  /** Options for navigator.credentials.create(): a discoverable credential, so it can also sign in without a password. */
-  async startRegistration(scope: RequestScope): Promise<PasskeyOptions> {
-    const { userId } = requireViewer(scope);
+  /**
+   * Options for navigator.credentials.create(): a discoverable credential, so it can also sign in
+   * without a password. For the signed-in caller, or (`enrolling`) the account of an enrolment token.
+   */
+  async startRegistration(scope: RequestScope, enrolling?: User): Promise<PasskeyOptions> {
     const now = scope.clock.now();
-    const user = await scope.em.findOneOrFail(User, { id: userId });
-    const existing = await scope.em.find(Passkey, { user: userId });
+    const user = enrolling ?? (await scope.em.findOneOrFail(User, { id: requireViewer(scope).userId }));
+    const existing = await scope.em.find(Passkey, { user: user.id });
     if (existing.length >= MAX_PASSKEYS) throw new BadUserInputError(`An account has at most ${MAX_PASSKEYS} passkeys: remove one first.`, "name");
     const options = await generateRegistrationOptions({
       rpName: this.config.rpName,
@@ -81,6 +90,12 @@ export class PasskeyService {
 
   async finishRegistration(scope: RequestScope, challengeToken: string, name: string, responseJson: string): Promise<Passkey> {
     const { userId } = requireViewer(scope);
+    const verified = await this.verifyRegistration(scope, userId, challengeToken, name, responseJson);
+    return this.events.transaction(scope, (tx) => this.store(tx, userId, verified));
+  }
+
+  /** The browser's answer to startRegistration checked (before any transaction: it reads only). */
+  async verifyRegistration(scope: RequestScope, userId: string, challengeToken: string, name: string, responseJson: string): Promise<VerifiedRegistration> {
     const now = scope.clock.now();
     const label = passkeyName(name);
     const challenge = await findChallenge(scope.em, challengeToken, [MfaChallengePurpose.PASSKEY_REGISTRATION], now);
@@ -98,19 +113,22 @@ export class PasskeyService {
     if (!verification.verified || !verification.registrationInfo) throw new BadUserInputError("The passkey could not be verified.", "response");
     const { credential } = verification.registrationInfo;
     if (await scope.em.count(Passkey, { credentialId: credential.id })) throw new BadUserInputError("This passkey is already registered.", "response");
-    return this.events.transaction(scope, async (tx) => {
-      await spendChallenge(tx.em, challenge, now);
-      const passkey = tx.em.create(Passkey, {
-        user: tx.em.getReference(User, userId),
-        name: label,
-        credentialId: credential.id,
-        publicKey: Buffer.from(credential.publicKey).toString("base64url"),
-        signCount: credential.counter,
-        transports: credential.transports?.join(",") ?? null,
-      });
-      await this.events.raise(tx, { type: "passkey.registered", actorId: userId, ...aboutAccount(userId, "Passkey", passkey.id), payload: { name: label } });
-      return passkey;
+    return { label, challenge, credential };
+  }
+
+  /** Keeps a verified passkey and spends its registration challenge, in the caller's transaction. */
+  async store(tx: RequestScope, userId: string, { label, challenge, credential }: VerifiedRegistration): Promise<Passkey> {
+    await spendChallenge(tx.em, challenge, tx.clock.now());
+    const passkey = tx.em.create(Passkey, {
+      user: tx.em.getReference(User, userId),
+      name: label,
+      credentialId: credential.id,
+      publicKey: Buffer.from(credential.publicKey).toString("base64url"),
+      signCount: credential.counter,
+      transports: credential.transports?.join(",") ?? null,
     });
+    await this.events.raise(tx, { type: "passkey.registered", actorId: userId, ...aboutAccount(userId, "Passkey", passkey.id), payload: { name: label } });
+    return passkey;
   }
 
   async rename(scope: RequestScope, id: string, name: string): Promise<Passkey> {

@@ -94,8 +94,8 @@ export const PasskeysQuery = graphql(`
 `);
 
 export const StartPasskeyRegistrationMutation = graphql(`
-  mutation StartPasskeyRegistration {
-    startPasskeyRegistration {
+  mutation StartPasskeyRegistration($enrolmentToken: String) {
+    startPasskeyRegistration(enrolmentToken: $enrolmentToken) {
       challengeToken
       optionsJson
     }
@@ -124,3 +124,39 @@ export const ResetSecondFactorMutation = graphql(`
     }
   }
 `);
+
+export const SecondFactorPoliciesQuery = graphql(`
+  query SecondFactorPolicies {
+    secondFactorPolicies {
+      role
+      required
+      graceDays
+      custom
+    }
+  }
+`);
+
+export const SetSecondFactorPolicyMutation = graphql(`
+  mutation SetSecondFactorPolicy($role: Role!, $required: Boolean!, $graceDays: Int!) {
+    setSecondFactorPolicy(role: $role, required: $required, graceDays: $graceDays) {
+      role
+      required
+      graceDays
+      custom
+    }
+  }
+`);
+
+export const FinishPasskeyEnrolmentMutation = graphql(
+  `
+    mutation FinishPasskeyEnrolment($enrolmentToken: String!, $challengeToken: String!, $name: String!, $response: String!) {
+      finishPasskeyEnrolment(enrolmentToken: $enrolmentToken, challengeToken: $challengeToken, name: $name, response: $response) {
+        recoveryCodes
+        signIn {
+          ...SessionPayloadFields
+        }
+      }
+    }
+  `,
+  [SessionPayloadFields],
+);

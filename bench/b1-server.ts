@@ -1,17 +1,16 @@
 import { readFileSync } from "node:fs";
 import Fastify from "fastify";
-import * as jose from "jose";
 import { createPool, type RowDataPacket } from "mysql2/promise";
-import type { Role } from "../src/modules/users/user.role.js";
 import { queue, ticket, type Sql } from "./b1-queries.js";
+import { baselineAuth } from "./baseline-auth.js";
 import { announceReady, serveParent } from "./child-ipc.js";
 import { QUEUE, TICKET } from "./documents.js";
 
 /**
  * B1, the practical limit: a hand-written HTTPS handler (Fastify, mysql2, the same certificate)
- * that answers Q1 and Q2 with the same bytes as DeskQL from the fewest SQL statements. It
- * authenticates like DeskQL (EdDSA JWT checked once per token, session and role read through a
- * 5-second cache), so the comparison is about everything else.
+ * that answers Q1 and Q2 with the same bytes as DeskQL from the fewest and cheapest SQL
+ * statements either side has found (b1-queries.ts). It authenticates like DeskQL
+ * (baseline-auth.ts), so the comparison is about everything else.
  */
 const env = process.env;
 const pool = createPool({ uri: env.DATABASE_URL!, connectionLimit: Number(env.DATABASE_POOL_MAX ?? 10), timezone: "Z", dateStrings: true, supportBigNumbers: true });
@@ -24,38 +23,7 @@ const sql: Sql = async <T extends RowDataPacket>(text: string, params: unknown[]
   return rows;
 };
 
-const jwks = jose.createLocalJWKSet(JSON.parse(env.B1_JWKS!) as jose.JSONWebKeySet);
-const verified = new Map<string, { userId: string; sessionId: string; exp: number }>();
-const sessions = new Map<string, { at: number; state: { userId: string; role: Role; active: boolean } | null }>();
-
-async function viewer(authorization: string | undefined): Promise<{ userId: string; role: Role } | null> {
-  const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1];
-  if (!token) return null;
-  const now = Date.now();
-  let claims = verified.get(token);
-  if (!claims) {
-    try {
-      const { payload } = await jose.jwtVerify(token, jwks, { issuer: env.JWT_ISSUER, audience: env.JWT_AUDIENCE, typ: "at+jwt" });
-      claims = { userId: payload.sub!, sessionId: String(payload.sid), exp: payload.exp! * 1000 };
-      verified.set(token, claims);
-    } catch {
-      return null;
-    }
-  }
-  if (claims.exp <= now) return null;
-  let cached = sessions.get(claims.sessionId);
-  if (!cached || now - cached.at > 5_000) {
-    const rows = await sql<RowDataPacket>(
-      "select s.user_id, u.role, s.revoked_at, s.expires_at, u.deactivated_at from sessions s join users u on u.id = s.user_id where s.id = ?",
-      [claims.sessionId],
-    );
-    const row = rows[0];
-    const state = row ? { userId: row.user_id as string, role: row.role as Role, active: row.revoked_at == null && row.deactivated_at == null && new Date(`${String(row.expires_at).replace(" ", "T")}Z`).getTime() > now } : null;
-    sessions.set(claims.sessionId, (cached = { at: now, state }));
-  }
-  const state = cached.state;
-  return state && state.active && state.userId === claims.userId ? { userId: state.userId, role: state.role } : null;
-}
+const viewer = baselineAuth(sql, env);
 
 const app = Fastify({
   https: { key: readFileSync(env.TLS_KEY_FILE!), cert: readFileSync(env.TLS_CERT_FILE!), minVersion: "TLSv1.2" },

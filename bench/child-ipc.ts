@@ -1,4 +1,5 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { memoryBreakdown, type MemoryBreakdown } from "./memory-breakdown.js";
 
 /** What a server process reports about itself between two runs. */
 export interface ServerSnapshot {
@@ -20,8 +21,10 @@ export type ChildRequest =
   /** A full garbage collection first (the process runs with --expose-gc), then the snapshot: live memory only. */
   | { id: number; cmd: "gc-snapshot" }
   | { id: number; cmd: "floor"; body: string }
+  /** Where resident memory is (smaps and process.memoryUsage()), after a full GC when `gc` and --expose-gc. */
+  | { id: number; cmd: "memory"; gc?: boolean }
   | { id: number; cmd: "stop" };
-export type ChildReply = { id: number; snapshot?: ServerSnapshot; error?: string };
+export type ChildReply = { id: number; snapshot?: ServerSnapshot; memory?: MemoryBreakdown; error?: string };
 export type ChildReady = { ready: true; port: number };
 
 /**
@@ -54,6 +57,9 @@ export function serveParent(handlers: {
           };
           delay.reset();
           reply({ id: message.id, snapshot });
+        } else if (message.cmd === "memory") {
+          if (message.gc) (globalThis as { gc?: () => void }).gc?.();
+          reply({ id: message.id, memory: memoryBreakdown() });
         } else if (message.cmd === "floor") {
           handlers.setFloorBody?.(message.body);
           reply({ id: message.id });

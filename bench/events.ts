@@ -19,6 +19,7 @@ import { processCpuMs, systemBusyMs } from "./proc-cpu.js";
 import { LOGIN } from "./scenarios.js";
 import { seedDemoDesk } from "./seed.js";
 import type { ServerSnapshot } from "./child-ipc.js";
+import type { MemoryBreakdown } from "./memory-breakdown.js";
 import { ServerProcess } from "./server-process.js";
 import { settings } from "./settings.js";
 import { BenchReceiver } from "./webhook-drain.js";
@@ -38,6 +39,7 @@ import { BenchReceiver } from "./webhook-drain.js";
  */
 const here = fileURLToPath(new URL(".", import.meta.url));
 const SERVER_SCRIPT = join(here, "server-child.js");
+const BARE_SCRIPT = join(here, "bare-sockets-child.js");
 const runsDir = join(settings.runsDir, "events");
 const count = (name: string, fallback: number) => {
   const n = Number(process.env[name] ?? fallback);
@@ -52,6 +54,8 @@ const knobs = {
   writers: count("BENCH_EVENTS_WRITERS", 4),
   inFlight: count("BENCH_EVENTS_SIGTERM_REQUESTS", 50),
 };
+/** BENCH_EVENTS_FAULTS=false: skips the SIGTERM and database-outage parts (5 and 6), which start servers of their own. */
+const faults = process.env.BENCH_EVENTS_FAULTS !== "false";
 /** BENCH_EVENTS_NOTES=true: the writer adds internal notes instead of public replies (no email to the requester). */
 const notes = process.env.BENCH_EVENTS_NOTES === "true";
 
@@ -93,6 +97,16 @@ const mb = (s: ServerSnapshot) => ({ rssMb: s.rssBytes / 2 ** 20, heapMb: s.heap
 // The client's own documents (frontend/src/lib/graphql/live.documents.ts), plus occurredAt for the clock.
 const TICKET_EVENTS = `subscription BenchTicket($id: ID!) { ticketEvents(ticketId: $id) { id type position occurredAt target { type id } payload actor { id displayName } } }`;
 const DESK_EVENTS = `subscription BenchDesk { deskEvents { id type position occurredAt target { type id } } }`;
+
+/** What grew between two breakdowns, MiB: V8's committed heap, malloc's arenas (OpenSSL, libuv, Node's C++), the rest. */
+function residentGrowth(before: MemoryBreakdown, after: MemoryBreakdown): Record<string, number> {
+  const grown: Record<string, number> = { "V8 heap committed": after.heapTotalMb - before.heapTotalMb };
+  for (const key of new Set([...Object.keys(before.resident), ...Object.keys(after.resident)])) {
+    const delta = (after.resident[key] ?? 0) - (before.resident[key] ?? 0);
+    if (Math.abs(delta) >= 0.1) grown[key] = delta;
+  }
+  return grown;
+}
 
 /** CPU used by everything but the benchmark's own processes, in cores, while `work` runs. */
 async function foreignCores<T>(pids: () => (number | null)[], work: () => Promise<T>): Promise<{ result: T; foreign: number | null }> {
@@ -144,18 +158,30 @@ async function main(): Promise<void> {
     report.writeCpuMs = await writeCost(server, writer, (n) => deskTickets[n % deskTickets.length]!, knobs.latencyEvents);
     log(`server CPU per comment, nobody listening: ${report.writeCpuMs.toFixed(2)} ms`);
 
-    // 1. Memory per idle socket.
+    // 1. Memory per idle socket: first the same TLS and \`ws\` without DeskQL (bare-sockets-child.ts), then DeskQL's.
+    const bareServer = await ServerProcess.start("bare-tls", BARE_SCRIPT, serverEnv(db.url, runsDir), { logDir: runsDir, execArgv: ["--expose-gc"] });
+    try {
+      const [before, whereBefore] = [await bareServer.liveSnapshot(), await bareServer.memory(true)];
+      const bareSockets = await openSockets(knobs.ticketSockets, 20, bareServer.port, ca, () => "none");
+      const [after, whereAfter] = [await bareServer.liveSnapshot(), await bareServer.memory(true)];
+      await closeSockets(bareSockets);
+      report.bareTls = { sockets: bareSockets.length, bare: mb(before), idle: mb(after), where: residentGrowth(whereBefore, whereAfter) };
+      log(`  bare TLS + ws: ${bareSockets.length} idle sockets: RSS ${mb(before).rssMb.toFixed(1)} → ${mb(after).rssMb.toFixed(1)} MB, heap ${mb(before).heapMb.toFixed(1)} → ${mb(after).heapMb.toFixed(1)} MB`);
+    } finally {
+      await bareServer.stop();
+    }
     log(`opening ${knobs.ticketSockets} sockets`);
-    const bare = await server.liveSnapshot();
+    const [bare, whereBare] = [await server.liveSnapshot(), await server.memory(true)];
     const openedAt = wallNow();
     const sockets = await openSockets(knobs.ticketSockets, 20, port, ca, () => listener);
     const openMs = wallNow() - openedAt;
-    const idle = await server.liveSnapshot();
+    const [idle, whereIdle] = [await server.liveSnapshot(), await server.memory(true)];
     report.memory = {
       sockets: sockets.length,
       openMs,
       bare: mb(bare),
       idle: mb(idle),
+      where: residentGrowth(whereBare, whereIdle),
     };
     log(`  ${sockets.length} idle sockets in ${Math.round(openMs)} ms: RSS ${report.memory.bare.rssMb.toFixed(1)} → ${report.memory.idle.rssMb.toFixed(1)} MB, heap ${report.memory.bare.heapMb.toFixed(1)} → ${report.memory.idle.heapMb.toFixed(1)} MB, external ${report.memory.bare.externalMb.toFixed(1)} → ${report.memory.idle.externalMb.toFixed(1)} MB`);
 
@@ -216,11 +242,13 @@ async function main(): Promise<void> {
     server = undefined;
 
     // 5. SIGTERM with the agent queue (Q1) in flight, on the production entry point and this database.
-    log(`SIGTERM with ${knobs.inFlight} queue reads in flight`);
-    // (The server process is spawned inside: other processes' CPU is not told apart here; the load average is.)
-    report.loadAt = { sigterm: loadavg()[0]! };
-    report.sigterm = await measureSigterm({ ...serverEnv(db.url, runsDir), DATA_DIR: join(runsDir, "sigterm-data") }, runsDir, { email: STAFF[0].email, password: DEMO_PASSWORD }, knobs.inFlight, { document: QUEUE, variables: { first: 50 } });
-    log(`  SIGTERM: ${JSON.stringify(report.sigterm)}`);
+    if (faults) {
+      log(`SIGTERM with ${knobs.inFlight} queue reads in flight`);
+      // (The server process is spawned inside: other processes' CPU is not told apart here; the load average is.)
+      report.loadAt = { sigterm: loadavg()[0]! };
+      report.sigterm = await measureSigterm({ ...serverEnv(db.url, runsDir), DATA_DIR: join(runsDir, "sigterm-data") }, runsDir, { email: STAFF[0].email, password: DEMO_PASSWORD }, knobs.inFlight, { document: QUEUE, variables: { first: 50 } });
+      log(`  SIGTERM: ${JSON.stringify(report.sigterm)}`);
+    }
   } finally {
     await server?.stop();
     await receiver.close();
@@ -228,6 +256,15 @@ async function main(): Promise<void> {
   }
 
   // 6. A killed database, on a MariaDB of its own, with the production entry point.
+  if (faults) await outage(report);
+  report.loadAfter = loadavg();
+  report.seconds = (Date.now() - startedAt.getTime()) / 1000;
+  writeFileSync(join(runsDir, "results.json"), JSON.stringify(report, null, 2));
+  writeEventsSection(settings.resultsFile, report as EventsReport);
+  log(`wrote the events section of ${settings.resultsFile} after ${Math.round(report.seconds)} s`);
+}
+
+async function outage(report: Partial<EventsReport>): Promise<void> {
   log("database outage: a MariaDB of its own");
   const mariadb = await startMariaDb();
   const faultsDir = join(runsDir, "faults");
@@ -244,14 +281,9 @@ async function main(): Promise<void> {
   } finally {
     await mariadb.stop();
   }
-
-  report.loadAfter = loadavg();
-  report.seconds = (Date.now() - startedAt.getTime()) / 1000;
-  writeFileSync(join(runsDir, "results.json"), JSON.stringify(report, null, 2));
-  writeEventsSection(settings.resultsFile, report as EventsReport);
-  log(`wrote the events section of ${settings.resultsFile} after ${Math.round(report.seconds)} s`);
 }
 
+if (!existsSync(BARE_SCRIPT)) throw new Error(`${BARE_SCRIPT} is missing: run npm run build:bench first`);
 if (!existsSync(SERVER_SCRIPT)) throw new Error(`${SERVER_SCRIPT} is missing: run npm run build:bench first`);
 main().catch((error) => {
   console.error(error);

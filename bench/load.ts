@@ -1,5 +1,10 @@
 import autocannon, { type RequestSpec } from "autocannon";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { post } from "./https-client.js";
 import { runPaced } from "./paced.js";
+import { settings } from "./settings.js";
+import { runWrk, wrkAvailable, wrkReference, type WrkReference } from "./wrk.js";
 
 /** One request of a workload and what its response must contain. */
 export interface Planned<E = unknown> {
@@ -34,6 +39,10 @@ export interface LoadResult {
   failureReasons: Record<string, number>;
   /** Fixed-rate runs only: how late requests left against their schedule (see paced.ts). */
   paceSlipMs?: { p50: number; p99: number };
+  /** CPU of a generator outside this process (wrk), ms; the harness's own is measured around the run. */
+  generatorCpuMs?: number;
+  /** Which generator drove the run. */
+  generator?: "wrk" | "autocannon" | "paced";
 }
 
 export interface LoadOptions {
@@ -41,7 +50,15 @@ export interface LoadOptions {
   seconds: number;
   /** Requests per second, evenly spaced (open loop, paced.ts); unset means as fast as the connections go (closed loop). */
   overallRate?: number;
+  /** "autocannon" keeps a closed-loop run on autocannon and its full check per response (writes, sign-ins); else wrk when installed. */
+  generator?: "autocannon";
 }
+
+const wrkInstalled = wrkAvailable();
+const references = new WeakMap<Workload<any>, WrkReference>();
+
+/** The generator closed-loop runs use unless a scenario asks for autocannon. */
+export const closedLoopGenerator = wrkInstalled ? "wrk (Debian's package, one thread)" : "autocannon (wrk is not installed)";
 
 /** Correct and failed responses of one run, failures by reason; the first few are printed. */
 export class ResponseTally {
@@ -69,7 +86,16 @@ export class ResponseTally {
  * autocannon's own rate limiting is not used).
  */
 export async function runLoad<E>(port: number, workload: Workload<E>, options: LoadOptions): Promise<LoadResult> {
-  if (options.overallRate) return runPaced(port, workload, { rate: options.overallRate, seconds: options.seconds, connections: options.connections });
+  if (options.overallRate) return { ...(await runPaced(port, workload, { rate: options.overallRate, seconds: options.seconds, connections: options.connections })), generator: "paced" };
+  if (wrkInstalled && options.generator !== "autocannon") {
+    let ref = references.get(workload);
+    if (!ref) {
+      const ca = readFileSync(join(settings.runsDir, "ssl/cert.pem"));
+      ref = await wrkReference(workload, (planned) => post(port, workload.path, planned.body, planned.headers ?? workload.headers, ca));
+      references.set(workload, ref);
+    }
+    return { ...(await runWrk(port, workload, ref, options)), generator: "wrk" };
+  }
   const tally = new ResponseTally();
   const onResponse = (status: number, body: string, context: Record<string, unknown>) => {
     const fixed = typeof workload.request !== "function";
@@ -105,5 +131,6 @@ export async function runLoad<E>(port: number, workload: Workload<E>, options: L
     latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, mean: result.latency.mean, max: result.latency.max },
     failures: tally.failures + result.errors,
     failureReasons: tally.failureReasons,
+    generator: "autocannon",
   };
 }

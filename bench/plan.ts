@@ -18,6 +18,7 @@ import {
 } from "./scenarios.js";
 import type { ServerProcess } from "./server-process.js";
 import { settings } from "./settings.js";
+import { captureStatements, type CapturedRequest } from "./sql-capture.js";
 
 export interface PlanContext {
   db: BenchDatabase;
@@ -34,6 +35,8 @@ export interface Plan {
   sweep: { pageSize: number; scenario: Scenario }[];
   /** Why B1 was left out, when its bytes differed from DeskQL's. */
   b1Problem: string | null;
+  /** The statements each server sends for one Q1 and one Q2, priced one by one. */
+  captured: CapturedRequest[];
   notes: string[];
 }
 
@@ -94,6 +97,35 @@ async function sameBytes(ctx: PlanContext, token: string, body: string): Promise
   return { problem, exact: false };
 }
 
+/**
+ * B2's answer to a request must be DeskQL's as JSON: same fields in the same order, same values,
+ * except timeOpen, which may differ by the seconds that pass between the two answers.
+ */
+async function sameJson(ctx: PlanContext, token: string, body: string): Promise<string | null> {
+  const ask = async (port: number) => (await post(port, "/graphql", body, { authorization: `Bearer ${token}` }, ctx.ca)).text;
+  const normal = (text: string) => JSON.stringify(JSON.parse(text)).replace(/"timeOpen":\d+/g, '"timeOpen":0');
+  const times = (text: string) => [...text.matchAll(/"timeOpen":(\d+)/g)].map((m) => Number(m[1]));
+  let problem: string | null = null;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const started = performance.now();
+    const ours = await ask(ctx.servers.main.port);
+    const theirs = await ask(ctx.servers.b2.port);
+    // timeOpen counts seconds to "now": the answers may differ by the seconds that passed between them.
+    const slack = Math.ceil((performance.now() - started) / 1000) + 1;
+    const a = normal(ours);
+    const b = normal(theirs);
+    if (a !== b) {
+      let i = 0;
+      while (a[i] === b[i]) i++;
+      return `at character ${i}: DeskQL …${a.slice(Math.max(0, i - 60), i + 60)}… vs B2 …${b.slice(Math.max(0, i - 60), i + 60)}…`;
+    }
+    const [ta, tb] = [times(ours), times(theirs)];
+    if (ta.every((t, i) => Math.abs(t - tb[i]!) <= slack)) return null;
+    problem = `timeOpen differs by more than the ${slack} s between the two answers`;
+  }
+  return problem;
+}
+
 /** Signs in the demo users, takes reference answers and checks B1 against DeskQL, then lists the scenarios. */
 export async function buildPlan(ctx: PlanContext): Promise<Plan> {
   const { db, ca, servers } = ctx;
@@ -141,6 +173,29 @@ export async function buildPlan(ctx: PlanContext): Promise<Plan> {
   ctx.log(b1Problem ? `B1 differs from DeskQL, left out: ${b1Problem}` : equality);
   if (!b1Problem) notes.push(`${equality}.`);
 
+  // B2 (Mercurius) must answer the same data: the same JSON once parsed (it ends without Apollo's newline).
+  let b2Problem: string | null = null;
+  for (const [label, body] of [["Q1", q1.body] as const, ...ticketIds.slice(0, 25).map((id) => [`Q2 (ticket ${id})`, JSON.stringify({ query: TICKET, variables: { id } })] as const)]) {
+    const problem = await sameJson(ctx, agent.token, body);
+    if (problem) {
+      b2Problem = `${label} ${problem}`;
+      break;
+    }
+  }
+  ctx.log(b2Problem ? `B2 differs from DeskQL, left out: ${b2Problem}` : "B2's answers equal DeskQL's (as JSON) for Q1 and 25 Q2 tickets");
+  notes.push(b2Problem ? `B2 was left out: its answer differed from DeskQL's ${b2Problem}` : "B2's answers equal DeskQL's as JSON (same fields, order and values; timeOpen within the second that may tick between the two) for Q1 and 25 Q2 tickets.");
+
+  // Every statement each server sends for the same Q1 and Q2, for the side-by-side comparison.
+  const q2Body = JSON.stringify({ query: TICKET, variables: { id: ticketIds[0] } });
+  const ask = (server: ServerName, body: string) => async () => void (await post(servers[server].port, "/graphql", body, { authorization: `Bearer ${agent.token}` }, ca));
+  const captured = await captureStatements(
+    db,
+    (["main", "b1", "b2"] as const).flatMap((server) => [
+      { server, scenario: "Q1", send: ask(server, q1.body) },
+      { server, scenario: "Q2", send: ask(server, q2Body) },
+    ]),
+  );
+
   // Q3: tickets still open to comments; a snapshot to put them back after every run.
   const q3Ids = (await rows(db, "select id from tickets where status <> 'CLOSED' order by number limit ?", [Q3_TICKETS])).map((r) => r.id as string);
   const resetQ3 = await snapshotForComments(db, q3Ids);
@@ -152,9 +207,11 @@ export async function buildPlan(ctx: PlanContext): Promise<Plan> {
   const scenarios: Scenario[] = [
     { id: "B0", title: "transport floor: Q1's bytes from a fixed route, same server, TLS and request", server: "main", connections: c, workload: queueWorkload("/bench/floor", agent.token, q1.body, q1.reference), fixedRate: true },
     { id: "Q1", title: "agent queue: 50 tickets, people, SLA fields, latest 3 comments with authors", server: "main", connections: c, workload: queueWorkload("/graphql", agent.token, q1.body, q1.reference), fixedRate: true },
-    { id: "B1-Q1", title: "hand-written handler, same bytes as Q1", server: "b1", connections: c, workload: queueWorkload("/graphql", agent.token, q1.body, q1.reference), fixedRate: true },
+    { id: "B1-Q1", title: "hand-written handler, same bytes as Q1", server: "b1", connections: c, workload: queueWorkload("/graphql", agent.token, q1.body, q1.reference), fixedRate: true, fixedRateFrom: "Q1" },
+    { id: "B2-Q1", title: "lean peer: Mercurius + graphql-jit over B1's SQL and a DataLoader, same answer as Q1", server: "b2", connections: c, workload: queueWorkload("/graphql", agent.token, q1.body, q1.reference), fixedRate: true, fixedRateFrom: "Q1" },
     { id: "Q2", title: "one ticket by id: 20 latest comments, history (200 tickets round-robin)", server: "main", connections: c, workload: ticketWorkload("/graphql", agent.token, TICKET, ticketRefs), fixedRate: true },
-    { id: "B1-Q2", title: "hand-written handler, same bytes as Q2", server: "b1", connections: c, workload: ticketWorkload("/graphql", agent.token, TICKET, ticketRefs), fixedRate: true },
+    { id: "B1-Q2", title: "hand-written handler, same bytes as Q2", server: "b1", connections: c, workload: ticketWorkload("/graphql", agent.token, TICKET, ticketRefs), fixedRate: true, fixedRateFrom: "Q2" },
+    { id: "B2-Q2", title: "lean peer: Mercurius + graphql-jit over B1's SQL, same answer as Q2", server: "b2", connections: c, workload: ticketWorkload("/graphql", agent.token, TICKET, ticketRefs), fixedRate: true, fixedRateFrom: "Q2" },
     {
       id: "Q3",
       title: `\`addComment\`: public agent replies on ${q3Ids.length} open tickets round-robin (database reset after each run)`,
@@ -162,9 +219,10 @@ export async function buildPlan(ctx: PlanContext): Promise<Plan> {
       connections: c,
       workload: addCommentWorkload(agent.token, agent.id, q3Ids, ADD_COMMENT, BENCH_COMMENT_PREFIX),
       fixedRate: true,
+      generator: "autocannon",
       afterRun: resetQ3,
     },
-    { id: "Q4", title: "`login` alone (argon2id m=19 MiB, t=2), customers round-robin", server: "main", connections: 4, workload: loginWorkload(loginAccounts), fixedRate: true },
+    { id: "Q4", title: "`login` alone (argon2id m=19 MiB, t=2), customers round-robin", server: "main", connections: 4, workload: loginWorkload(loginAccounts), fixedRate: true, generator: "autocannon" },
     {
       id: "Q1+logins",
       title: `Q1 while ${settings.backgroundLoginsPerSecond} logins/s run beside it`,
@@ -192,7 +250,7 @@ export async function buildPlan(ctx: PlanContext): Promise<Plan> {
     { id: "Q1-uncached", title: "Q1, caches off (verified tokens, sessions, Apollo documents)", server: "uncached", connections: c, workload: queueWorkload("/graphql", agent.token, q1.body, q1.reference), fixedRate: false },
     { id: "Q1-dev", title: "Q1, development mode (reference for the next row)", server: "guardedDev", connections: c, workload: queueWorkload("/graphql", agent.token, q1.body, q1.reference), fixedRate: false },
     { id: "Q1-unguarded", title: "Q1, development mode without the permission layer", server: "unguarded", connections: c, workload: queueWorkload("/graphql", agent.token, q1.body, q1.reference), fixedRate: false },
-  ].filter((s) => !(b1Problem && s.server === "b1")) as Scenario[];
+  ].filter((s) => !(b1Problem && s.server === "b1") && !(b2Problem && s.server === "b2")) as Scenario[];
 
   const sweep: Plan["sweep"] = [];
   for (const pageSize of [10, 50, 100]) {
@@ -203,7 +261,7 @@ export async function buildPlan(ctx: PlanContext): Promise<Plan> {
     });
   }
   if (b1Problem) notes.push(`B1 was left out: its answer differed from DeskQL's ${b1Problem}`);
-  return { scenarios, sweep, b1Problem, notes };
+  return { scenarios, sweep, b1Problem, captured, notes };
 }
 
 /**

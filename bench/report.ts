@@ -33,6 +33,8 @@ export interface ReportInput {
   summaries: ScenarioSummary[];
   sweep: { pageSize: number; measurement: Measurement }[];
   targets: Target[];
+  /** Further markdown sections, after the targets (side by side, statements, memory, cold start). */
+  sections?: string[];
   notes: string[];
 }
 
@@ -95,6 +97,8 @@ export function renderResults(input: ReportInput): string {
     for (const t of input.targets) out.push(`| ${t.goal} | ${t.measured} | ${t.met === null ? "–" : t.met ? "yes" : "**no**"} |`);
     out.push("");
   }
+
+  for (const section of input.sections ?? []) out.push(section, "");
 
   if (input.sweep.length) {
     out.push("## Q1 by page size", "", "| page | req/s | p50 ms | SQL/req (server / DB) | Node CPU ms/req |", "|--:|--:|--:|--:|--:|");

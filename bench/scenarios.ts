@@ -10,7 +10,7 @@ export interface Account {
   token: string;
 }
 
-export type ServerName = "main" | "uncached" | "unguarded" | "guardedDev" | "graphqlJs" | "b1";
+export type ServerName = "main" | "uncached" | "unguarded" | "guardedDev" | "graphqlJs" | "b1" | "b2";
 
 export interface Scenario {
   id: string;
@@ -26,6 +26,8 @@ export interface Scenario {
   closedLoop?: boolean;
   /** Runs beside the measured workload at this many requests per second (not measured itself). */
   background?: { workload: Workload<any>; rate: number; connections: number };
+  /** "autocannon": closed-loop runs keep autocannon's full check of every response (writes and sign-ins), even when wrk is installed. */
+  generator?: "autocannon";
   /** Puts the database back after a writing run, so every run starts from the same state. */
   afterRun?: () => Promise<void>;
 }

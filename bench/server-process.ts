@@ -2,8 +2,10 @@ import { fork, type ChildProcess } from "node:child_process";
 import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
 import type { ChildReady, ChildReply, ChildRequest, ServerSnapshot } from "./child-ipc.js";
+import type { MemoryBreakdown } from "./memory-breakdown.js";
 
-const START_TIMEOUT_MS = 120_000;
+// Generous: on a shared machine under load five servers starting at once can take minutes.
+const START_TIMEOUT_MS = 300_000;
 
 /** A benchmark server running in a child process, driven over its IPC channel. */
 export class ServerProcess {
@@ -68,6 +70,11 @@ export class ServerProcess {
   /** Memory after a full garbage collection (when started with --expose-gc). */
   async liveSnapshot(): Promise<ServerSnapshot> {
     return (await this.call({ cmd: "gc-snapshot" })).snapshot!;
+  }
+
+  /** Where the process's resident memory is; after a full GC when `gc` (and started with --expose-gc). */
+  async memory(gc = false): Promise<MemoryBreakdown> {
+    return (await this.call({ cmd: "memory", gc } as Omit<ChildRequest, "id">)).memory!;
   }
 
   async setFloorBody(body: string): Promise<void> {

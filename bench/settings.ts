@@ -44,6 +44,8 @@ export const settings = {
       .filter(Boolean)
       .map((pair) => [pair.slice(0, pair.indexOf("=")), pair.slice(pair.indexOf("=") + 1)]),
   ) as Record<string, string>,
+  /** Time the production entry point to /ready (embedded and MariaDB); BENCH_COLD_START=false leaves it out. */
+  coldStart: process.env.BENCH_COLD_START !== "false",
   /** Scratch folder: logs, certificates, keys, profiles. */
   runsDir: resolve("bench/.runs"),
   resultsFile: resolve(process.env.BENCH_RESULTS_FILE || "bench/RESULTS.md"),

@@ -239,6 +239,7 @@ const envSchema = z.object({
   TICKETS_AUTO_CLOSE_DAYS: int(0, 365).default(7),
   TICKETS_CLOSE_REMINDER_DAYS: int(0, 365).default(5),
   TICKETS_WAITING_REMINDER_DAYS: int(0, 365).default(3),
+  TAGS_MODE: z.enum(["free", "curated"]).default("free"),
   IDEMPOTENCY_KEY_HOURS: int(1, 24 * 7).default(24),
 
   CLIENT_DIR: z.string().default("frontend/dist"),
@@ -516,6 +517,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     /** Ticket life cycle jobs (lifecycle/ticket-lifecycle.jobs.ts), in days; 0 turns one off. */
     lifecycle: { autoCloseDays: e.TICKETS_AUTO_CLOSE_DAYS, closeReminderDays: e.TICKETS_CLOSE_REMINDER_DAYS, waitingReminderDays: e.TICKETS_WAITING_REMINDER_DAYS },
+    /** Tags (modules/tags): "free", agents create tags by using them; "curated", only admins create them. */
+    tags: { mode: e.TAGS_MODE },
     idempotency: { keyHours: e.IDEMPOTENCY_KEY_HOURS },
     webhooks: {
       allowHttp: e.WEBHOOK_ALLOW_HTTP,

@@ -49,6 +49,9 @@ import { SubscriptionHub } from "./modules/subscriptions/subscription.hub.js";
 import { SubscriptionService } from "./modules/subscriptions/subscription.service.js";
 import { SigningKeysReloader } from "./modules/auth/signing-keys.reloader.js";
 import { TicketService } from "./modules/tickets/ticket.service.js";
+import { OrganisationService } from "./modules/organisations/organisation.service.js";
+import { subscribeOrganisationsToNewAccounts } from "./modules/organisations/organisation.subscribers.js";
+import { OrganisationStatsService } from "./modules/tickets/ticket-organisation.service.js";
 import { BusinessHours } from "./modules/tickets/business-hours.js";
 import { JobRunner } from "./modules/jobs/job.runner.js";
 import { JobScheduler } from "./modules/jobs/job.scheduler.js";
@@ -67,7 +70,18 @@ import { TriageService } from "./modules/triage/triage.service.js";
 import { AutomationService } from "./modules/automation/automation.service.js";
 import { AutomationWorker } from "./modules/automation/automation.worker.js";
 import "./modules/automation/automation.events.js";
+import { SavedViewService } from "./modules/saved-views/saved-view.service.js";
+import "./modules/saved-views/saved-view.events.js";
 import { triageTrainJob } from "./modules/triage/triage.jobs.js";
+import { WatcherService } from "./modules/watchers/watcher.service.js";
+import { subscribeWatcherMail } from "./modules/watchers/watcher.mail.js";
+import "./modules/watchers/watcher.events.js";
+import { SatisfactionService } from "./modules/satisfaction/satisfaction.service.js";
+import { subscribeSatisfactionMail } from "./modules/satisfaction/satisfaction.mail.js";
+import "./modules/satisfaction/satisfaction.events.js";
+import { TagService } from "./modules/tags/tag.service.js";
+import { CannedResponseService } from "./modules/canned-responses/canned-response.service.js";
+import { MacroService } from "./modules/macros/macro.service.js";
 import { UserService } from "./modules/users/user.service.js";
 import { MfaService } from "./modules/mfa/mfa.service.js";
 import { MfaSignInService } from "./modules/mfa/mfa-sign-in.service.js";
@@ -82,6 +96,9 @@ import { subscribeCachesToCommittedEvents } from "./modules/auth/credential-inva
 import { createMailTransport } from "./modules/mail/mail.transport.js";
 import { eventStore } from "./db/event-store.js";
 import { subscribeTicketMail } from "./modules/mail/ticket-mail.subscriber.js";
+import { subscribeTicketMergeMail } from "./modules/mail/ticket-merge-mail.subscriber.js";
+import { BulkTicketService } from "./modules/bulk/bulk.service.js";
+import { MergeService } from "./modules/merge/merge.service.js";
 import { subscribeTickets } from "./modules/tickets/ticket.subscribers.js";
 import { systemClock, type Clock } from "./core/clock.js";
 
@@ -117,12 +134,32 @@ export interface Services {
   /** Sign-in with OpenID Connect providers (OIDC_PROVIDERS). */
   sso: SsoService;
   tickets: TicketService;
+  /** Customer organisations: members, managers and email domains (modules/organisations). */
+  organisations: OrganisationService;
+  /** Ticket counts by organisation (the organisationStats report and Organisation.ticketCounts). */
+  organisationStats: OrganisationStatsService;
   /** AI triage: the built-in model learned from resolved tickets, and the language model when configured. */
   triage: TriageService;
   /** Automation rules (admins) and the worker that runs them on committed events, once each. */
   automation: AutomationService;
   automationWorker: AutomationWorker;
+  /** Saved views: named ticket filters and sorts, personal or shared, with their live counts. */
+  savedViews: SavedViewService;
+  /** Ticket watchers and CC addresses (merges move them with `moveWatchers`); their emails and @mentions are watcher.mail.ts. */
+  watchers: WatcherService;
+  /** Customer satisfaction ratings and their figures. */
+  satisfaction: SatisfactionService;
   comments: CommentService;
+  /** Bulk changes to tickets (preview, then all or nothing) and the major-incident update of an issue's linked tickets. */
+  bulk: BulkTicketService;
+  /** Merging duplicate tickets. */
+  merge: MergeService;
+  /** Tags on tickets and issues (TAGS_MODE); bulk changes and macros call it inside their own transactions. */
+  tags: TagService;
+  /** Canned responses, personal or shared, with placeholders filled per ticket. */
+  cannedResponses: CannedResponseService;
+  /** Macros: named changes applied to a ticket all or nothing, through the tickets, comments and tags services. */
+  macros: MacroService;
   projects: ProjectService;
   issues: IssueService;
   issueTransitions: IssueTransitionService;
@@ -221,6 +258,8 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys, {
   // Comments are written through the service the API uses (issues exist only for staff; intake writes on tickets).
   const comments = new CommentService(events, (scope, id) => issues.exists(scope, id));
   const automation = new AutomationService(events, tickets, comments);
+  const tags = new TagService(config.tags.mode, events);
+  const cannedResponses = new CannedResponseService(events);
   const automationWorker = new AutomationWorker(orm, events, automation, config.eventsPollMs, config.database.kind === "mysql");
   const intake = new IntakeService(config.intake, orm, events, tickets, comments, attachments, hasher, config.publicUrl);
 
@@ -228,9 +267,14 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys, {
   subscribeAuditTrail(events);
   subscribeAttachments(events, attachments);
   subscribeTickets(events, tickets);
+  const organisations = new OrganisationService(events);
+  subscribeOrganisationsToNewAccounts(events, organisations);
   subscribeTicketMail(events, config.publicUrl);
+  subscribeTicketMergeMail(events, config.publicUrl);
   subscribeTicketReminderMail(events, config.publicUrl);
   subscribeTicketSlaMail(events, config.publicUrl);
+  subscribeWatcherMail(events, config.publicUrl);
+  subscribeSatisfactionMail(events, config.publicUrl);
   subscribeSessionsToAccounts(events, sessions, viewers);
   subscribeCachesToCommittedEvents(events, { viewers, accessTokens }, keysReloader, () => events.log);
   events.onCommitted((committed) => apiTokenAuth.forgetRevoked(committed));
@@ -276,11 +320,22 @@ export function createServices(config: AppConfig, orm: Orm, keys: SigningKeys, {
     invitations: new InvitationService(config, hasher, sessions, events),
     sso: new SsoService(config, new OidcClients(), hasher, sessions, rateLimits, events),
     tickets,
+    organisations,
+    organisationStats: new OrganisationStatsService(),
     triage,
     automation,
     automationWorker,
+    savedViews: new SavedViewService(events),
+    watchers: new WatcherService(events),
+    satisfaction: new SatisfactionService(events, config.database.kind),
     // Comments cannot import the issues module (it imports comments): they are told how to find an issue.
     comments,
+    bulk: new BulkTicketService(tickets, events, tags),
+    // The watchers service keeps no state of its own: merges move watchers through an instance of their own.
+    merge: new MergeService(tickets, events, new WatcherService(events)),
+    tags,
+    cannedResponses,
+    macros: new MacroService(events, tickets, comments, tags, cannedResponses),
     projects: new ProjectService(events),
     issues,
     issueTransitions: new IssueTransitionService(issues, events),

@@ -27,7 +27,10 @@ import MyTickets from "./features/tickets/MyTickets.svelte";
 import NewTicket from "./features/tickets/NewTicket.svelte";
 import Queue from "./features/tickets/Queue.svelte";
 import TicketPage from "./features/tickets/TicketPage.svelte";
+import RepliesAndMacros from "./features/macros/RepliesAndMacros.svelte";
 import { matchPath } from "./lib/router/hash-location.ts";
+import Organisations from "./features/admin/organisations/Organisations.svelte";
+import OrganisationPage from "./features/admin/organisations/OrganisationPage.svelte";
 
 /**
  * Who may open a route; the server enforces the same rules; this only avoids dead ends.
@@ -63,6 +66,8 @@ export const routes: RouteDef[] = [
   { pattern: "/tickets/new", component: NewTicket, title: "New ticket", access: "signed-in" },
   { pattern: "/tickets/:id", component: TicketPage, title: "Ticket", access: "signed-in" },
   { pattern: "/queue", component: Queue, title: "Queue", access: "staff" },
+  { pattern: "/organisations", component: Organisations, title: "Organisations", access: "staff" },
+  { pattern: "/organisations/:id", component: OrganisationPage, title: "Organisation", access: "staff" },
   { pattern: "/projects", component: Projects, title: "Projects", access: "staff" },
   { pattern: "/projects/:key", component: ProjectBoard, title: "Project board", access: "staff" },
   { pattern: "/issues/:key", component: IssuePage, title: "Issue", access: "staff" },
@@ -76,6 +81,7 @@ export const routes: RouteDef[] = [
   { pattern: "/admin/webhooks/:id", component: WebhookPage, title: "Webhook", access: "admin" },
   { pattern: "/admin/jobs", component: Jobs, title: "Jobs", access: "admin" },
   { pattern: "/admin/automation", component: AutomationRules, title: "Automation", access: "admin" },
+  { pattern: "/replies", component: RepliesAndMacros, title: "Replies and macros", access: "staff" },
   { pattern: "/account", component: Account, title: "Account", access: "signed-in" },
 ];
 

@@ -30,6 +30,15 @@ import { JobRun } from "../modules/jobs/job-run.entity.js";
 import { IdempotencyKey } from "../modules/idempotency/idempotency-key.entity.js";
 import { JobUnitRecord } from "../modules/jobs/job-unit.entity.js";
 import { InboundMail } from "../modules/intake/inbound-mail.entity.js";
+import { SavedView } from "../modules/saved-views/saved-view.entity.js";
+import { TicketWatcher } from "../modules/watchers/ticket-watcher.entity.js";
+import { TicketCc } from "../modules/watchers/ticket-cc.entity.js";
+import { TicketSatisfaction } from "../modules/satisfaction/ticket-satisfaction.entity.js";
+
+import { IssueTag, Tag, TicketTag } from "../modules/tags/tag.entity.js";
+import { CannedResponse } from "../modules/canned-responses/canned-response.entity.js";
+import { Macro } from "../modules/macros/macro.entity.js";
+import { Organisation, OrganisationDomain, OrganisationMember } from "../modules/organisations/organisation.entity.js";
 
 /** The explicit entity list: no folder scanning, so the build and the tests see the same model. */
-export const entities = [User, Session, RefreshToken, AuditEvent, OutboxMessage, AccountToken, ApiToken, NotificationPreferences, Counter, Ticket, Comment, Project, Issue, TicketIssueLink, DomainEventRecord, UnknownEmailLockout, Webhook, WebhookDelivery, JobRun, JobUnitRecord, IdempotencyKey, Attachment, Invitation, SsoIdentity, SsoLoginAttempt, SecondFactorState, RecoveryCode, Passkey, MfaChallenge, MfaRolePolicy, InboundMail, AutomationRule];
+export const entities = [User, Session, RefreshToken, AuditEvent, OutboxMessage, AccountToken, ApiToken, NotificationPreferences, Counter, Ticket, Comment, Project, Issue, TicketIssueLink, DomainEventRecord, UnknownEmailLockout, Webhook, WebhookDelivery, JobRun, JobUnitRecord, IdempotencyKey, Attachment, Invitation, SsoIdentity, SsoLoginAttempt, SecondFactorState, RecoveryCode, Passkey, MfaChallenge, MfaRolePolicy, InboundMail, AutomationRule, SavedView, TicketWatcher, TicketCc, TicketSatisfaction, Tag, TicketTag, IssueTag, CannedResponse, Macro, Organisation, OrganisationDomain, OrganisationMember];

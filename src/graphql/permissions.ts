@@ -26,10 +26,21 @@ import { ssoRules } from "../modules/sso/sso.rules.js";
 import { myProfileRules } from "../modules/auth/my-profile.rules.js";
 import { userSessionsRules } from "../modules/auth/user-sessions.rules.js";
 import { ticketStatsRules } from "../modules/tickets/ticket-stats.rules.js";
+import { tagRules } from "../modules/tags/tag.rules.js";
+import { cannedResponseRules } from "../modules/canned-responses/canned-response.rules.js";
+import { macroRules } from "../modules/macros/macro.rules.js";
+import { bulkRules } from "../modules/bulk/bulk.rules.js";
+import { mergeRules } from "../modules/merge/merge.rules.js";
 import { derivePermissions, type ModuleRules } from "./root-fields.js";
+import { savedViewRules } from "../modules/saved-views/saved-view.rules.js";
+import { customerDirectoryRules } from "../modules/users/customer-directory.rules.js";
+import { watcherRules } from "../modules/watchers/watcher.rules.js";
+import { satisfactionRules } from "../modules/satisfaction/satisfaction.rules.js";
+import { organisationRules } from "../modules/organisations/organisation.rules.js";
+import { ticketOrganisationRules } from "../modules/tickets/ticket-organisation.rules.js";
 
 /** Every module's permission rules; a module is wired by adding its rules here (and its resolvers in schema.ts). */
-export const moduleRules: readonly ModuleRules[] = [authRules, mfaRules, userRules, auditRules, ticketRules, commentRules, projectRules, issueRules, linkRules, accountRules, mySessionsRules, apiTokenRules, mailRules, notificationPreferencesRules, rateLimitRules, securityRules, eventRules, webhookRules, subscriptionRules, triageRules, automationRules, jobRules, attachmentRules, intakeRules, invitationRules, ssoRules, myProfileRules, userSessionsRules, ticketStatsRules];
+export const moduleRules: readonly ModuleRules[] = [authRules, mfaRules, userRules, auditRules, ticketRules, commentRules, projectRules, issueRules, linkRules, accountRules, mySessionsRules, apiTokenRules, mailRules, notificationPreferencesRules, rateLimitRules, securityRules, eventRules, webhookRules, subscriptionRules, triageRules, automationRules, jobRules, attachmentRules, intakeRules, invitationRules, ssoRules, myProfileRules, userSessionsRules, ticketStatsRules, savedViewRules, customerDirectoryRules, watcherRules, satisfactionRules, tagRules, cannedResponseRules, macroRules, bulkRules, mergeRules, organisationRules, ticketOrganisationRules];
 
 /**
  * The shield rule tree, the API-token scope of every root field and the sign-in budget's

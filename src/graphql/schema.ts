@@ -36,11 +36,22 @@ import { MyProfileResolver } from "../modules/auth/my-profile.resolver.js";
 import { UserSessionsResolver } from "../modules/auth/user-sessions.resolver.js";
 import { TicketStatsResolver } from "../modules/tickets/ticket-stats.resolver.js";
 import { AuditTargetResolver } from "../modules/audit-targets/audit-target.resolver.js";
+import { IssueTagsResolver, TagResolver, TicketTagsResolver } from "../modules/tags/tag.resolver.js";
+import { CannedResponseResolver } from "../modules/canned-responses/canned-response.resolver.js";
+import { MacroResolver } from "../modules/macros/macro.resolver.js";
+import { BulkTicketResolver } from "../modules/bulk/bulk.resolver.js";
+import { MergeResolver, TicketMergedIntoResolver } from "../modules/merge/merge.resolver.js";
 import { permissions } from "./permissions.js";
 import { applyPermissions } from "./shield.js";
+import { SavedViewResolver } from "../modules/saved-views/saved-view.resolver.js";
+import { CustomerDirectoryResolver } from "../modules/users/customer-directory.resolver.js";
+import { TicketWatchersResolver, WatcherResolver } from "../modules/watchers/watcher.resolver.js";
+import { SatisfactionResolver, TicketSatisfactionResolver } from "../modules/satisfaction/satisfaction.resolver.js";
+import { OrganisationMembershipResolver, OrganisationResolver } from "../modules/organisations/organisation.resolver.js";
+import { OrganisationTicketsResolver, TicketOrganisationResolver } from "../modules/tickets/ticket-organisation.resolver.js";
 
 /** Every module's resolvers; a module is wired by adding them here (and its rules in permissions.ts). */
-export const resolvers = [AuthResolver, MfaResolver, UserResolver, AuditResolver, AccountResolver, MySessionsResolver, ApiTokenResolver, OutboxResolver, NotificationPreferencesResolver, RateLimitResolver, SecurityResolver, TicketResolver, TicketFieldsResolver, TicketHistoryResolver, TicketCommentsResolver, CommentResolver, ProjectResolver, IssueResolver, IssueFieldsResolver, ProjectIssuesResolver, LinkResolver, TicketLinksResolver, IssueLinksResolver, EventResolver, WebhookResolver, SubscriptionResolver, TriageResolver, AutomationResolver, JobResolver, AttachmentResolver, TicketAttachmentsResolver, CommentAttachmentsResolver, IssueAttachmentsResolver, IntakeResolver, CommentSourceResolver, TicketSourceResolver, InvitationResolver, SsoResolver, MyProfileResolver, UserSessionsResolver, TicketStatsResolver, AuditTargetResolver] as const;
+export const resolvers = [AuthResolver, MfaResolver, UserResolver, AuditResolver, AccountResolver, MySessionsResolver, ApiTokenResolver, OutboxResolver, NotificationPreferencesResolver, RateLimitResolver, SecurityResolver, TicketResolver, TicketFieldsResolver, TicketHistoryResolver, TicketCommentsResolver, CommentResolver, ProjectResolver, IssueResolver, IssueFieldsResolver, ProjectIssuesResolver, LinkResolver, TicketLinksResolver, IssueLinksResolver, EventResolver, WebhookResolver, SubscriptionResolver, TriageResolver, AutomationResolver, JobResolver, AttachmentResolver, TicketAttachmentsResolver, CommentAttachmentsResolver, IssueAttachmentsResolver, IntakeResolver, CommentSourceResolver, TicketSourceResolver, InvitationResolver, SsoResolver, MyProfileResolver, UserSessionsResolver, TicketStatsResolver, AuditTargetResolver, SavedViewResolver, CustomerDirectoryResolver, WatcherResolver, TicketWatchersResolver, SatisfactionResolver, TicketSatisfactionResolver, TagResolver, TicketTagsResolver, IssueTagsResolver, CannedResponseResolver, MacroResolver, BulkTicketResolver, MergeResolver, TicketMergedIntoResolver, OrganisationResolver, OrganisationMembershipResolver, TicketOrganisationResolver, OrganisationTicketsResolver] as const;
 /** Every field's permission rule, root fields with their API-token scope (permissions.ts). */
 export const ruleTree = permissions.ruleTree;
 

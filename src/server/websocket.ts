@@ -1,24 +1,26 @@
 import websocket from "@fastify/websocket";
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { CloseCode, type SubscribePayload } from "graphql-ws";
-import { makeHandler } from "graphql-ws/use/@fastify/websocket";
-import { GraphQLError, getOperationAST, OperationTypeNode, parse, specifiedRules, subscribe, validate, type DocumentNode, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
+import { createSourceEventStream, execute, GraphQLError, getOperationAST, OperationTypeNode, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
 import { decodeJwt } from "jose";
 import type { Logger } from "pino";
 import type { WebSocket } from "ws";
 import { AppError, BadUserInputError } from "../core/errors.js";
 import type { CommittedEvent } from "../core/events/catalog.js";
 import { Role, type Viewer } from "../core/identity.js";
+import type { RequestMeta } from "../core/scope.js";
 import { SCHEMA_MISMATCH } from "../graphql/apollo-plugins.js";
 import { createContext } from "../graphql/context.js";
 import { createErrorFormatter, describesSchema } from "../graphql/error-formatting.js";
 import { assertTokenLimit, estimateCost, queryLimitRules } from "../graphql/limits.js";
 import { API_TOKEN_PREFIX } from "../modules/api-tokens/api-token.service.js";
+import { primeEventActor } from "../modules/subscriptions/subscription.loaders.js";
 import { pointsFor, QueryBudgetExceededError } from "../modules/rate-limit/query-budget.js";
 import type { Services } from "../services.js";
 import { newRequestId } from "./request-id.js";
-import { requestMeta } from "./request-meta.js";
+import { graphqlWsHandler, handleProtocols } from "./graphql-ws-handler.js";
 import { SubscribeGate } from "./subscribe-gate.js";
+import { SubscriptionFanout, type SocketSubscription } from "./subscription-fanout.js";
 import { authenticate } from "./viewer.js";
 import { CREDENTIAL_EVENTS } from "../modules/auth/credential-invalidation.js";
 
@@ -44,18 +46,23 @@ const MAX_REASON_BYTES = 123;
 
 interface LiveSocket {
   socket: WebSocket;
-  request: FastifyRequest;
+  /** What it keeps of its upgrade request (not the request: graphql-ws-handler.ts). */
+  meta: RequestMeta;
   viewer: Viewer;
   /** The credential it authenticated with ("Bearer …"), re-checked on revocations and at its expiry. */
   authorization: string;
   openedAt: number;
   subscribed: number;
   recheck?: NodeJS.Timeout;
+  /** A re-check of the credential in progress: nothing is written to the socket until it ends. */
+  checking?: Promise<boolean>;
 }
 
 /** The sockets of this process, for shutdown (server/start.ts) and tests. */
 export interface LiveSockets {
   readonly count: number;
+  /** Subscription events executed so far: once per event, operation and viewer class, however many sockets receive it. */
+  readonly executions: number;
   /** Closes every socket (1001: reconnect elsewhere) and resolves once they are closed. */
   closeAll(reason?: string): Promise<void>;
 }
@@ -95,6 +102,9 @@ export async function registerWebsockets(app: FastifyInstance, { services, schem
   const validationRules = [...specifiedRules, ...queryLimitRules(config.queryLimits)];
   // Half the pool at most for socket and subscription set-ups (credential and ticket lookups), the rest for requests.
   const setups = new SubscribeGate(Math.max(1, Math.floor(config.database.poolMax / 2)));
+  const fanout = new SubscriptionFanout();
+  // What `subscribe` needs of the subscribe message that onSubscribe accepted (graphql-ws hands it the same arguments).
+  const accepted = new WeakMap<ExecutionArgs, SocketSubscription>();
 
   const close = (socket: WebSocket, code: number, reason: string) => {
     if (socket.readyState === socket.OPEN || socket.readyState === socket.CONNECTING) socket.close(code, limitReason(reason));
@@ -121,10 +131,10 @@ export async function registerWebsockets(app: FastifyInstance, { services, schem
   const recheck = async (entry: LiveSocket, authorization: string): Promise<boolean> => {
     let auth;
     try {
-      auth = await authenticate(services, services.orm.em.fork(), authorization, entry.request.ip);
+      auth = await authenticate(services, services.orm.em.fork(), authorization, entry.meta.ip);
     } catch (error) {
       // The database is away: keep the socket, try again later rather than dropping every client at once.
-      logger.warn({ err: error, requestId: entry.request.id }, "could not re-check a subscription socket's credential");
+      logger.warn({ err: error, requestId: entry.meta.requestId }, "could not re-check a subscription socket's credential");
       scheduleRecheck(entry);
       return false;
     }
@@ -157,7 +167,13 @@ export async function registerWebsockets(app: FastifyInstance, { services, schem
       if (type === "User") for (const entry of byUser.get(id) ?? []) concerned.add(entry);
       else for (const entry of live.values()) if ((type === "Session" && entry.viewer.sessionId === id) || (type === "ApiToken" && entry.viewer.apiTokenId === id)) concerned.add(entry);
     }
-    for (const entry of concerned) void recheck(entry, entry.authorization);
+    for (const entry of concerned) {
+      // Set before the hub hands anything on (it dispatches asynchronously): a revoked session receives nothing more.
+      const checking = recheck(entry, entry.authorization).finally(() => {
+        if (entry.checking === checking) entry.checking = undefined;
+      });
+      entry.checking = checking;
+    }
   };
   services.events.onCommitted(hear);
   services.events.onReplicated(hear);
@@ -172,16 +188,46 @@ export async function registerWebsockets(app: FastifyInstance, { services, schem
       return result;
     });
 
-  const handler = makeHandler<ConnectionParams, { socket: WebSocket; request: FastifyRequest }>(
+  /** How the fan-out executes and writes one subscription's events (subscription-fanout.ts). */
+  const subscriptionOn = (entry: LiveSocket, id: string, payload: SubscribePayload, args: ExecutionArgs): SocketSubscription => {
+    const { socket } = entry;
+    const open = () => live.has(socket) && socket.readyState === socket.OPEN;
+    return {
+      framePrefix: `{"id":${JSON.stringify(id)},"type":"next","payload":`,
+      operationKey: `${payload.operationName ?? ""}\u0000${JSON.stringify(payload.variables ?? {})}\u0000${payload.query}`,
+      viewer: () => entry.viewer,
+      mayReceive: () => (entry.checking ? entry.checking.then(open) : open()),
+      write: (frame) => new Promise<void>((resolve) => (open() ? socket.send(frame, () => resolve()) : resolve())),
+      async execute(event, viewer) {
+        // A fresh scope per execution: the subscription's own context lives for hours (its loaders would keep stale users).
+        const request = { ...(args.contextValue as { request: RequestMeta }).request, requestId: newRequestId() };
+        const contextValue = createContext({ request, viewer, em: services.orm.em.fork(), services });
+        primeEventActor(contextValue, event);
+        const result = await execute({ ...args, contextValue, rootValue: event });
+        const errors = result.errors?.length ? formatted(result.errors, viewer, request.requestId) : undefined;
+        return JSON.stringify(errors ? { data: result.data, errors } : { data: result.data });
+      },
+    };
+  };
+
+  const { handler, stop: stopKeepAlive } = graphqlWsHandler(
     {
       schema,
-      subscribe: (args) => setups.run(() => subscribe(args)),
+      async subscribe(args) {
+        const subscription = accepted.get(args);
+        accepted.delete(args);
+        if (!subscription) throw new Error("graphql-ws subscribed without onSubscribe's arguments");
+        const source = await setups.run(() => createSourceEventStream(args));
+        // Refused by a rule or the resolver: graphql-ws answers the errors (onNext formats them).
+        return Symbol.asyncIterator in source ? fanout.deliver(source, subscription) : source;
+      },
       connectionInitWaitTimeout: 5_000,
       async onConnect(ctx) {
-        const { socket, request } = ctx.extra;
-        const presented = ctx.connectionParams?.authorization ?? ctx.connectionParams?.Authorization;
-        const authorization = typeof presented === "string" ? presented : request.headers.authorization;
-        const auth = authorization ? await setups.run(() => authenticate(services, services.orm.em.fork(), authorization, request.ip)) : null;
+        const { socket, meta } = ctx.extra;
+        const params = ctx.connectionParams as ConnectionParams;
+        const presented = params?.authorization ?? params?.Authorization;
+        const authorization = typeof presented === "string" ? presented : ctx.extra.authorization;
+        const auth = authorization ? await setups.run(() => authenticate(services, services.orm.em.fork(), authorization, meta.ip)) : null;
         if (!auth?.viewer || !authorization) {
           close(socket, SocketClose.UNAUTHORIZED, auth?.problem ?? 'Authentication required: send { "authorization": "Bearer <token>" } in connection_init.');
           return false;
@@ -192,7 +238,7 @@ export async function registerWebsockets(app: FastifyInstance, { services, schem
           close(socket, SocketClose.TOO_MANY_SOCKETS, `Too many open sockets for this user (at most ${config.subscriptions.socketsPerUser}).`);
           return false;
         }
-        const entry: LiveSocket = { socket, request, viewer: auth.viewer, authorization, openedAt: Date.now(), subscribed: 0 };
+        const entry: LiveSocket = { socket, meta, viewer: auth.viewer, authorization, openedAt: Date.now(), subscribed: 0 };
         live.set(socket, entry);
         byUser.set(auth.viewer.userId, mine.add(entry));
         scheduleRecheck(entry);
@@ -203,7 +249,7 @@ export async function registerWebsockets(app: FastifyInstance, { services, schem
         const renewed = payload?.authorization;
         if (entry && typeof renewed === "string") await recheck(entry, renewed);
       },
-      async onSubscribe(ctx, _id, payload: SubscribePayload) {
+      async onSubscribe(ctx, id, payload: SubscribePayload) {
         const entry = live.get(ctx.extra.socket);
         if (!entry) return refuse(new AppError("UNAUTHENTICATED", "This socket is not authenticated."));
         // ctx.subscriptions already holds this one.
@@ -224,7 +270,7 @@ export async function registerWebsockets(app: FastifyInstance, { services, schem
         if (cost > config.queryLimits.maxCost) {
           return refuse(new AppError("QUERY_TOO_COMPLEX", `The query's estimated cost ${cost} exceeds the limit of ${config.queryLimits.maxCost}. Ask for fewer fields.`, { extensions: { cost, maxCost: config.queryLimits.maxCost } }));
         }
-        const meta = { ...requestMeta(entry.request), requestId: newRequestId(), operationName: operationName ?? null };
+        const meta = { ...entry.meta, requestId: newRequestId(), operationName: operationName ?? null };
         try {
           await services.queryBudget.charge(entry.viewer, meta.ip, pointsFor(cost));
         } catch (error) {
@@ -234,12 +280,15 @@ export async function registerWebsockets(app: FastifyInstance, { services, schem
         }
         entry.subscribed++;
         const contextValue = createContext({ request: meta, viewer: entry.viewer, em: services.orm.em.fork(), services });
-        return { schema, document, operationName, variableValues: variables, contextValue } satisfies ExecutionArgs;
+        const args = { schema, document, operationName, variableValues: variables, contextValue } satisfies ExecutionArgs;
+        accepted.set(args, subscriptionOn(entry, id, payload, args));
+        return args;
       },
       onError(ctx, _id, _payload, errors) {
         const entry = live.get(ctx.extra.socket);
-        return formatted(errors, entry?.viewer, String(ctx.extra.request.id));
+        return formatted(errors, entry?.viewer, ctx.extra.meta.requestId);
       },
+      // Only a refusal's result passes here: the fan-out writes the events' results itself, formatted as these.
       onNext(ctx, _id, _payload, args, result) {
         if (!result.errors?.length) return;
         const entry = live.get(ctx.extra.socket);
@@ -251,12 +300,13 @@ export async function registerWebsockets(app: FastifyInstance, { services, schem
         if (!entry) return;
         forget(entry);
         logger.info(
-          { requestId: ctx.extra.request.id, userId: entry.viewer.userId, code, reason: reason || undefined, durationMs: Date.now() - entry.openedAt, subscriptions: entry.subscribed },
+          { requestId: ctx.extra.meta.requestId, userId: entry.viewer.userId, code, reason: reason || undefined, durationMs: Date.now() - entry.openedAt, subscriptions: entry.subscribed },
           "subscription socket closed",
         );
       },
     },
     12_000, // keep-alive: a ping every 12 s, a peer that does not answer the next one is cut
+    logger,
   );
 
   const closeAll = async (reason = "The server is shutting down: reconnect.") => {
@@ -277,12 +327,18 @@ export async function registerWebsockets(app: FastifyInstance, { services, schem
 
   await app.register(websocket, {
     // A subscribe message is a query: the body limit applies.
-    options: { maxPayload: config.http.bodyLimitBytes },
-    preClose: async () => closeAll(),
+    options: { maxPayload: config.http.bodyLimitBytes, handleProtocols },
+    preClose: async () => {
+      stopKeepAlive();
+      await closeAll();
+    },
   });
   app.decorate("liveSockets", {
     get count() {
       return live.size;
+    },
+    get executions() {
+      return fanout.executions;
     },
     closeAll,
   } satisfies LiveSockets);

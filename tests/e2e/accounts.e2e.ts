@@ -122,8 +122,8 @@ describe("email notifications", () => {
     await page.goto("/#/account");
     const emails = page.getByRole("group", { name: "Email me when" });
     await emails.waitFor();
-    // Customers are never assigned tickets, so that setting is not offered to them.
-    expect(await emails.getByRole("checkbox").count()).toBe(2);
+    // Customers are never assigned tickets nor mentioned, so those settings are not offered to them.
+    expect(await emails.getByRole("checkbox").count()).toBe(3);
     const resolved = emails.getByRole("checkbox", { name: "A ticket I opened is resolved" });
     expect(await resolved.isChecked()).toBe(true);
 

@@ -5,7 +5,7 @@ import { canSeeComment } from "../comments/comment.access.js";
 import { Comment } from "../comments/comment.entity.js";
 import { CommentSubjectType } from "../comments/comment.enums.js";
 import { Issue } from "../issues/issue.entity.js";
-import { canView } from "../tickets/ticket.access.js";
+import { canSeeTicket, type AccessScope } from "../tickets/ticket.access.js";
 import { Ticket } from "../tickets/ticket.entity.js";
 import { AttachmentParentType } from "./attachment.enums.js";
 
@@ -56,11 +56,11 @@ export async function loadParent(em: EntityManager, type: AttachmentParentType, 
  * a ticket's by its requester and staff; a comment's by who sees the comment (customers never
  * internal notes); an issue's by staff. An API token needs the read scope of the area.
  */
-export function canSeeParent(parent: LoadedParent, viewer: Viewer): boolean {
+export async function canSeeParent(parent: LoadedParent, viewer: Viewer, scope: AccessScope): Promise<boolean> {
   const { info, ticket, comment } = parent;
   if (info.ticketId) {
     if (missingScope(viewer, ApiScope.TICKETS_READ) || !ticket) return false;
-    return comment ? canSeeComment(comment, ticket, viewer) : canView(ticket, viewer);
+    return comment ? canSeeComment(comment, ticket, viewer, scope) : canSeeTicket(ticket, viewer, scope);
   }
   if (comment?.deletedAt) return false;
   return isStaff(viewer.role) && !missingScope(viewer, ApiScope.ISSUES_READ);

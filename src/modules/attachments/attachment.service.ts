@@ -238,14 +238,14 @@ export class AttachmentService {
       return { attachment, parent: null };
     }
     const parent = await loadParent(scope.em, attachment.parentType, attachment.parentId);
-    if (!parent || !canSeeParent(parent, viewer)) throw notFound(id);
+    if (!parent || !(await canSeeParent(parent, viewer, scope))) throw notFound(id);
     return { attachment, parent: parent.info };
   }
 
   private async parentFor(scope: RequestScope, wanted: { type: AttachmentParentType; id: string }): Promise<ParentInfo> {
     const parent = await loadParent(scope.em, wanted.type, wanted.id);
     // The system (mail intake) attaches where it decided to; a person only where they see.
-    if (!parent || (scope.viewer && !canSeeParent(parent, scope.viewer))) throw new NotFoundError("Ticket, comment or issue", wanted.id);
+    if (!parent || (scope.viewer && !(await canSeeParent(parent, scope.viewer, scope)))) throw new NotFoundError("Ticket, comment or issue", wanted.id);
     return parent.info;
   }
 

@@ -9,6 +9,7 @@ const LABELS: Record<string, { table: string; select: string; label: (row: Recor
   Ticket: { table: "tickets", select: "`number` as a, `subject` as b", label: (r) => `#${String(r.a)} · ${String(r.b)}` },
   Issue: { table: "issues", select: "`key` as a, `title` as b", label: (r) => `${String(r.a)} · ${String(r.b)}` },
   Project: { table: "projects", select: "`key` as a, `name` as b", label: (r) => `${String(r.a)} · ${String(r.b)}` },
+  Organisation: { table: "organisations", select: "`name` as a", label: (r) => String(r.a) },
 };
 
 /** Whether audit targets of this kind have a label (others show their kind and id). */

@@ -18,7 +18,7 @@ export const BODY_MAX = 20_000;
 @Index({ name: "comments_author_index", properties: ["author", "createdAt"] })
 // MySQL/MariaDB only; SQLite ignores it and ticket search falls back to LIKE.
 @Index({ name: "comments_body_fulltext", type: "fulltext", properties: ["body"] })
-export class Comment extends BaseEntity<"internal" | "editedAt" | "deletedAt" | "version"> {
+export class Comment extends BaseEntity<"internal" | "editedAt" | "deletedAt" | "mergedFromNumber" | "version"> {
   @ManyToOne(() => User, { ref: true, deleteRule: "restrict" })
   author!: Ref<User>;
 
@@ -46,6 +46,10 @@ export class Comment extends BaseEntity<"internal" | "editedAt" | "deletedAt" | 
   /** Soft delete: kept for the audit trail, never listed. */
   @Property({ type: "datetime", length: 3, nullable: true })
   deletedAt: Date | null = null;
+
+  @Field(() => Int, { nullable: true, description: "The number of the duplicate ticket this comment was written on, when that ticket was merged into this one; null otherwise." })
+  @Property({ type: "integer", nullable: true })
+  mergedFromNumber: number | null = null;
 
   @Field(() => Int, { description: "Optimistic-lock version, incremented by every change." })
   @Property({ type: "integer", version: true })

@@ -1,3 +1,4 @@
+import type { EntityManager } from "@mikro-orm/core";
 import type { Role } from "../../core/identity.js";
 import type { EventVisibility } from "../../core/events/catalog.js";
 import type { Ticket } from "../tickets/ticket.entity.js";
@@ -44,13 +45,21 @@ export const commentedTicket = (ticket: Ticket): CommentedTicket => ({
 /**
  * The target, refs and visibility of an event about a comment: PUBLIC on a ticket (its
  * requester reads it), STAFF for internal notes and for issue comments (issues are staff-only).
+ * An issue comment's event also names the issue's project, so the feed's project filter finds it.
  */
-export function commentEvent(comment: { id: string; subjectType: CommentSubjectType; subjectId: string; internal: boolean }) {
+export async function commentEvent(em: EntityManager, comment: { id: string; subjectType: CommentSubjectType; subjectId: string; internal: boolean }) {
   const onTicket = comment.subjectType === CommentSubjectType.TICKET;
   const visibility: EventVisibility = onTicket && !comment.internal ? "PUBLIC" : "STAFF";
+  const projectId = onTicket ? null : await projectOfIssue(em, comment.subjectId);
   return {
     target: { type: "Comment", id: comment.id },
-    refs: onTicket ? { ticketId: comment.subjectId } : { issueId: comment.subjectId },
+    refs: onTicket ? { ticketId: comment.subjectId } : { issueId: comment.subjectId, ...(projectId ? { projectId } : {}) },
     visibility,
   };
+}
+
+/** One indexed read by primary key; the comments module does not depend on the issues module. */
+async function projectOfIssue(em: EntityManager, issueId: string): Promise<string | null> {
+  const [row] = await em.getConnection().execute<{ project_id: string }[]>("select project_id from issues where id = ?", [issueId], "all", em.getTransactionContext());
+  return row?.project_id ?? null;
 }

@@ -44,10 +44,10 @@ export class CommentResolver {
     return ctx.loaders.get(usersById).user(comment.author.id) as User | Promise<User>;
   }
 
-  @FieldResolver(() => Boolean, { description: "Whether the viewer may edit or delete the comment: its author or an agent, while the ticket is not closed." })
+  @FieldResolver(() => Boolean, { description: "Whether the viewer may edit or delete the comment. On a ticket: its author or an agent, while the ticket is not closed. On an issue: its author or an admin." })
   async viewerCanEdit(@Root() comment: Comment, @Ctx() ctx: Context): Promise<boolean> {
     if (!ctx.viewer) return false;
     const ticket = comment.subjectType === CommentSubjectType.TICKET ? await ctx.loaders.get(ticketsById).load(comment.subjectId) : null;
-    return canChangeComment(comment, ticket, ctx.viewer);
+    return canChangeComment(comment, ticket, ctx.viewer, ctx);
   }
 }

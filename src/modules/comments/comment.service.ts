@@ -4,7 +4,7 @@ import type { DomainEvents } from "../../core/events/domain-events.js";
 import { isStaff, type Viewer } from "../../core/identity.js";
 import { requireViewer, type RequestScope } from "../../core/scope.js";
 import { assertVersion, conflictOnRace, READ_ONLY, unchanged } from "../../core/writes.js";
-import { canView } from "../tickets/ticket.access.js";
+import { canSeeTicket } from "../tickets/ticket.access.js";
 import { Ticket } from "../tickets/ticket.entity.js";
 import { isFinal } from "../tickets/ticket.states.js";
 import { canChangeComment, canSeeComment } from "./comment.access.js";
@@ -41,7 +41,7 @@ export class CommentService {
         // Read only: most comments leave their ticket as it is (its subscriber re-reads it to change it).
         const ticket = await tx.em.findOne(Ticket, { id: input.subjectId }, READ_ONLY);
         if (ticket) {
-          if (!canView(ticket, viewer)) throw subjectNotFound(input.subjectId);
+          if (!(await canSeeTicket(ticket, viewer, tx))) throw subjectNotFound(input.subjectId);
           if (isFinal(ticket.status)) throw new ForbiddenError("A closed ticket takes no more comments.");
         } else if (!isStaff(viewer.role) || !(await this.issueExists(tx, input.subjectId))) {
           // Issues are staff-only: to a customer an issue id is as unknown as a made-up one.
@@ -74,7 +74,7 @@ export class CommentService {
         comment.editedAt = tx.clock.now();
         await this.events.raise(tx, {
           type: "comment.edited",
-          ...commentEvent(comment),
+          ...(await commentEvent(tx.em, comment)),
           payload: { subjectType: comment.subjectType, subjectId: comment.subjectId, from: `${from} characters`, to: `${body.length} characters`, internal: comment.internal },
         });
         return comment;
@@ -91,7 +91,7 @@ export class CommentService {
         comment.deletedAt = tx.clock.now();
         await this.events.raise(tx, {
           type: "comment.deleted",
-          ...commentEvent(comment),
+          ...(await commentEvent(tx.em, comment)),
           payload: { subjectType: comment.subjectType, subjectId: comment.subjectId, internal: comment.internal },
         });
         return comment;
@@ -103,9 +103,15 @@ export class CommentService {
   private async changeable(tx: RequestScope, viewer: Viewer, id: string): Promise<Comment> {
     const comment = await tx.em.findOne(Comment, { id }, { refresh: true });
     const ticket = comment?.subjectType === CommentSubjectType.TICKET ? await tx.em.findOne(Ticket, { id: comment.subjectId }, READ_ONLY) : null;
-    if (!comment || !canSeeComment(comment, ticket, viewer)) throw new NotFoundError("Comment", id);
-    if (!canChangeComment(comment, ticket, viewer)) {
-      throw new ForbiddenError(ticket && isFinal(ticket.status) ? "Comments on a closed ticket can no longer be changed." : "Only its author or an agent may change this comment.");
+    if (!comment || !(await canSeeComment(comment, ticket, viewer, tx))) throw new NotFoundError("Comment", id);
+    if (!(await canChangeComment(comment, ticket, viewer, tx))) {
+      throw new ForbiddenError(
+        ticket && isFinal(ticket.status)
+          ? "Comments on a closed ticket can no longer be changed."
+          : comment.subjectType === CommentSubjectType.ISSUE
+            ? "Only its author or an admin may change a comment on an issue."
+            : "Only its author or an agent may change this comment.",
+      );
     }
     return comment;
   }

@@ -12,7 +12,11 @@ export class AddCommentInput {
   @Field(() => String, { description: "The comment as Markdown (1-20,000 characters)." })
   body!: string;
 
-  @Field(() => Boolean, { nullable: true, description: "An internal note, hidden from customers (agents and admins only). Default false." })
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      "An internal note, hidden from customers (agents and admins only). Default false. Issues are staff-only, so every issue comment is already hidden from customers: the flag is kept as given there and changes nothing.",
+  })
   internal?: boolean;
 
   @Field(() => [ID], { nullable: true, description: "Ids of the caller's own uploads (POST /uploads) to attach, at most 20." })

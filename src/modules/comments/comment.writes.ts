@@ -47,7 +47,7 @@ export async function addComment(events: DomainEvents, tx: RequestScope, input: 
   await events.raise(tx, {
     type: "comment.added",
     actorId: input.authorId,
-    ...commentEvent(comment),
+    ...(await commentEvent(tx.em, comment)),
     payload: {
       subjectType: input.subjectType,
       subjectId: input.subjectId,

@@ -1,4 +1,4 @@
-import type { FilterQuery } from "@mikro-orm/core";
+import { raw, type FilterQuery } from "@mikro-orm/core";
 import type { Viewer } from "../../core/identity.js";
 import { BadUserInputError } from "../../core/errors.js";
 import { contains } from "../../db/text-match.js";
@@ -7,6 +7,20 @@ import type { IssueFilter } from "./issue.types.js";
 import { ISSUE_KEY_PATTERN } from "./issue.validation.js";
 
 const SEARCH_MAX = 100;
+const TAGS_MAX = 20;
+
+/**
+ * Issues with any of the tags (tags module, issue_tags), compared as tags/tag.names.ts
+ * normalizeTag does (repeated here: the tags module imports this one).
+ */
+function taggedWithAny(names: readonly string[], field: string): FilterQuery<Issue> {
+  if (names.length > TAGS_MAX) throw new BadUserInputError(`Filter by at most ${TAGS_MAX} tags.`, field);
+  const keys = [...new Set(names.map((n) => n.normalize("NFC").trim().replace(/\s+/gu, " ").toLowerCase()).filter(Boolean))];
+  if (!keys.length) return { id: { $in: [] } };
+  return {
+    [raw((t) => `${t}.id in (select it.issue_id from issue_tags it join tags g on g.id = it.tag_id where g.normalized in (${keys.map(() => "?").join(", ")}))`, keys)]: [],
+  } as FilterQuery<Issue>;
+}
 
 /** Turns the GraphQL filter into a MikroORM condition; every condition must hold. */
 export function issueWhere(filter: IssueFilter | undefined, viewer: Viewer, field = "filter"): FilterQuery<Issue> {
@@ -24,6 +38,7 @@ export function issueWhere(filter: IssueFilter | undefined, viewer: Viewer, fiel
     if (me != null) where.push(me ? { assignee: viewer.userId } : { $or: [{ assignee: null }, { assignee: { $ne: viewer.userId } }] });
   }
   if (filter.parentId) where.push({ parent: filter.parentId });
+  if (filter.tags) where.push(taggedWithAny(filter.tags, `${field}.tags`));
   if (filter.createdAfter) where.push({ createdAt: { $gt: filter.createdAfter } });
   if (filter.createdBefore) where.push({ createdAt: { $lt: filter.createdBefore } });
   if (filter.updatedAfter) where.push({ updatedAt: { $gt: filter.updatedAfter } });

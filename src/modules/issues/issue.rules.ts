@@ -12,4 +12,5 @@ export const issueRules: ModuleRules = {
   Issue: { "*": allow }, // reachable only through staff-only fields
   IssueConnection: { "*": allow },
   IssueEdge: { "*": allow },
+  IssueStatusCount: { "*": allow }, // reachable only through Project, itself staff-only
 };

@@ -1,3 +1,5 @@
+import { raw } from "@mikro-orm/core";
+import type { SqlEntityManager } from "@mikro-orm/knex";
 import { attachmentIdsOf } from "../../core/attachment-ids.js";
 import type { DomainEvents } from "../../core/events/domain-events.js";
 import { BadUserInputError, ForbiddenError, NotFoundError } from "../../core/errors.js";
@@ -14,6 +16,7 @@ import { Issue } from "./issue.entity.js";
 import { issueEvent, type IssueChanges } from "./issue.events.js";
 import { issueWhere } from "./issue.filter.js";
 import { assertValidParent } from "./issue.hierarchy.js";
+import { IssueStatus } from "./issue.enums.js";
 import { isClosedStatus, WORKING_STATUSES } from "./issue.states.js";
 import { IssueOrderField, type CreateIssueInput, type IssueFilter, type IssueOrder, type UpdateIssueInput } from "./issue.types.js";
 import { validIssueDescription, validIssueTitle } from "./issue.validation.js";
@@ -42,10 +45,30 @@ export class IssueService {
   }
 
   list(scope: RequestScope, filter: IssueFilter | undefined, order: IssueOrder | undefined, page: PageRequest, projectId?: string) {
-    const where = issueWhere(filter, requireViewer(scope));
-    const scoped = projectId ? { $and: [where, { project: projectId }] } : where;
+    const viewer = requireViewer(scope);
+    // A function: the tags filter is a raw SQL fragment, used up by the page's query; the count needs its own.
+    const scoped = () => {
+      const where = issueWhere(filter, viewer);
+      return projectId ? { $and: [where, { project: projectId }] } : where;
+    };
     const sort: SortKey = { field: ORDER_FIELDS[order?.field ?? IssueOrderField.CREATED_AT], direction: order?.direction ?? "DESC" };
     return paginate(scope.em, Issue, scoped, sort, page);
+  }
+
+  /**
+   * How many of a project's issues matching `filter` are in each status, every status listed
+   * (zero included): a board's column counts, in one grouped statement however many issues.
+   */
+  async statusCounts(scope: RequestScope, filter: IssueFilter | undefined, projectId: string): Promise<{ status: IssueStatus; count: number }[]> {
+    const where = { $and: [issueWhere(filter, requireViewer(scope)), { project: projectId }] };
+    const rows = await (scope.em as SqlEntityManager)
+      .createQueryBuilder(Issue, "i")
+      .select(["i.status", raw("count(*) as n")])
+      .where(where)
+      .groupBy("i.status")
+      .execute<{ status: IssueStatus; n: number | string }[]>("all");
+    const counts = new Map(rows.map((r) => [r.status, Number(r.n)]));
+    return Object.values(IssueStatus).map((status) => ({ status, count: counts.get(status) ?? 0 }));
   }
 
   async create(scope: RequestScope, input: CreateIssueInput): Promise<Issue> {

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, registerEnumType } from "type-graphql";
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { connectionType } from "../../graphql/connection.types.js";
 import { Issue } from "./issue.entity.js";
 import { Priority } from "../../graphql/priority.js";
@@ -6,6 +6,15 @@ import { SortDirection } from "../../graphql/sort-direction.js";
 import { IssueStatus } from "./issue.enums.js";
 
 export const IssueConnection = connectionType(Issue, "Issue", "issue");
+
+@ObjectType({ description: "How many issues are in one status (a board column's count)." })
+export class IssueStatusCount {
+  @Field(() => IssueStatus, { description: "The status." })
+  status!: IssueStatus;
+
+  @Field(() => Int, { description: "How many issues are in it." })
+  count!: number;
+}
 
 @InputType({ description: "A new issue; it starts in TODO." })
 export class CreateIssueInput {
@@ -74,6 +83,9 @@ export class IssueFilter {
 
   @Field(() => ID, { nullable: true, description: "Only the sub-issues of this issue." })
   parentId?: string;
+
+  @Field(() => [String], { nullable: true, description: "Only issues with any of these tags, case-insensitively (at most 20; an empty list matches nothing)." })
+  tags?: string[];
 
   @Field(() => Date, { nullable: true, description: "Only issues created after this time." })
   createdAfter?: Date;

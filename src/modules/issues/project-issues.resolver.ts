@@ -4,7 +4,7 @@ import { PageArgs, type Connection } from "../../graphql/connection.types.js";
 import { Project } from "../projects/project.entity.js";
 import type { Issue } from "./issue.entity.js";
 import { openIssueCountByProject } from "./issue.loaders.js";
-import { IssueConnection, IssueFilter, IssueOrder } from "./issue.types.js";
+import { IssueConnection, IssueFilter, IssueOrder, IssueStatusCount } from "./issue.types.js";
 
 /** The issue fields of a project; they live here so projects do not depend on issues. */
 @Resolver(() => Project)
@@ -18,6 +18,17 @@ export class ProjectIssuesResolver {
     @Ctx() ctx: Context,
   ): Promise<Connection<Issue>> {
     return ctx.services.issues.list(ctx, filter, orderBy, page, project.id);
+  }
+
+  @FieldResolver(() => [IssueStatusCount], {
+    description: "How many of the project's issues are in each status, every status listed (zero included), narrowed by `filter` as `issues` is: a board's column counts.",
+  })
+  issueStatusCounts(
+    @Root() project: Project,
+    @Arg("filter", () => IssueFilter, { nullable: true, description: "Narrows the counted issues (within this project)." }) filter: IssueFilter | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<IssueStatusCount[]> {
+    return ctx.services.issues.statusCounts(ctx, filter, project.id);
   }
 
   @FieldResolver(() => Int, { description: "How many of the project's issues are neither DONE nor CANCELED." })

@@ -12,6 +12,12 @@ export class NotificationPreferencesInput {
 
   @Field(() => Boolean, { nullable: true, description: "Email me when the customer replies on a ticket assigned to me." })
   assignedTicketReplies?: boolean;
+
+  @Field(() => Boolean, { nullable: true, description: "Email me about tickets I watch." })
+  watchedTickets?: boolean;
+
+  @Field(() => Boolean, { nullable: true, description: "Email me when an agent @mentions me." })
+  mentions?: boolean;
 }
 
 @Resolver(() => NotificationPreferences)

@@ -2,7 +2,7 @@ import { requireViewer, type RequestScope } from "../../core/scope.js";
 import { User } from "../users/user.entity.js";
 import { NotificationPreferences, type NotificationSetting } from "./notification-preferences.entity.js";
 
-const SETTINGS: NotificationSetting[] = ["ticketReplies", "ticketResolved", "assignedTicketReplies"];
+const SETTINGS: NotificationSetting[] = ["ticketReplies", "ticketResolved", "assignedTicketReplies", "watchedTickets", "mentions"];
 
 /** Reading and changing the caller's ticket email settings; a user without a row has the defaults. */
 export class NotificationPreferencesService {

@@ -1,5 +1,6 @@
 import type { CommittedEvent, EventType } from "../../core/events/catalog.js";
 import { BadUserInputError } from "../../core/errors.js";
+import { isStaff } from "../../core/identity.js";
 import { requireViewer, type RequestScope } from "../../core/scope.js";
 import { eventAccessFor, mayLearnOf } from "../events/event.access.js";
 import type { EventStream } from "./event-stream.js";
@@ -35,8 +36,11 @@ export class SubscriptionService {
 
   /** One ticket's events, if the viewer may see the ticket (else NOT_FOUND, as for the ticket itself). */
   async ticketEvents(scope: RequestScope, ticketId: string): Promise<EventStream<CommittedEvent>> {
-    const access = eventAccessFor(requireViewer(scope));
+    const viewer = requireViewer(scope);
     const ticket = await this.findTicket(scope, ticketId);
+    // The lookup decided the viewer sees this ticket (its requester, or a manager of their
+    // organisation): they hear its events as its requester does.
+    const access = { ...eventAccessFor(viewer), requesterId: isStaff(viewer.role) ? null : ticket.requesterId };
     return this.hub.subscribe({ kind: "ticket", ticketId: ticket.id }, (event) => mayLearnOf(access, event, ticket.requesterId));
   }
 

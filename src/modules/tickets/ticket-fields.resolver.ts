@@ -2,7 +2,7 @@ import { Ctx, FieldResolver, Int, Resolver, Root } from "type-graphql";
 import type { Context } from "../../graphql/context.js";
 import { User } from "../users/user.entity.js";
 import { usersById } from "../users/user.loaders.js";
-import { canComment, canEdit, seesStaffHistory, transitionsFor } from "./ticket.access.js";
+import { canCommentOn, canEdit, seesStaffHistory, transitionsFor } from "./ticket.access.js";
 import { Ticket } from "./ticket.entity.js";
 import { TicketStatus } from "./ticket.enums.js";
 import { ticketHistory } from "./ticket.history.js";
@@ -86,8 +86,8 @@ export class TicketFieldsResolver {
   }
 
   @FieldResolver(() => Boolean, { description: "Whether the viewer may comment on the ticket now." })
-  viewerCanComment(@Root() ticket: Ticket, @Ctx() ctx: Context): boolean {
-    return ctx.viewer ? canComment(ticket, ctx.viewer) : false;
+  async viewerCanComment(@Root() ticket: Ticket, @Ctx() ctx: Context): Promise<boolean> {
+    return ctx.viewer ? canCommentOn(ticket, ctx.viewer, ctx) : false;
   }
 
   @FieldResolver(() => [TicketStatus], { description: "The statuses the viewer may move the ticket to now, by the same rules `transitionTicket` applies." })

@@ -22,6 +22,7 @@ type Defaulted =
   | "closedAt"
   | "clockPausedSince"
   | "pausedSeconds"
+  | "mergedInto"
   | "version";
 
 /**
@@ -124,6 +125,10 @@ export class Ticket extends BaseEntity<Defaulted> {
   /** When the next deadline becomes at risk (SLA_AT_RISK_PERCENT of its target used up): `slaDueSoon` filters on it. */
   @Property({ type: "datetime", length: 3 })
   slaAtRiskAt!: Date;
+
+  /** The ticket this duplicate was merged into (modules/merge); set once, when it is closed by the merge. `Ticket.mergedInto` shows it. */
+  @ManyToOne(() => Ticket, { ref: true, nullable: true, deleteRule: "set null", index: "tickets_merged_into_id_index" })
+  mergedInto: Ref<Ticket> | null = null;
 
   @Field(() => Int, { description: "Optimistic-lock version: pass it back as `expectedVersion` to detect concurrent changes." })
   @Property({ type: "integer", version: true })

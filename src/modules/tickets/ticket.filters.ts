@@ -2,10 +2,13 @@ import { raw, type FilterQuery } from "@mikro-orm/core";
 import { isStaff, type Viewer } from "../../core/identity.js";
 import { BadUserInputError, ForbiddenError } from "../../core/errors.js";
 import type { SortKey } from "../../db/pagination.js";
+import { managedMembersOfSql, membersOfSql } from "../organisations/organisation.access.js";
 import type { Ticket } from "./ticket.entity.js";
 import { LIKE_ESCAPE, likePattern, planSearch, referenceIn, SEARCH_MAX } from "./ticket.search.js";
 import { TicketOrderField, type TicketFilter, type TicketOrder } from "./ticket.types.js";
 
+const ORGANISATIONS_MAX = 50;
+const TAGS_MAX = 20;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface TicketQueryScope {
@@ -47,7 +50,16 @@ export function assertTicketFilter(filter: TicketFilter | undefined | null, view
   if (filter.createdAfter && filter.createdBefore && filter.createdAfter > filter.createdBefore) {
     throw new BadUserInputError("createdAfter must not be later than createdBefore.", `${prefix}.createdAfter`);
   }
+  if (filter.organisationIds) {
+    if (filter.organisationIds.length > ORGANISATIONS_MAX) throw new BadUserInputError(`Filter by at most ${ORGANISATIONS_MAX} organisations.`, `${prefix}.organisationIds`);
+    const bad = filter.organisationIds.findIndex((id) => !UUID.test(id));
+    if (bad >= 0) throw new BadUserInputError('"organisationIds" holds an invalid id.', `${prefix}.organisationIds.${bad}`);
+  }
   if (filter.projectId != null && !isStaff(viewer.role)) throw new ForbiddenError("Only agents and admins can filter tickets by project.");
+  if (filter.tags != null) {
+    if (!isStaff(viewer.role)) throw new ForbiddenError("Only agents and admins can filter tickets by tag.");
+    if (filter.tags.length > TAGS_MAX) throw new BadUserInputError(`Filter by at most ${TAGS_MAX} tags.`, `${prefix}.tags`);
+  }
 }
 
 /**
@@ -55,7 +67,7 @@ export function assertTicketFilter(filter: TicketFilter | undefined | null, view
  * runs and the start of the pause while it stands still. Written so it is never NULL, which lets
  * `false` be its plain negation.
  */
-function slaBreachedWhere(now: Date): FilterQuery<Ticket> {
+export function slaBreachedWhere(now: Date): FilterQuery<Ticket> {
   return {
     $or: [
       { firstResponseAt: null, clockPausedSince: null, firstResponseDueAt: { $lt: now } },
@@ -70,6 +82,30 @@ function slaBreachedWhere(now: Date): FilterQuery<Ticket> {
 /** `slaDueSoon` in SQL, mirroring ticket.sla.ts slaState() = AT_RISK for a running clock; never NULL. */
 function slaDueSoonWhere(now: Date): FilterQuery<Ticket> {
   return { clockPausedSince: null, firstResponseLate: false, slaAtRiskAt: { $lte: now }, slaDueAt: { $gte: now } } as FilterQuery<Ticket>;
+}
+
+/**
+ * Tickets whose requester belongs to one of the organisations. For a customer, only those of the
+ * organisations they manage: what ticket.access.ts canSeeTicket lets them open, in SQL.
+ */
+function requestedInOrganisations(organisationIds: readonly string[], viewer: Viewer): FilterQuery<Ticket> {
+  if (!organisationIds.length) return { id: { $in: [] } };
+  const [sql, params] = isStaff(viewer.role)
+    ? [membersOfSql(organisationIds.length), [...organisationIds]]
+    : [managedMembersOfSql(organisationIds.length), [viewer.userId, ...organisationIds]];
+  return { [raw((t) => `${t}.requester_id in (${sql})`, params)]: [] } as FilterQuery<Ticket>;
+}
+
+/**
+ * Tickets with any of the tags (tags module, ticket_tags), compared as tags/tag.names.ts
+ * normalizeTag does (repeated here: the tags module imports this one).
+ */
+function taggedWithAny(names: readonly string[]): FilterQuery<Ticket> {
+  const keys = [...new Set(names.map((n) => n.normalize("NFC").trim().replace(/\s+/gu, " ").toLowerCase()).filter(Boolean))];
+  if (!keys.length) return { id: { $in: [] } };
+  return {
+    [raw((t) => `${t}.id in (select tt.ticket_id from ticket_tags tt join tags g on g.id = tt.tag_id where g.normalized in (${keys.map(() => "?").join(", ")}))`, keys)]: [],
+  } as FilterQuery<Ticket>;
 }
 
 /** Tickets linked (links module, TicketIssueLink) to at least one issue of the project. */
@@ -147,8 +183,10 @@ function searchWhere(text: string, scope: TicketQueryScope, oneRequester: boolea
 export function ticketWhere(filter: TicketFilter | undefined | null, scope: TicketQueryScope): () => FilterQuery<Ticket> {
   return () => {
     const where: FilterQuery<Ticket>[] = [];
-    if (!isStaff(scope.viewer.role)) where.push({ requester: scope.viewer.userId });
+    // A customer's list: their own tickets, or with organisationIds those of the organisations they manage.
+    if (!isStaff(scope.viewer.role) && !filter?.organisationIds) where.push({ requester: scope.viewer.userId });
     if (!filter) return where.length ? { $and: where } : {};
+    if (filter.organisationIds) where.push(requestedInOrganisations(filter.organisationIds, scope.viewer));
     if (filter.status?.length) where.push({ status: { $in: filter.status } });
     if (filter.priority?.length) where.push({ priority: { $in: filter.priority } });
     const a = filter.assignee;
@@ -158,6 +196,7 @@ export function ticketWhere(filter: TicketFilter | undefined | null, scope: Tick
     if (a?.me) where.push({ assignee: scope.viewer.userId });
     if (filter.requesterId) where.push({ requester: filter.requesterId });
     if (filter.projectId) where.push(linkedToProject(filter.projectId));
+    if (filter.tags) where.push(taggedWithAny(filter.tags));
     if (filter.createdAfter) where.push({ createdAt: { $gte: filter.createdAfter } });
     if (filter.createdBefore) where.push({ createdAt: { $lt: filter.createdBefore } });
     if (filter.updatedAfter) where.push({ updatedAt: { $gte: filter.updatedAfter } });
@@ -165,7 +204,7 @@ export function ticketWhere(filter: TicketFilter | undefined | null, scope: Tick
     if (filter.slaBreached === false) where.push({ $not: slaBreachedWhere(scope.now) } as FilterQuery<Ticket>);
     if (filter.slaDueSoon === true) where.push(slaDueSoonWhere(scope.now));
     if (filter.slaDueSoon === false) where.push({ $not: slaDueSoonWhere(scope.now) } as FilterQuery<Ticket>);
-    const oneRequester = !isStaff(scope.viewer.role) || Boolean(filter.requesterId);
+    const oneRequester = (!isStaff(scope.viewer.role) && !filter.organisationIds) || Boolean(filter.requesterId);
     const search = filter.search?.trim() ? searchOrReference(filter.search, scope, oneRequester) : null;
     if (search) where.push(search);
     return where.length ? { $and: where } : {};

@@ -19,6 +19,7 @@ const CUSTOMER_ACTIONS: readonly AuditAction[] = [
   AuditAction.TICKET_UPDATED,
   AuditAction.TICKET_ASSIGNED,
   AuditAction.TICKET_TRANSITIONED,
+  AuditAction.TICKET_MERGED,
 ];
 
 const text = (value: unknown): string | null => (typeof value === "string" ? value : null);

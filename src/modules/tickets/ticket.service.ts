@@ -11,7 +11,7 @@ import { assertVersion, conflictOnRace, FOR_UPDATE, LOCKED_READ_ONLY, READ_ONLY,
 import { paginate } from "../../db/pagination.js";
 import { findSnapshotBy } from "../../db/read-rows.js";
 import { User } from "../users/user.entity.js";
-import { canEdit, canView, isRequester } from "./ticket.access.js";
+import { canEdit, canSeeTicket, isRequester } from "./ticket.access.js";
 import { Ticket } from "./ticket.entity.js";
 import { TicketStatus } from "./ticket.enums.js";
 import { ticketEvent, type TicketChanges } from "./ticket.events.js";
@@ -49,7 +49,7 @@ export class TicketService {
     const ticket = options.snapshot
       ? await findSnapshotBy(scope.em, Ticket, property, value, ticketPeople(scope.loaders))
       : await scope.em.findOne(Ticket, { [property]: value } as FilterQuery<Ticket>, { refresh: options.refresh });
-    if (!ticket || !canView(ticket, viewer)) throw new NotFoundError("Ticket", idOrReference);
+    if (!ticket || !(await canSeeTicket(ticket, viewer, scope))) throw new NotFoundError("Ticket", idOrReference);
     return ticket;
   }
 
@@ -143,13 +143,9 @@ export class TicketService {
       this.events.transaction(scope, async (tx) => {
         const ticket = await this.get(tx, id, { refresh: true });
         assertVersion("ticket", ticket.version, expectedVersion);
-        if (isFinal(ticket.status)) throw new ForbiddenError("A closed ticket can no longer be assigned.");
+        this.assertAssignable(ticket);
         const assignee = assigneeId != null ? await this.requireAgent(tx.em, assigneeId) : null;
-        const from = ticket.assignee?.id ?? null;
-        const to = assignee?.id ?? null;
-        if (from === to) return unchanged(tx.em, ticket);
-        ticket.assignee = assignee ? tx.em.getReference(User, assignee.id, { wrapped: true }) : null;
-        await this.events.raise(tx, { type: "ticket.assigned", ...ticketEvent(ticket), payload: { from, to } });
+        if (!(await this.assignLoaded(tx, ticket, assignee?.id ?? null))) return unchanged(tx.em, ticket);
         return ticket;
       }),
     );
@@ -162,7 +158,7 @@ export class TicketService {
       this.events.transaction(scope, async (tx) => {
         const ticket = await this.get(tx, id, { refresh: true });
         assertVersion("ticket", ticket.version, expectedVersion);
-        assertTransition(ticket.status, to, { role: viewer.role, isRequester: isRequester(ticket, viewer) });
+        this.assertTransitionFor(ticket, viewer, to);
         await this.moveTo(tx, viewer.userId, ticket, to, reason);
         return ticket;
       }),
@@ -207,6 +203,57 @@ export class TicketService {
     if (next) await this.moveTo(tx, event.actorId, ticket, next, "customer replied");
   }
 
+  /*
+   * The checks and writes of assign(), transition() and a priority change, on tickets the caller
+   * loaded under lock in its own events.transaction, for changes to many tickets at once
+   * (modules/bulk, modules/merge): one state machine, one set of events, whatever the entry.
+   */
+
+  /** Throws FORBIDDEN as assign() would for a ticket that takes no assignee (closed). */
+  assertAssignable(ticket: Ticket): void {
+    if (isFinal(ticket.status)) throw new ForbiddenError("A closed ticket can no longer be assigned.");
+  }
+
+  /** Throws INVALID_TRANSITION as transition() would unless `viewer` may move `ticket` to `to`. */
+  assertTransitionFor(ticket: Ticket, viewer: Viewer, to: TicketStatus): void {
+    assertTransition(ticket.status, to, { role: viewer.role, isRequester: isRequester(ticket, viewer) });
+  }
+
+  /** Throws FORBIDDEN as update() would unless `viewer` may change `ticket`'s priority. */
+  assertPriorityChange(ticket: Ticket, viewer: Viewer): void {
+    this.assertEditable(ticket, viewer);
+    if (!isStaff(viewer.role)) throw new ForbiddenError("Only agents and admins change a ticket's priority.");
+  }
+
+  /** The assignee a bulk change names, checked as assign() checks it (BAD_USER_INPUT on `field`). */
+  async findAssignee(tx: EntityManager, userId: string, field = "assigneeId"): Promise<User> {
+    return this.requireAgent(tx, userId, field);
+  }
+
+  /** Sets the assignee of a ticket loaded in `tx` and raises ticket.assigned; false when it already was (nothing raised). */
+  async assignLoaded(tx: RequestScope, ticket: Ticket, assigneeId: string | null): Promise<boolean> {
+    const from = ticket.assignee?.id ?? null;
+    if (from === assigneeId) return false;
+    ticket.assignee = assigneeId ? tx.em.getReference(User, assigneeId, { wrapped: true }) : null;
+    await this.events.raise(tx, { type: "ticket.assigned", ...ticketEvent(ticket), payload: { from, to: assigneeId } });
+    return true;
+  }
+
+  /** Sets the priority of a ticket loaded in `tx` (its deadlines follow) and raises ticket.updated; false when unchanged. */
+  async prioritizeLoaded(tx: RequestScope, ticket: Ticket, priority: Priority): Promise<boolean> {
+    if (ticket.priority === priority) return false;
+    const changes: TicketChanges = { priority: { from: ticket.priority, to: priority } };
+    ticket.setPriority(priority);
+    scheduleDeadlines(ticket, this.sla);
+    await this.events.raise(tx, { type: "ticket.updated", ...ticketEvent(ticket), payload: { changes } });
+    return true;
+  }
+
+  /** Moves a ticket loaded in `tx` (checked by the caller with assertTransitionFor) and raises ticket.transitioned. */
+  async moveLoaded(tx: RequestScope, actorId: string | null, ticket: Ticket, to: TicketStatus, reason?: string): Promise<void> {
+    await this.moveTo(tx, actorId, ticket, to, reason);
+  }
+
   /** Changes the status with its timestamps and SLA clock, and raises ticket.transitioned. */
   private async moveTo(tx: RequestScope, actorId: string | null, ticket: Ticket, to: TicketStatus, reason?: string): Promise<void> {
     const from = ticket.status;
@@ -233,11 +280,11 @@ export class TicketService {
     return user;
   }
 
-  private async requireAgent(tx: EntityManager, userId: string): Promise<User> {
+  private async requireAgent(tx: EntityManager, userId: string, field = "assigneeId"): Promise<User> {
     const user = await tx.findOne(User, { id: userId }, READ_ONLY);
-    if (!user) throw new BadUserInputError(`No user has the id "${userId}".`, "assigneeId");
-    if (!isStaff(user.role)) throw new BadUserInputError(`Tickets are assigned to agents and admins; ${user.displayName} is a customer.`, "assigneeId");
-    if (user.deactivatedAt) throw new BadUserInputError(`${user.displayName} is deactivated and cannot be assigned tickets.`, "assigneeId");
+    if (!user) throw new BadUserInputError(`No user has the id "${userId}".`, field);
+    if (!isStaff(user.role)) throw new BadUserInputError(`Tickets are assigned to agents and admins; ${user.displayName} is a customer.`, field);
+    if (user.deactivatedAt) throw new BadUserInputError(`${user.displayName} is deactivated and cannot be assigned tickets.`, field);
     return user;
   }
 }

@@ -76,6 +76,9 @@ export class TicketFilter {
   @Field(() => ID, { nullable: true, description: "Only tickets linked to an issue of this project (agents and admins)." })
   projectId?: string;
 
+  @Field(() => [String], { nullable: true, description: "Only tickets with any of these tags, case-insensitively (agents and admins; at most 20; an empty list matches nothing)." })
+  tags?: string[];
+
   @Field(() => Date, { nullable: true, description: "Only tickets created at or after this time." })
   createdAfter?: Date;
 
@@ -96,6 +99,12 @@ export class TicketFilter {
 
   @Field(() => String, { nullable: true, description: "Words to find in the subject, the description or the comments you can see (up to 200 characters). \"#1042\" finds ticket 1042 only; a bare \"1042\" finds it and any ticket whose text holds 1042." })
   search?: string;
+
+  @Field(() => [ID], {
+    nullable: true,
+    description: "Only tickets whose requester is a member of one of these organisations (at most 50). Customers: only organisations they manage, whose members' tickets they see.",
+  })
+  organisationIds?: string[];
 }
 
 export enum TicketOrderField {

@@ -63,7 +63,7 @@ describe("comment.added", () => {
     expect((await mailTo(t, customer.email)).filter((m) => m.text?.includes("old cluster"))).toEqual([]);
   });
 
-  it("is STAFF with refs.issueId for an issue comment (issues are staff-only)", async () => {
+  it("is STAFF with refs.issueId and its projectId for an issue comment (issues are staff-only)", async () => {
     const project = await createProject(t, await t.adminToken(), { key: "CEV" });
     const issue = await createIssue(t, agent.token, { projectId: project.id });
     const remark = await comment(t, agent.token, issue.id, "Root cause found.");
@@ -71,7 +71,7 @@ describe("comment.added", () => {
       {
         position: expect.any(Number),
         target: { type: "Comment", id: remark.id },
-        refs: { ticketId: null, issueId: issue.id, projectId: null, userId: null },
+        refs: { ticketId: null, issueId: issue.id, projectId: project.id, userId: null },
         visibility: "STAFF",
         type: "comment.added",
         actorId: agent.id,

@@ -64,10 +64,33 @@ export const AUDIT_ACTIONS = allActions([
   "TICKET_REMINDED",
   "TICKET_SLA_AT_RISK",
   "TICKET_SLA_BREACHED",
+  "TICKET_MERGED",
+  "TICKET_WATCHED",
+  "TICKET_UNWATCHED",
+  "TICKET_CC_ADDED",
+  "TICKET_CC_REMOVED",
+  "TICKET_RATED",
   "AUTOMATION_APPLIED",
   "AUTOMATION_RULE_CREATED",
   "AUTOMATION_RULE_UPDATED",
   "AUTOMATION_RULE_DELETED",
+  // Tags, canned responses and macros
+  "TAG_CREATED",
+  "TAG_RENAMED",
+  "TAG_DELETED",
+  "TICKET_TAGS_CHANGED",
+  "ISSUE_TAGS_CHANGED",
+  "CANNED_RESPONSE_CREATED",
+  "CANNED_RESPONSE_UPDATED",
+  "CANNED_RESPONSE_DELETED",
+  "MACRO_CREATED",
+  "MACRO_UPDATED",
+  "MACRO_DELETED",
+  "MACRO_APPLIED",
+  // Saved views
+  "SAVED_VIEW_CREATED",
+  "SAVED_VIEW_UPDATED",
+  "SAVED_VIEW_DELETED",
   "TICKET_LINKED",
   "TICKET_UNLINKED",
   "COMMENT_ADDED",
@@ -84,10 +107,17 @@ export const AUDIT_ACTIONS = allActions([
   "ISSUE_UPDATED",
   "ISSUE_ASSIGNED",
   "ISSUE_TRANSITIONED",
+  // Organisations
+  "ORGANISATION_CREATED",
+  "ORGANISATION_UPDATED",
+  "ORGANISATION_DELETED",
+  "ORGANISATION_MEMBER_ADDED",
+  "ORGANISATION_MEMBER_ROLE_CHANGED",
+  "ORGANISATION_MEMBER_REMOVED",
 ]);
 
 /** Kinds of object the server records as audit targets (AuditEvent.targetType). */
-export const TARGET_TYPES = ["User", "Session", "Ticket", "Comment", "Issue", "Project"] as const;
+export const TARGET_TYPES = ["User", "Session", "Ticket", "Comment", "Issue", "Project", "Organisation"] as const;
 
 /**
  * An event's free-form details as label/value text pairs: nested values are flattened to

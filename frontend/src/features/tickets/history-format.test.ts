@@ -40,4 +40,12 @@ describe("describeHistoryEntry", () => {
       "The resolution target was missed: notify the assignee and raise the priority",
     );
   });
+  it("tells who followed, copied and rated the ticket", () => {
+    const names = new Map([["u1", "Alex Agent"], ["u2", "Mika Mentioned"]]);
+    expect(describeHistoryEntry({ action: "TICKET_WATCHED", details: { userId: "u1", reason: "SELF" }, actor: alex }, names)).toBe("Alex Agent started watching");
+    expect(describeHistoryEntry({ action: "TICKET_WATCHED", details: { userId: "u2", reason: "MENTIONED" }, actor: alex }, names)).toBe("Alex Agent mentioned Mika Mentioned, who now watches the ticket");
+    expect(describeHistoryEntry({ action: "TICKET_UNWATCHED", details: { userId: "u2" }, actor: alex }, names)).toBe("Alex Agent removed Mika Mentioned from the watchers");
+    expect(describeHistoryEntry({ action: "TICKET_CC_ADDED", details: { email: "boss@example.com" }, actor: alex })).toBe("Alex Agent copied boss@example.com");
+    expect(describeHistoryEntry({ action: "TICKET_RATED", details: { score: 4 }, actor: { displayName: "Carla" } })).toBe("Carla rated the ticket 4 out of 5");
+  });
 });

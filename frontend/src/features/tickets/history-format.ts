@@ -49,6 +49,22 @@ export function describeHistoryEntry(entry: HistoryEntryLike, names: Map<string,
       return `${who} linked issue ${String(details.issueKey ?? "")}`.trim();
     case "TICKET_UNLINKED":
       return `${who} unlinked issue ${String(details.issueKey ?? "")}`.trim();
+    case "TICKET_WATCHED":
+    case "TICKET_UNWATCHED": {
+      const userId = typeof details.userId === "string" ? details.userId : "";
+      const own = entry.actor && names.get(userId) === entry.actor.displayName;
+      const whom = own ? "" : (names.get(userId) ?? "someone");
+      const verb = entry.action === "TICKET_WATCHED" ? (details.reason === "MENTIONED" ? `mentioned ${whom}, who now watches the ticket` : own ? "started watching" : `added ${whom} as a watcher`) : own ? "stopped watching" : `removed ${whom} from the watchers`;
+      return `${who} ${verb}`;
+    }
+    case "TICKET_CC_ADDED":
+      return `${who} copied ${String(details.email ?? "someone")}`;
+    case "TICKET_CC_REMOVED":
+      return `${who} stopped copying ${String(details.email ?? "someone")}`;
+    case "TICKET_MERGED":
+      return `${who} merged #${String(details.sourceNumber ?? "?")} into this ticket`;
+    case "TICKET_RATED":
+      return `${who} rated the ticket ${String(details.score ?? "")} out of 5`;
     default: {
       const words = entry.action.toLowerCase().split("_").join(" ");
       return `${who}: ${words}`;

@@ -177,6 +177,8 @@ export const NotificationPreferencesFields = graphql(`
     ticketReplies
     ticketResolved
     assignedTicketReplies
+    watchedTickets
+    mentions
   }
 `);
 

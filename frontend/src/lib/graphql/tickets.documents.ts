@@ -120,14 +120,18 @@ export const TicketDetailFields = graphql(`
     allowedTransitions
     timeToFirstResponse
     timeOpen
+    # No email: a manager of the requester's organisation reads the ticket too, and emails are the owner's and staff's.
     requester {
       id
       displayName
-      email
     }
     assignee {
       id
       displayName
+    }
+    organisation {
+      id
+      name
     }
     # Mutations return the timeline too, so the page never shows a stale one.
     history {

@@ -14,6 +14,11 @@ import { Migration20261206204432 } from "./Migration20261206204432.js";
 import { Migration20261206204509 } from "./Migration20261206204509.js";
 import { Migration20261206212320 } from "./Migration20261206212320.js";
 import { Migration20261206213557 } from "./Migration20261206213557.js";
+import { Migration20261206233557 } from "./Migration20261206233557.js";
+import { Migration20261206234203 } from "./Migration20261206234203.js";
+import { Migration20261206234311 } from "./Migration20261206234311.js";
+import { Migration20261206235043 } from "./Migration20261206235043.js";
+import { Migration20261206235356 } from "./Migration20261206235356.js";
 
 export const mysqlMigrations: MigrationObject[] = [
   { name: "Migration20261122104115", class: Migration20261122104115 },
@@ -30,4 +35,9 @@ export const mysqlMigrations: MigrationObject[] = [
   { name: "Migration20261206204509", class: Migration20261206204509 },
   { name: "Migration20261206212320", class: Migration20261206212320 },
   { name: "Migration20261206213557", class: Migration20261206213557 },
+  { name: "Migration20261206233557", class: Migration20261206233557 },
+  { name: "Migration20261206234203", class: Migration20261206234203 },
+  { name: "Migration20261206234311", class: Migration20261206234311 },
+  { name: "Migration20261206235043", class: Migration20261206235043 },
+  { name: "Migration20261206235356", class: Migration20261206235356 },
 ];

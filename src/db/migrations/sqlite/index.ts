@@ -14,6 +14,11 @@ import { Migration20261206204435 } from "./Migration20261206204435.js";
 import { Migration20261206204510 } from "./Migration20261206204510.js";
 import { Migration20261206212323 } from "./Migration20261206212323.js";
 import { Migration20261206213558 } from "./Migration20261206213558.js";
+import { Migration20261206233557 } from "./Migration20261206233557.js";
+import { Migration20261206234204 } from "./Migration20261206234204.js";
+import { Migration20261206234312 } from "./Migration20261206234312.js";
+import { Migration20261206235044 } from "./Migration20261206235044.js";
+import { Migration20261206235356 } from "./Migration20261206235356.js";
 
 export const sqliteMigrations: MigrationObject[] = [
   { name: "Migration20261122104115", class: Migration20261122104115 },
@@ -30,4 +35,9 @@ export const sqliteMigrations: MigrationObject[] = [
   { name: "Migration20261206204510", class: Migration20261206204510 },
   { name: "Migration20261206212323", class: Migration20261206212323 },
   { name: "Migration20261206213558", class: Migration20261206213558 },
+  { name: "Migration20261206233557", class: Migration20261206233557 },
+  { name: "Migration20261206234204", class: Migration20261206234204 },
+  { name: "Migration20261206234312", class: Migration20261206234312 },
+  { name: "Migration20261206235044", class: Migration20261206235044 },
+  { name: "Migration20261206235356", class: Migration20261206235356 },
 ];

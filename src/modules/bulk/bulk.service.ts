@@ -1,3 +1,4 @@
+import { announceTicketBatch } from "../../core/batch-hint.js";
 import { BadUserInputError, ConflictError, NotFoundError } from "../../core/errors.js";
 import type { DomainEvents } from "../../core/events/domain-events.js";
 import type { Viewer } from "../../core/identity.js";
@@ -134,6 +135,8 @@ export class BulkTicketService {
       });
     }
     const allowed = plans.filter((p): p is Extract<TicketPlan, { allowed: true }> => p.allowed);
+    // Subscribers that read per ticket (watchers, CC) read for the whole batch on the first event.
+    announceTicketBatch(tx.em, allowed.map((p) => p.ticket.id));
     await this.primeRecipients(tx, viewer, allowed, changes);
     let changedCount = 0;
     let first = true;

@@ -10,8 +10,7 @@ import { Ticket } from "../tickets/ticket.entity.js";
 import { TicketStatus } from "../tickets/ticket.enums.js";
 import { User } from "../users/user.entity.js";
 import { mentionedUserIds, withPlainMentions } from "./mentions.js";
-import { TicketCc } from "./ticket-cc.entity.js";
-import { TicketWatcher } from "./ticket-watcher.entity.js";
+import { ccsByTicket, watchersByTicket } from "./watcher.batch.js";
 import { ccReplyMail, mentionMail, watchedCommentMail, watchedStatusMail } from "./watcher.mail-templates.js";
 import { addWatcher } from "./watcher.writes.js";
 
@@ -71,7 +70,7 @@ export function subscribeWatcherMail(events: DomainEvents, publicUrl: string): v
     }
 
     if (internal) return;
-    const ccs = await tx.em.find(TicketCc, { ticket: ticketId }, { orderBy: { email: "ASC" } });
+    const ccs = await ccsByTicket.get(tx.em, ticketId);
     for (const cc of ccs) {
       if (mailedAddresses.has(cc.email)) continue;
       send(tx, cc.email, "TICKET_CC_REPLY", ccReplyMail({ ...facts, recipientName: null, authorName, body }), { ticketId, host });
@@ -101,8 +100,7 @@ function send(tx: RequestScope, to: string, kind: string, content: MailContent, 
 
 /** The active users watching a ticket. */
 async function watchingUsers(em: EntityManager, ticketId: string): Promise<User[]> {
-  const rows = await em.find(TicketWatcher, { ticket: ticketId }, { populate: ["user"], orderBy: { createdAt: "ASC" } });
-  return rows.map((r) => r.user.getEntity()).filter((u) => !u.deactivatedAt);
+  return (await watchersByTicket.get(em, ticketId)).filter((u) => !u.deactivatedAt);
 }
 
 async function preferencesOf(em: EntityManager, users: readonly User[]): Promise<Map<string, NotificationPreferences>> {

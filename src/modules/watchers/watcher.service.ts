@@ -12,6 +12,7 @@ import { Ticket } from "../tickets/ticket.entity.js";
 import { isFinal } from "../tickets/ticket.states.js";
 import { User } from "../users/user.entity.js";
 import { CC_MAX, TicketCc } from "./ticket-cc.entity.js";
+import { ccsByTicket, watchersByTicket } from "./watcher.batch.js";
 import { TicketWatcher } from "./ticket-watcher.entity.js";
 import { ccEvent, watcherEvent } from "./watcher.events.js";
 import { addWatcher } from "./watcher.writes.js";
@@ -49,6 +50,7 @@ export class WatcherService {
       if (target !== viewer.userId && !isStaff(viewer.role)) throw new ForbiddenError("Only agents and admins remove other watchers.");
       // The DELETE's row count decides, so of two concurrent unwatches exactly one raises an event.
       const removed = await tx.em.nativeDelete(TicketWatcher, { ticket: ticket.id, user: target });
+      watchersByTicket.forget(tx.em, ticket.id);
       if (removed) await this.events.raise(tx, { type: "ticket.unwatched", ...watcherEvent(ticket), payload: { userId: target } });
       return ticket;
     });
@@ -69,6 +71,7 @@ export class WatcherService {
         throw new BadUserInputError(`A ticket copies at most ${CC_MAX} addresses; remove one first.`, "email", { limit: CC_MAX });
       }
       tx.em.create(TicketCc, { ticket: tx.em.getReference(Ticket, ticket.id), email, addedBy: tx.em.getReference(User, viewer.userId) });
+      ccsByTicket.forget(tx.em, ticket.id);
       await this.events.raise(tx, { type: "ticket.cc_added", ...ccEvent(ticket), payload: { email } });
       return ticket;
     });
@@ -81,6 +84,7 @@ export class WatcherService {
       const ticket = await this.visibleTicket(tx, viewer, ticketId);
       this.assertCcEditor(ticket, viewer);
       const removed = await tx.em.nativeDelete(TicketCc, { ticket: ticket.id, email });
+      ccsByTicket.forget(tx.em, ticket.id);
       if (removed) await this.events.raise(tx, { type: "ticket.cc_removed", ...ccEvent(ticket), payload: { email } });
       return ticket;
     });
@@ -105,6 +109,8 @@ export class WatcherService {
    */
   async moveWatchers(em: EntityManager, fromTicketId: string, toTicketId: string): Promise<number> {
     const sql = em as SqlEntityManager;
+    watchersByTicket.forget(em, fromTicketId, toTicketId);
+    ccsByTicket.forget(em, fromTicketId, toTicketId);
     const [watchers, ccs, present, presentCcs] = await Promise.all([
       em.find(TicketWatcher, { ticket: fromTicketId }),
       em.find(TicketCc, { ticket: fromTicketId }),

@@ -3,6 +3,7 @@ import { v7 as uuidv7 } from "uuid";
 import type { DomainEvents } from "../../core/events/domain-events.js";
 import type { RequestScope } from "../../core/scope.js";
 import { TicketWatcher } from "./ticket-watcher.entity.js";
+import { watchersByTicket } from "./watcher.batch.js";
 import { watcherEvent } from "./watcher.events.js";
 
 /**
@@ -26,6 +27,7 @@ export async function addWatcher(
     .ignore()
     .execute("run");
   if (!result.affectedRows) return false;
+  watchersByTicket.forget(tx.em, ticketId);
   await events.raise(tx, { type: "ticket.watched", ...watcherEvent({ id: ticketId }), payload: { userId, reason } });
   return true;
 }

@@ -179,8 +179,10 @@ describe("statements", () => {
     const ten = await cost(await seedTickets(10, "Notes"), changes);
     const hundred = await cost(await seedTickets(100, "Notes"), changes);
     expect(hundred.preview).toBe(ten.preview);
-    // (plus a statement where a batched insert of the audit rows or events passes the ORM's batch size)
-    expect(hundred.apply - ten.apply).toBeLessThanOrEqual(5);
+    // Ninety more tickets cost a handful of statements at most, not two per ticket: a batched insert
+    // of the audit rows or events passing the ORM's batch size, the viewer's cache entry expiring
+    // between preview and commit on a loaded machine.
+    expect(hundred.apply - ten.apply, `10 tickets: ${ten.apply} statements, 100 tickets: ${hundred.apply}`).toBeLessThanOrEqual(10);
   }, 120_000);
 });
 

@@ -1,9 +1,7 @@
 import "reflect-metadata";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { loadConfig } from "../src/config.js";
 import { Role } from "../src/core/identity.js";
 import { Priority, PRIORITY_RANK } from "../src/core/priority.js";
 import { createScope, type RequestScope } from "../src/core/scope.js";
@@ -12,8 +10,8 @@ import { DemoDeskSeeder } from "../src/db/seeders/demo-desk.seeder.js";
 import { Ticket } from "../src/modules/tickets/ticket.entity.js";
 import { TicketStatus } from "../src/modules/tickets/ticket.enums.js";
 import { User } from "../src/modules/users/user.entity.js";
-import { startServer, type RunningServer } from "../src/server/start.js";
-import { openBenchDatabase, type BenchDatabase } from "./database.js";
+import { type RunningServer } from "../src/server/start.js";
+import { withInProcessServer } from "./in-process-server.js";
 import { machineInfo } from "./machine.js";
 import { writeSection } from "./results-section.js";
 
@@ -41,7 +39,6 @@ const CHANGES = {
 } as const;
 type ChangeName = keyof typeof CHANGES;
 const RUNS = 3;
-const ADMIN = { email: "bench-admin@deskql.test", password: "bench admin passphrase 42" };
 
 const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 
@@ -82,30 +79,7 @@ async function once(server: RunningServer, agent: User, ids: string[], change: C
 }
 
 async function measure(kind: string): Promise<Measured> {
-  const dir = mkdtempSync(join(tmpdir(), "deskql-bench-bulk-"));
-  let db: BenchDatabase | undefined;
-  let server: RunningServer | undefined;
-  try {
-    if (kind === "mariadb") db = await openBenchDatabase(process.env.BENCH_DATABASE_URL);
-    mkdirSync(join(dir, "data"), { recursive: true });
-    const config = loadConfig({
-      NODE_ENV: "development",
-      HOST: "127.0.0.1",
-      PORT: "0",
-      DATA_DIR: join(dir, "data"),
-      TLS_CERT_FILE: join(dir, "ssl/cert.pem"),
-      TLS_KEY_FILE: join(dir, "ssl/key.pem"),
-      ...(db ? { DATABASE_URL: db.url } : {}),
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      CLIENT_DIR: join(dir, "no-client"),
-      LOG_LEVEL: "warn",
-      JOBS_ENABLED: "false",
-      DATABASE_TRANSACTION_TIMEOUT_MS: "25000",
-      DATABASE_STATEMENT_TIMEOUT_MS: "20000",
-    });
-    server = await startServer(config);
-    const database = db ? `MariaDB ${db.version}` : "embedded (SQLite, libsql)";
+  return withInProcessServer(kind, "bulk", async (server, database) => {
     log(`${database}: seeding the demo desk`);
     await server.orm.getSeeder().seed(DemoDeskSeeder);
     const em = server.orm.em.fork();
@@ -132,11 +106,7 @@ async function measure(kind: string): Promise<Measured> {
       }
     }
     return { database, tickets, figures };
-  } finally {
-    await server?.close();
-    await db?.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -5,11 +5,11 @@ import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { ImapFlow } from "imapflow";
-import { loadConfig } from "../src/config.js";
 import { InboundMail } from "../src/modules/intake/inbound-mail.entity.js";
 import { startServer, type RunningServer } from "../src/server/start.js";
 import { statementTotals, withStatementCount } from "../src/db/statement-counter.js";
 import { startDovecot, type Dovecot } from "../tests/support/dovecot.js";
+import { benchServerConfig } from "./in-process-server.js";
 import { machineInfo } from "./machine.js";
 import { writeSection } from "./results-section.js";
 
@@ -33,7 +33,6 @@ const ATTACHMENT_EVERY = 10;
 const ATTACHMENT_BYTES = 100 * 1024;
 const BODY_BYTES = 2 * 1024;
 const TIMEOUT_MS = Number(process.env.BENCH_INTAKE_TIMEOUT_MS ?? 15 * 60_000);
-const ADMIN = { email: "bench-admin@deskql.test", password: "bench admin passphrase 42" };
 
 const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 
@@ -241,25 +240,11 @@ async function main() {
     const base = await baseline(dovecot);
     log(`baseline: reader's commands ${(base.perMessageMs / 1000).toFixed(2)} s, one bulk FETCH ${(base.bulkMs / 1000).toFixed(2)} s`);
 
-    const config = loadConfig({
-      NODE_ENV: "development",
-      HOST: "127.0.0.1",
-      PORT: "0",
-      DATA_DIR: join(dir, "data"),
-      TLS_CERT_FILE: join(dir, "ssl/cert.pem"),
-      TLS_KEY_FILE: join(dir, "ssl/key.pem"),
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      CLIENT_DIR: join(dir, "no-client"),
-      LOG_LEVEL: "warn",
-      JOBS_ENABLED: "false",
+    const config = benchServerConfig(dir, {
       PUBLIC_URL: "https://desk.deskql.test",
       INTAKE_IMAP_URL: dovecot.url,
       // The whole backlog is read by the first pass; no poll should start a second one mid-run.
       INTAKE_POLL_SECONDS: "600",
-      // As the tests: a transaction on a busy shared machine is not cut for the machine's load.
-      DATABASE_TRANSACTION_TIMEOUT_MS: "25000",
-      DATABASE_STATEMENT_TIMEOUT_MS: "20000",
     });
     const bootStart = performance.now();
     // In a statement-count scope: the reader (started inside) counts its SQL there; this harness's polling is outside it.

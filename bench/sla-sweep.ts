@@ -1,18 +1,16 @@
 import "reflect-metadata";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import type { JobUnitsScope } from "../src/core/jobs.js";
-import { loadConfig } from "../src/config.js";
 import { currentStatementCount, withStatementCount } from "../src/db/statement-counter.js";
 import { DemoDeskSeeder } from "../src/db/seeders/demo-desk.seeder.js";
 import { JobTrigger } from "../src/modules/jobs/job-run.entity.js";
 import type { RunSummary } from "../src/modules/jobs/job.runner.js";
 import { Ticket } from "../src/modules/tickets/ticket.entity.js";
 import { TicketStatus } from "../src/modules/tickets/ticket.enums.js";
-import { startServer, type RunningServer } from "../src/server/start.js";
-import { openBenchDatabase, type BenchDatabase } from "./database.js";
+import { type RunningServer } from "../src/server/start.js";
+import { withInProcessServer } from "./in-process-server.js";
 import { machineInfo } from "./machine.js";
 import { writeSection } from "./results-section.js";
 
@@ -33,7 +31,6 @@ const HOUR = 3_600_000;
 const SPREAD_HOURS = 96;
 const FIRST_OFFSET_HOURS = -36;
 const AT_RISK_HOURS = 8;
-const ADMIN = { email: "bench-admin@deskql.test", password: "bench admin passphrase 42" };
 
 const log = (message: string) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${message}`);
 
@@ -131,31 +128,7 @@ async function runOnce(server: RunningServer): Promise<RunFigures> {
 }
 
 async function measure(kind: string): Promise<Measured> {
-  const dir = mkdtempSync(join(tmpdir(), "deskql-bench-sla-"));
-  let db: BenchDatabase | undefined;
-  let server: RunningServer | undefined;
-  try {
-    if (kind === "mariadb") db = await openBenchDatabase(process.env.BENCH_DATABASE_URL);
-    mkdirSync(join(dir, "data"), { recursive: true });
-    const config = loadConfig({
-      NODE_ENV: "development",
-      HOST: "127.0.0.1",
-      PORT: "0",
-      DATA_DIR: join(dir, "data"),
-      TLS_CERT_FILE: join(dir, "ssl/cert.pem"),
-      TLS_KEY_FILE: join(dir, "ssl/key.pem"),
-      ...(db ? { DATABASE_URL: db.url } : {}),
-      ADMIN_EMAIL: ADMIN.email,
-      ADMIN_PASSWORD: ADMIN.password,
-      CLIENT_DIR: join(dir, "no-client"),
-      LOG_LEVEL: "warn",
-      JOBS_ENABLED: "false",
-      // As the tests: a unit's transaction on a busy shared machine is not cut for the machine's load.
-      DATABASE_TRANSACTION_TIMEOUT_MS: "25000",
-      DATABASE_STATEMENT_TIMEOUT_MS: "20000",
-    });
-    server = await startServer(config);
-    const database = db ? `MariaDB ${db.version}` : "embedded (SQLite, libsql)";
+  return withInProcessServer(kind, "sla", async (server, database) => {
     log(`${database}: seeding the demo desk`);
     const seedStart = performance.now();
     await server.orm.getSeeder().seed(DemoDeskSeeder);
@@ -167,11 +140,7 @@ async function measure(kind: string): Promise<Measured> {
     const second = await runOnce(server);
     log(`${database}: second run ${second.totalMs.toFixed(0)} ms, ${second.summary.skipped} skipped, ${second.statements} statements`);
     return { database, seedMs, tickets, expected, first, second };
-  } finally {
-    await server?.close();
-    await db?.close();
-    rmSync(dir, { recursive: true, force: true });
-  }
+  });
 }
 
 const s = (ms: number) => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${ms.toFixed(0)} ms`);

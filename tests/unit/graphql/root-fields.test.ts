@@ -58,7 +58,7 @@ describe("the root-field declarations", () => {
     const names = declaredSignIn.map((p) => p.slice("Mutation.".length)).sort();
     expect([...SIGN_IN_MUTATIONS].filter((f) => f !== "__typename").sort()).toEqual(names);
     // The sign-in flows as they stand: review additions here (they bypass the caller's query budget).
-    expect(names).toEqual(["acceptInvitation", "completeSignIn", "confirmTotpEnrolment", "login", "logout", "refreshToken", "register", "requestPasswordReset", "requestSignInLink", "resendVerification", "resetPassword", "signInWithLink", "startPasskeySignIn", "startTotpEnrolment", "verifyEmail"]);
+    expect(names).toEqual(["acceptInvitation", "completeSignIn", "confirmTotpEnrolment", "finishPasskeyEnrolment", "login", "logout", "refreshToken", "register", "requestPasswordReset", "requestSignInLink", "resendVerification", "resetPassword", "signInWithLink", "startPasskeyRegistration", "startPasskeySignIn", "startTotpEnrolment", "verifyEmail"]);
   });
 
   it("derive the API-token scope table from the declarations", () => {

@@ -46,6 +46,9 @@ const cliEnv = (extra: Record<string, string> = {}) => ({
   NODE_ENV: "test",
   LOG_LEVEL: "silent",
   DATA_DIR: join(dir, "data"),
+  // As the test servers: a unit's transaction on a loaded CI machine is not cut for the machine's load.
+  DATABASE_TRANSACTION_TIMEOUT_MS: "25000",
+  DATABASE_STATEMENT_TIMEOUT_MS: "20000",
   ...t.databaseEnv,
   ...extra,
 });

@@ -138,7 +138,8 @@ describe("a ticket from sign-up to reopening", () => {
     await page.goBack();
     await heading(page, "Queue").waitFor();
     await expect.poll(() => queue.locator("li.selected").count()).toBe(1);
-    expect(await queue.locator("li.selected").textContent()).toBe(chosen);
+    // The row's link (the row also holds the bulk-selection checkbox).
+    expect(await queue.locator("li.selected").getByRole("link").textContent()).toBe(chosen);
     // The keyboard goes on from there: Enter opens the same ticket again.
     await page.locator("main h1").click();
     await page.keyboard.press("Enter");

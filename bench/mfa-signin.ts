@@ -171,7 +171,7 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
   }));
 }
 
-async function createUsers(client: Client, count: number, concurrency: number): Promise<{ password: User[]; totp: User[] }> {
+async function createUsers(client: Client, count: number, concurrency: number): Promise<{ password: User[]; totp: User[]; oneRequest: User[] }> {
   const tag = Date.now().toString(36);
   const users: User[] = Array.from({ length: count }, (_, i) => ({ email: `mfa-bench-${tag}-${i}@example.test`, secret: null, lastStep: -1, busy: false }));
   await pool(users, concurrency, async (user) => {
@@ -189,7 +189,10 @@ async function createUsers(client: Client, count: number, concurrency: number): 
     if (!confirmed.data?.confirmTotpEnrolment?.recoveryCodes?.length) throw new Error(`confirmTotpEnrolment failed: ${JSON.stringify(confirmed.errors)}`);
     Object.assign(user, { secret, lastStep: s });
   });
-  return { password: users.filter((u) => !u.secret), totp: users.filter((u) => u.secret) };
+  // Each TOTP user signs in once per 30-second step: the two TOTP kinds get pools of their own, so
+  // one phase does not use up the steps the next one needs.
+  const withTotp = users.filter((u) => u.secret);
+  return { password: users.filter((u) => !u.secret), totp: withTotp.filter((_, i) => i % 2 === 0), oneRequest: withTotp.filter((_, i) => i % 2 === 1) };
 }
 
 /** One sign-in; true when it ended with an access token. */
@@ -292,7 +295,7 @@ async function main(): Promise<void> {
     const phases: Phase[] = [];
     for (let round = 1; round <= knobs.rounds; round++) {
       for (const kind of ["password", "totp", "totp-one-request"] as const) {
-        const phase = await runPhase(client, server, kind, round, kind === "password" ? users.password : users.totp);
+        const phase = await runPhase(client, server, kind, round, kind === "password" ? users.password : kind === "totp" ? users.totp : users.oneRequest);
         phases.push(phase);
         log(`round ${round} ${kind}: ${phase.signIns} sign-ins in ${phase.seconds.toFixed(1)} s = ${phase.perSecond.toFixed(1)}/s, ${phase.failures} failed, server CPU ${(phase.serverCpuMs / phase.signIns).toFixed(1)} ms per sign-in, waits ${phase.waits}`);
       }

@@ -9,6 +9,8 @@ export interface PageRequest {
   /** The last N items before `before` (1-100). */
   last?: number | null;
   before?: string | null;
+  /** Set by the API when the client reads `totalCount` with the page: lists that can count in the page's own statement then do. Not an argument. */
+  withTotal?: boolean;
 }
 
 export interface PageInfo {

@@ -1,5 +1,5 @@
 import type { EntityClass, EntityManager, EntityName, FilterQuery, FindOptions, QueryOrderMap } from "@mikro-orm/core";
-import { findSnapshots, type SnapshotJoin } from "./read-rows.js";
+import { findSnapshotsCounted, type SnapshotJoin } from "./read-rows.js";
 import { BadUserInputError } from "../core/errors.js";
 import type { Connection, PageInfo, PageRequest as PageArgs } from "../core/paging.js";
 import { isStorableText } from "../core/text.js";
@@ -92,9 +92,18 @@ export async function paginate<T extends { id: string }>(
   const orderBy = sort.field === "id" ? { id: direction } : { [sort.field]: direction, id: direction };
 
   const query = { $and: conditions } as FilterQuery<T>;
-  const rows = options.snapshots
-    ? await findSnapshots(em, entity as EntityClass<T>, query, orderBy as QueryOrderMap<T>, size + 1, options.joins)
-    : await em.find(entity, query, { orderBy: orderBy as FindOptions<T>["orderBy"], limit: size + 1, populate: options.populate });
+  // The caller knows `totalCount` will be read: count in the page's own statement.
+  const countInline = options.snapshots && args.withTotal === true && !options.count;
+  let total: number | null = null;
+  let rows: T[];
+  if (options.snapshots) {
+    const found = await findSnapshotsCounted(em, entity as EntityClass<T>, query, orderBy as QueryOrderMap<T>, size + 1, options.joins, countInline ? filter() : undefined);
+    rows = found.nodes;
+    // An empty first page is a count of nothing; an empty page after a cursor says nothing of the rest.
+    total = found.total ?? (countInline && !args.after && !args.before ? 0 : null);
+  } else {
+    rows = await em.find(entity, query, { orderBy: orderBy as FindOptions<T>["orderBy"], limit: size + 1, populate: options.populate });
+  }
   const more = rows.length > size;
   const page = more ? rows.slice(0, size) : rows;
   if (backward) page.reverse();
@@ -104,7 +113,7 @@ export async function paginate<T extends { id: string }>(
     page,
     cursorOf,
     { hasNextPage: backward ? Boolean(args.before) : more, hasPreviousPage: backward ? more : Boolean(args.after) },
-    options.count ?? (() => em.count(entity, filter())),
+    total !== null ? () => Promise.resolve(total) : (options.count ?? (() => em.count(entity, filter()))),
   );
 }
 

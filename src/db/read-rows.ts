@@ -187,11 +187,49 @@ export async function findSnapshots<T extends object>(
   limit: number,
   joins: readonly SnapshotJoin[] = [],
 ): Promise<T[]> {
+  return (await findSnapshotsCounted(em, entity, where, orderBy, limit, joins)).nodes;
+}
+
+const TOTAL = "deskql__total";
+
+/**
+ * findSnapshots, and with `countWhere` also how many rows that filter matches, counted in the
+ * same statement (an uncorrelated subquery every row carries): a list page and its `totalCount`
+ * in one round trip instead of two. `total` is null when the page came back empty (no row to
+ * carry it); the caller counts apart then, if it still needs to.
+ */
+export async function findSnapshotsCounted<T extends object>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  where: FilterQuery<T>,
+  orderBy: QueryOrderMap<T>,
+  limit: number,
+  joins: readonly SnapshotJoin[] = [],
+  countWhere?: FilterQuery<T>,
+): Promise<{ nodes: T[]; total: number | null }> {
   const reader = rowReader(em, entity, "e0");
   const joined = compileJoins(em, em.getMetadata().get(entity.name) as EntityMetadata, joins);
   const qb = (em as unknown as SqlEntityManager).createQueryBuilder(entity, "e0").select(raw(selectList(reader, joined)));
   for (const join of joined) qb.leftJoin(`e0.${join.relation}`, join.alias);
   qb.where(where).orderBy(orderBy).limit(limit);
-  const rows = await selectRows(em, qb.getQuery(), qb.getParams());
-  return rows.map((row) => readWithJoins(reader, joined, row));
+  let sql = qb.getQuery();
+  let params: readonly unknown[] = qb.getParams();
+  if (countWhere !== undefined) {
+    const count = countStatement(em, entity, countWhere);
+    if (!sql.startsWith("select ")) throw new Error(`unexpected statement shape: ${sql.slice(0, 40)}`);
+    // The count's placeholders come first in the text, so its parameters come first.
+    sql = `select (${count.sql}) as \`${TOTAL}\`, ${sql.slice("select ".length)}`;
+    params = [...count.params, ...params];
+  }
+  const rows = await selectRows(em, sql, params);
+  const total = countWhere !== undefined && rows[0] ? Number(rows[0][TOTAL]) : null;
+  return { nodes: rows.map((row) => readWithJoins(reader, joined, row)), total };
+}
+
+/** `em.count(entity, where)`'s statement (distinct ids when the filter joins a to-many relation, as MikroORM counts), not run. */
+function countStatement<T extends object>(em: EntityManager, entity: EntityClass<T>, where: FilterQuery<T>): { sql: string; params: readonly unknown[] } {
+  const qb = (em as unknown as SqlEntityManager).createQueryBuilder(entity, "n0").where(where);
+  qb.processPopulateHint();
+  qb.count(undefined, (qb as unknown as { hasToManyJoins(): boolean }).hasToManyJoins());
+  return { sql: qb.getQuery(), params: qb.getParams() };
 }

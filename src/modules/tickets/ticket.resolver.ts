@@ -1,6 +1,8 @@
-import { Arg, Args, Ctx, ID, Int, Mutation, Query, Resolver } from "type-graphql";
+import type { GraphQLResolveInfo } from "graphql";
+import { Arg, Args, Ctx, ID, Info, Int, Mutation, Query, Resolver } from "type-graphql";
 import type { Context } from "../../graphql/context.js";
 import { PageArgs, type Connection } from "../../graphql/connection.types.js";
+import { selectsField } from "../../graphql/selection.js";
 import { Ticket } from "./ticket.entity.js";
 import { TicketStatus } from "./ticket.enums.js";
 import { CreateTicketInput, TicketConnection, TicketFilter, TicketOrder, UpdateTicketInput } from "./ticket.types.js";
@@ -21,8 +23,9 @@ export class TicketResolver {
     @Arg("filter", () => TicketFilter, { nullable: true, description: "Narrows the list." }) filter: TicketFilter | undefined,
     @Arg("orderBy", () => TicketOrder, { nullable: true, description: "Sort order; default CREATED_AT descending." }) orderBy: TicketOrder | undefined,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Ticket>> {
-    return ctx.services.tickets.list(ctx, filter, orderBy, page);
+    return ctx.services.tickets.list(ctx, filter, orderBy, { ...page, withTotal: selectsField(info, "totalCount") });
   }
 
   @Mutation(() => Ticket, { description: "Opens a ticket (OPEN) with the desk's next number. Customers open their own; agents and admins may open one for a customer." })

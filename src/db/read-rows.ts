@@ -1,6 +1,7 @@
-import { raw, ReferenceKind, type EntityClass, type EntityManager, type EntityMetadata, type FilterQuery, type QueryOrderMap } from "@mikro-orm/core";
+import { raw, RawQueryFragment, ReferenceKind, type EntityClass, type EntityManager, type EntityMetadata, type FilterQuery, type QueryOrderMap } from "@mikro-orm/core";
 import type { SqlEntityManager } from "@mikro-orm/knex";
 import { selectRows } from "./select-rows.js";
+import { compiledSelect, type Statement } from "./compiled-select.js";
 
 /**
  * Read-only snapshots of entities straight from SQL rows, for hot read loaders where MikroORM's
@@ -255,18 +256,21 @@ export async function findSnapshotsCounted<T extends object>(
 ): Promise<{ nodes: T[]; total: number | null }> {
   const reader = rowReader(em, entity, "e0");
   const joined = compileJoins(em, em.getMetadata().get(entity.name) as EntityMetadata, joins);
-  const qb = (em as unknown as SqlEntityManager).createQueryBuilder(entity, "e0").select(raw(selectList(reader, joined)));
-  for (const join of joined) qb.leftJoin(`e0.${join.relation}`, join.alias);
-  qb.where(where).orderBy(orderBy).limit(limit);
-  let sql = qb.getQuery();
-  let params: readonly unknown[] = qb.getParams();
-  if (countWhere !== undefined) {
-    const count = countStatement(em, entity, countWhere);
-    if (!sql.startsWith("select ")) throw new Error(`unexpected statement shape: ${sql.slice(0, 40)}`);
+  const compile = ([pageWhere, totalWhere]: readonly unknown[]): Statement => {
+    const qb = (em as unknown as SqlEntityManager).createQueryBuilder(entity, "e0").select(raw(selectList(reader, joined)));
+    for (const join of joined) qb.leftJoin(`e0.${join.relation}`, join.alias);
+    qb.where(pageWhere as FilterQuery<T>).orderBy(orderBy).limit(limit);
+    const page = { sql: qb.getQuery(), params: qb.getParams() as readonly unknown[] };
+    if (totalWhere === undefined) return page;
+    const count = countStatement(em, entity, totalWhere as FilterQuery<T>);
+    if (!page.sql.startsWith("select ")) throw new Error(`unexpected statement shape: ${page.sql.slice(0, 40)}`);
     // The count's placeholders come first in the text, so its parameters come first.
-    sql = `select (${count.sql}) as \`${TOTAL}\`, ${sql.slice("select ".length)}`;
-    params = [...count.params, ...params];
-  }
+    return { sql: `select (${count.sql}) as \`${TOTAL}\`, ${page.sql.slice("select ".length)}`, params: [...count.params, ...page.params] };
+  };
+  const scope = `${entity.name}|${JSON.stringify(orderBy)}|${limit}|${joins.map((j) => j.relation).join(",")}|${em.getPlatform().constructor.name}`;
+  const filters = countWhere === undefined ? [where] : [where, countWhere];
+  const rawOrder = Object.keys(orderBy).some((key) => RawQueryFragment.isKnownFragment(key));
+  const { sql, params } = rawOrder ? compile(filters) : compiledSelect(scope, filters, compile);
   const rows = await selectRows(em, sql, params);
   const total = countWhere !== undefined && rows[0] ? Number(rows[0][TOTAL]) : null;
   return { nodes: rows.map((row) => readWithJoins(reader, joined, row)), total };

@@ -4,6 +4,7 @@ import { addComment } from "../../../src/modules/comments/comment.writes.js";
 import { Priority } from "../../../src/core/priority.js";
 import { Role } from "../../../src/modules/users/user.role.js";
 import { startTestServer, type TestServer } from "../../support/server.js";
+import { compiledSelectStats } from "../../../src/db/compiled-select.js";
 import { scopeAs } from "./ticket-helpers.js";
 
 /**
@@ -15,6 +16,9 @@ import { scopeAs } from "./ticket-helpers.js";
 let t: TestServer;
 let agentToken: string;
 let customerToken: string;
+let customerId: string;
+let otherCustomerToken: string;
+let otherCustomerId: string;
 
 beforeAll(async () => {
   t = await startTestServer();
@@ -23,6 +27,9 @@ beforeAll(async () => {
   const commenter = await t.createUser("ADMIN"); // writes comments only, so authors need a batch of their own
   agentToken = agents[0]!.token;
   customerToken = customers[0]!.token;
+  customerId = customers[0]!.id;
+  otherCustomerToken = customers[1]!.token;
+  otherCustomerId = customers[1]!.id;
   // Seeded through the services (the API paths have their own tests): 52 tickets, each assigned,
   // with five comments by customers and staff, one of them internal.
   // (addComment without the ticket's facts: the comments neither mail nor move the tickets.)
@@ -97,6 +104,29 @@ it("counts totalCount in the page's own statement exactly as a count alone: on e
   const own = await ask(PAGE, { first: 5 }, customerToken);
   expect(own.page.nodes).toHaveLength(5);
   expect(own.page.totalCount).toBe(18);
+});
+
+it("reuses a compiled list statement for the next filter of the same shape, with that filter's own values", async () => {
+  const MINE = `query { tickets(first: 50) { totalCount nodes { id requester { id } } } }`;
+  const pageOf = async (token: string) => {
+    const res = await t.http<{ data: any; errors?: unknown }>("/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: MINE }),
+    });
+    expect(res.body.errors).toBeUndefined();
+    return res.body.data.tickets;
+  };
+  const first = await pageOf(customerToken);
+  const reusedBefore = compiledSelectStats.reused;
+  // Another customer: the same statement, compiled once, with the other requester's id.
+  const second = await pageOf(otherCustomerToken);
+  expect(compiledSelectStats.reused).toBeGreaterThan(reusedBefore);
+  expect(first.totalCount).toBe(18);
+  expect(second.totalCount).toBe(17);
+  expect(new Set(first.nodes.map((n: any) => n.requester.id))).toEqual(new Set([customerId]));
+  expect(new Set(second.nodes.map((n: any) => n.requester.id))).toEqual(new Set([otherCustomerId]));
+  expect(first.nodes.some((n: any) => second.nodes.some((m: any) => m.id === n.id))).toBe(false);
 });
 
 it("keeps a constant count with every relation and hint a ticket has", async () => {

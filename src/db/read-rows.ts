@@ -19,13 +19,33 @@ export interface RowReader<T> {
 
 type Convert = (value: unknown) => unknown;
 
+/**
+ * A date read from the database with its ISO 8601 text already known (the text the database
+ * gave, rearranged), so the API's DateTimeISO scalar need not format it again: a queue page
+ * serializes hundreds of dates and `toISOString` was a twentieth of its CPU time. Read-only like
+ * the snapshot it belongs to.
+ */
+export class StoredDate extends Date {
+  constructor(
+    millis: number,
+    readonly iso: string,
+  ) {
+    super(millis);
+  }
+}
+
 /** MySQL/MariaDB give DATETIME as text (MikroORM sets dateStrings) and 0/1; SQLite gives epoch milliseconds and 0/1. */
 export function rowDate(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
   if (value instanceof Date) return value;
   if (typeof value === "number" || typeof value === "bigint") return new Date(Number(value));
   const text = String(value);
-  return new Date(utcDateTimeMillis(text) ?? Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(" ", "T")}Z`));
+  const millis = utcDateTimeMillis(text);
+  if (millis !== null && (text.length === 23 || text.length === 19) && text.charCodeAt(0) !== 48) {
+    // "2026-01-02 03:04:05.678" or without the fraction: toISOString's own text, but for the T, Z and fraction.
+    return new StoredDate(millis, `${text.slice(0, 10)}T${text.slice(11, 19)}${text.length === 23 ? text.slice(19) : ".000"}Z`);
+  }
+  return new Date(millis ?? Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(text) ? text : `${text.replace(" ", "T")}Z`));
 }
 
 const COLON = 58;

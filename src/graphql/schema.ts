@@ -42,6 +42,7 @@ import { MacroResolver } from "../modules/macros/macro.resolver.js";
 import { BulkTicketResolver } from "../modules/bulk/bulk.resolver.js";
 import { MergeResolver, TicketMergedIntoResolver } from "../modules/merge/merge.resolver.js";
 import { permissions } from "./permissions.js";
+import { DateTimeISO } from "./date-time.js";
 import { applyPermissions } from "./shield.js";
 import { SavedViewResolver } from "../modules/saved-views/saved-view.resolver.js";
 import { CustomerDirectoryResolver } from "../modules/users/customer-directory.resolver.js";
@@ -78,6 +79,7 @@ export async function buildBareSchema(): Promise<GraphQLSchema> {
     validate: false,
     emitSchemaFile: false,
     pubSub: NO_TOPICS,
+    scalarsMap: [{ type: Date, scalar: DateTimeISO }],
   });
   return resolveLazyCounts(lexicographicSortSchema(schema));
 }

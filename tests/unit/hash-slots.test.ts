@@ -96,6 +96,37 @@ describe("HashSlots", () => {
     await Promise.all(results);
   });
 
+  it("lets sign-ins alone use every slot even while their own work keeps the loop busy", async () => {
+    const slots = new HashSlots(2, 1);
+    // Two sign-in requests whose GraphQL and SQL (and a crowded machine) kept the loop busy.
+    slots.noteRequest();
+    slots.noteRequest();
+    busyFor(150);
+    const tasks = gatedTasks();
+    const results = [slots.run(tasks.task), slots.run(tasks.task)];
+    await sleep(10);
+    expect(slots.limit).toBe(2);
+    expect(tasks.running).toBe(2);
+    tasks.releaseOne();
+    tasks.releaseOne();
+    await Promise.all(results);
+  });
+
+  it("still keeps to the under-load slots when the busy loop also served requests that were not sign-ins", async () => {
+    const slots = new HashSlots(2, 1);
+    for (let i = 0; i < 3; i++) slots.noteRequest(); // one sign-in and two other requests
+    busyFor(150);
+    const tasks = gatedTasks();
+    const results = [slots.run(tasks.task), slots.run(tasks.task)];
+    await sleep(10);
+    expect(slots.limit).toBe(1);
+    expect(tasks.running).toBe(1);
+    tasks.releaseOne();
+    await sleep(10);
+    tasks.releaseOne();
+    await Promise.all(results);
+  });
+
   it("passes results and errors through, thrown or rejected, and frees the slot either way", async () => {
     const slots = new HashSlots(1, 1);
     await expect(slots.run(() => Promise.resolve("hash"))).resolves.toBe("hash");

@@ -28,7 +28,7 @@ export class PasswordHasher {
   /** Verified against for unknown emails so that they cost the same time as wrong passwords. */
   private dummyHash: Promise<string> | undefined;
   /**
-   * The AVX2 build keeps argon2's block memory (m, 19 MiB, for each core but one) for the next hash,
+   * The AVX2 build keeps argon2's block memory (m, 19 MiB, one for each core) for the next hash,
    * which spares the kernel mapping and zeroing it again: about a fifth of a hash's CPU. Kept only
    * while sign-ins keep coming: this timer, pushed back by every hash, gives it back after a pause.
    */

@@ -50,9 +50,13 @@ export class AutomationWorker {
     this.loop.start();
   }
 
-  /** Events that people (not rules) committed may start rules. */
+  /**
+   * Only events that could start a rule wake a pass (people's, not rules', with a trigger and a
+   * ticket, as pass() reads them): a sign-in woke a locking transaction for nothing. The cursor
+   * steps over the others at the next pass.
+   */
   onCommitted = (events: readonly CommittedEvent[]): void => {
-    if (events.some((e) => !e.requestId?.startsWith(AUTOMATION_REQUEST))) this.loop.wake();
+    if (events.some(mayStartRules)) this.loop.wake();
   };
 
   stop(): Promise<void> {
@@ -86,4 +90,9 @@ export class AutomationWorker {
       return batch.length;
     });
   }
+}
+
+function mayStartRules(event: CommittedEvent): boolean {
+  if (event.requestId?.startsWith(AUTOMATION_REQUEST) || !event.refs.ticketId) return false;
+  return triggerOf(event.type, (event.payload ?? {}) as Record<string, unknown>) !== null;
 }

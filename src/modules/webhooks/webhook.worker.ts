@@ -77,8 +77,18 @@ export class WebhookWorker {
     this.loop.start();
   }
 
-  /** Committed events (the in-process bus) mean there may be something to scan. */
-  onCommitted = (_events: readonly CommittedEvent[]): void => this.wake();
+  /** Whether the last scan found no enabled webhook: then only a webhook's own change (or the timer) is worth a pass. */
+  private noneEnabled = false;
+
+  /**
+   * Committed events (the in-process bus) mean there may be something to scan, unless no webhook
+   * is enabled: then each sign-in's commit cost three reads for nothing. Creating, enabling or
+   * changing a webhook raises a webhook.* event, here or on another replica, which always wakes it.
+   */
+  onCommitted = (events: readonly CommittedEvent[]): void => {
+    if (this.noneEnabled && !events.some((e) => e.type.startsWith("webhook."))) return;
+    this.wake();
+  };
 
   /** Runs a pass now, or right after the one in progress. */
   wake(): void {
@@ -109,6 +119,7 @@ export class WebhookWorker {
   /** Writes deliveries for the events each enabled webhook has not been scanned for yet. */
   async scan(): Promise<number> {
     const hooks = await this.orm.em.fork().find(Webhook, { enabled: true }, { fields: ["id"] });
+    this.noneEnabled = hooks.length === 0;
     let queued = 0;
     for (const { id } of hooks) {
       for (;;) {

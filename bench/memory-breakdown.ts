@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
+import { getHeapSpaceStatistics } from "node:v8";
 
 /** Where a process's resident memory is, in MiB, as /proc/self/smaps and process.memoryUsage() tell. */
 export interface MemoryBreakdown {
@@ -9,6 +10,10 @@ export interface MemoryBreakdown {
   heapTotalMb: number;
   externalMb: number;
   arrayBuffersMb: number;
+  /** V8's young generation (new space: two semi-spaces, and its large objects), MiB committed and in use. */
+  youngMb: { committed: number; used: number };
+  /** V8's other spaces (old, code, large objects), MiB committed and in use. */
+  oldMb: { committed: number; used: number };
   /** Resident MiB by where it lives (see classify). */
   resident: Record<string, number>;
   /** argon2id blocks held (anonymous mappings of one block's size). */
@@ -28,6 +33,14 @@ const ARENA_ALIGN = 64 * 2 ** 20;
 export function memoryBreakdown(): MemoryBreakdown {
   const usage = process.memoryUsage();
   const mb = (bytes: number) => bytes / 2 ** 20;
+  const youngMb = { committed: 0, used: 0 };
+  const oldMb = { committed: 0, used: 0 };
+  for (const space of getHeapSpaceStatistics()) {
+    const into = space.space_name.startsWith("new_") ? youngMb : oldMb;
+    into.committed += mb(space.physical_space_size);
+    into.used += mb(space.space_used_size);
+  }
+  const heap = { youngMb, oldMb };
   const resident: Record<string, number> = {};
   let argon2Blocks = 0;
   const add = (key: string, kb: number) => (resident[key] = (resident[key] ?? 0) + kb / 1024);
@@ -35,7 +48,7 @@ export function memoryBreakdown(): MemoryBreakdown {
   try {
     text = readFileSync("/proc/self/smaps", "utf8");
   } catch {
-    return { rssMb: mb(usage.rss), heapUsedMb: mb(usage.heapUsed), heapTotalMb: mb(usage.heapTotal), externalMb: mb(usage.external), arrayBuffersMb: mb(usage.arrayBuffers), resident, argon2Blocks };
+    return { rssMb: mb(usage.rss), heapUsedMb: mb(usage.heapUsed), heapTotalMb: mb(usage.heapTotal), externalMb: mb(usage.external), arrayBuffersMb: mb(usage.arrayBuffers), ...heap, resident, argon2Blocks };
   }
   let header: string[] | null = null;
   let sizeKb = 0;
@@ -71,5 +84,5 @@ export function memoryBreakdown(): MemoryBreakdown {
   }
   flush(rssKb);
   for (const key of Object.keys(resident)) if (resident[key]! < 0.05) delete resident[key];
-  return { rssMb: mb(usage.rss), heapUsedMb: mb(usage.heapUsed), heapTotalMb: mb(usage.heapTotal), externalMb: mb(usage.external), arrayBuffersMb: mb(usage.arrayBuffers), resident, argon2Blocks };
+  return { rssMb: mb(usage.rss), heapUsedMb: mb(usage.heapUsed), heapTotalMb: mb(usage.heapTotal), externalMb: mb(usage.external), arrayBuffersMb: mb(usage.arrayBuffers), ...heap, resident, argon2Blocks };
 }

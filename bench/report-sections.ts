@@ -81,6 +81,10 @@ export function memorySection(summaries: ScenarioSummary[], end: MemoryBreakdown
   out.push(`| MiB | ${rows.map(([label]) => label).join(" | ")} |`, `|---|${rows.map(() => "--:").join("|")}|`);
   out.push(`| **RSS** | ${rows.map(([, m]) => `**${f(m.rssMb)}**`).join(" | ")} |`);
   out.push(`| V8 heap used / total | ${rows.map(([, m]) => `${f(m.heapUsedMb)} / ${f(m.heapTotalMb)}`).join(" | ")} |`);
+  // Older results.json files have no per-generation figures.
+  const generation = (g?: { committed: number; used: number }) => (g ? `${f(g.used)} / ${f(g.committed)}` : "–");
+  out.push(`| of which young generation, used / committed | ${rows.map(([, m]) => generation(m.youngMb)).join(" | ")} |`);
+  out.push(`| of which old generation, code and large objects, used / committed | ${rows.map(([, m]) => generation(m.oldMb)).join(" | ")} |`);
   out.push(`| external / of which ArrayBuffers | ${rows.map(([, m]) => `${f(m.externalMb)} / ${f(m.arrayBuffersMb)}`).join(" | ")} |`);
   for (const key of keys) out.push(`| resident: ${key} | ${rows.map(([, m]) => f(m.resident[key] ?? 0)).join(" | ")} |`);
   out.push(`| argon2id blocks held | ${rows.map(([, m]) => String(m.argon2Blocks)).join(" | ")} |`);

@@ -1,10 +1,14 @@
-import { Redis } from "ioredis";
+import { createRequire } from "node:module";
+import type { Redis } from "ioredis";
 import type { CommittedEvent } from "../core/events/catalog.js";
 import type { DomainEvents } from "../core/events/domain-events.js";
 import { DomainEventRecord } from "./domain-event.entity.js";
 import { fromRecord } from "./event-store.js";
 import { databaseFailureOf } from "./outage.js";
 import type { Orm } from "./orm.js";
+
+// ioredis is required when REDIS_URL is set, not by every process at startup (~1 MB of heap).
+const loadIoredis = () => (createRequire(import.meta.url)("ioredis") as typeof import("ioredis")).Redis;
 
 export interface EventTailOptions {
   /** How often the table is read regardless of Redis: the bound when a message is lost or Redis is down. */
@@ -214,6 +218,7 @@ export class EventTail {
   private connectRedis(url: string): void {
     const common = { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 } as const;
     // A hung Redis (accepting but not answering) must not hold publishes in memory for long.
+    const Redis = loadIoredis();
     this.publisher = new Redis(url, { ...common, commandTimeout: 1_000 });
     this.subscriber = new Redis(url, { ...common, enableOfflineQueue: true, maxRetriesPerRequest: null });
     for (const client of [this.publisher, this.subscriber]) client.on("error", (error: Error) => this.redisFailed(error));
@@ -241,7 +246,7 @@ export class EventTail {
  * Best effort: a Redis that cannot be reached leaves it to the poll (returns false).
  */
 export async function announceCommitted(redisUrl: string, channel: string, position: number): Promise<boolean> {
-  const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 2_000, commandTimeout: 2_000, retryStrategy: () => null });
+  const client = new (loadIoredis())(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 0, enableOfflineQueue: false, connectTimeout: 2_000, commandTimeout: 2_000, retryStrategy: () => null });
   client.on("error", () => undefined); // reported through the return value
   try {
     await client.connect();

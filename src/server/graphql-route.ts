@@ -1,5 +1,5 @@
 import { ApolloServer } from "@apollo/server";
-import { ApolloServerPluginCacheControlDisabled } from "@apollo/server/plugin/disabled";
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from "@apollo/server/plugin/disabled";
 import { ApolloServerPluginLandingPageLocalDefault } from "@apollo/server/plugin/landingPage/default";
 import { fastifyApolloHandler } from "@as-integrations/fastify";
 import type { WebsocketHandler } from "@fastify/websocket";
@@ -51,6 +51,9 @@ export async function registerGraphql(
       // The cache-control plugin hooks every field's resolution to compute HTTP cache hints we
       // never send (responses are per-user); off, it costs nothing.
       ApolloServerPluginCacheControlDisabled(),
+      // Federation's inline traces are for subgraphs, which this is not; Apollo loads the plugin and
+      // its protobuf library (~1.5 MB of heap) unless told.
+      ApolloServerPluginInlineTraceDisabled(),
       storableTextPlugin(), // first: when it and a limit both refuse, the client learns of its input
       protectionPlugin(config),
       rateLimitPlugin(services), // after protectionPlugin: it charges the cost that plugin computes

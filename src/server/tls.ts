@@ -2,7 +2,6 @@ import { X509Certificate } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
-import { generate } from "selfsigned";
 import { ConfigError, type AppConfig } from "../config.js";
 
 /** A ConfigError: main.ts exits with 78 (EX_CONFIG) and the message, like any bad setting. */
@@ -49,6 +48,8 @@ export async function loadTlsCredentials(tls: AppConfig["tls"]): Promise<{ key: 
   }
   const notAfter = new Date();
   notAfter.setFullYear(notAfter.getFullYear() + 1);
+  // Loaded only to generate a certificate: selfsigned brings its X.509 and ASN.1 libraries.
+  const { generate } = await import("selfsigned");
   const pems = await generate([{ name: "commonName", value: "localhost" }], {
     keyType: "rsa",
     keySize: 2048,

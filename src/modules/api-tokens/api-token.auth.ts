@@ -1,5 +1,5 @@
 import type { EntityManager } from "@mikro-orm/core";
-import { LRUCache } from "lru-cache";
+import { growingLru } from "../../core/growing-lru.js";
 import type { CommittedEvent } from "../../core/events/catalog.js";
 import type { Role, Viewer } from "../../core/identity.js";
 import { hashOpaqueToken } from "../auth/opaque-token.js";
@@ -32,14 +32,14 @@ const INVALID = "The API token is invalid, expired or revoked. Create a new one.
  * token's scopes. Revoked and expired tokens, and tokens of deactivated owners, are refused.
  */
 export class ApiTokenAuthenticator {
-  private readonly cache = new LRUCache<string, TokenState>({ max: 20_000, ttl: CACHE_MS });
+  private readonly cache = growingLru<string, TokenState>(20_000, { ttl: CACHE_MS });
   /**
    * Owners changed in the last CACHE_MS: read fresh, not cached, because they are forgotten
    * before the change commits (as in viewer-cache.ts) and a read in between sees the old row.
    */
-  private readonly changedOwners = new LRUCache<string, true>({ max: 20_000, ttl: CACHE_MS });
+  private readonly changedOwners = growingLru<string, true>(20_000, { ttl: CACHE_MS });
   /** Tokens revoked in the last CACHE_MS, likewise: a read racing the revocation must not be cached. */
-  private readonly changedTokens = new LRUCache<string, true>({ max: 20_000, ttl: CACHE_MS });
+  private readonly changedTokens = growingLru<string, true>(20_000, { ttl: CACHE_MS });
 
   private trusted: () => boolean = () => true;
 

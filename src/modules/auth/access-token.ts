@@ -1,5 +1,6 @@
 import * as jose from "jose";
-import { LRUCache } from "lru-cache";
+import type { LRUCache } from "lru-cache";
+import { growingLru } from "../../core/growing-lru.js";
 import { v7 as uuidv7 } from "uuid";
 import type { AppConfig } from "../../config.js";
 import { Role } from "../users/user.role.js";
@@ -24,7 +25,7 @@ export class AccessTokens {
     private readonly config: AppConfig["jwt"],
     options: { cache?: boolean } = {},
   ) {
-    this.verified = (options.cache ?? true) ? new LRUCache<string, AccessClaims & { kid: string }>({ max: 10_000 }) : null;
+    this.verified = (options.cache ?? true) ? growingLru<string, AccessClaims & { kid: string }>(10_000) : null;
   }
 
   /** Drops the verified tokens of a session (ended here or on another replica: credential-invalidation.ts). */

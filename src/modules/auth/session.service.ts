@@ -1,5 +1,6 @@
 import type { EntityManager } from "@mikro-orm/core";
-import { LRUCache } from "lru-cache";
+import type { LRUCache } from "lru-cache";
+import { growingLru } from "../../core/growing-lru.js";
 import type { AppConfig } from "../../config.js";
 import type { DomainEvents } from "../../core/events/domain-events.js";
 import { UnauthenticatedError } from "../../core/errors.js";
@@ -51,7 +52,7 @@ export class SessionService {
     private readonly events: DomainEvents,
   ) {
     // The business clock decides the grace (rotatedAt); the real-time TTL only bounds memory.
-    this.rotations = new LRUCache({ max: 20_000, ttl: Math.max(1, config.refreshReuseGraceSeconds) * 1000 + 60_000 });
+    this.rotations = growingLru(20_000, { ttl: Math.max(1, config.refreshReuseGraceSeconds) * 1000 + 60_000 });
   }
 
   /** Opens a session for `user` in the scope's transaction (flushed by it) and signs its tokens. */

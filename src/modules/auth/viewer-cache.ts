@@ -1,4 +1,4 @@
-import { LRUCache } from "lru-cache";
+import { growingLru } from "../../core/growing-lru.js";
 import type { EntityManager } from "@mikro-orm/core";
 import { type Role } from "../users/user.role.js";
 
@@ -21,14 +21,14 @@ export interface SessionState {
 const CACHE_MS = 5_000;
 
 export class ViewerCache {
-  private readonly cache = new LRUCache<string, SessionState>({ max: 50_000, ttl: CACHE_MS });
+  private readonly cache = growingLru<string, SessionState>(50_000, { ttl: CACHE_MS });
   /**
    * Sessions ("s:<id>") and users ("u:<id>") changed in the last CACHE_MS. Their state is read
    * fresh but not cached: a change is forgotten here before its transaction commits, and a
    * request reading in between still sees the old row; caching that read kept a deactivated
    * user's or a logged-out session's token working for up to CACHE_MS after the change.
    */
-  private readonly changed = new LRUCache<string, true>({ max: 50_000, ttl: CACHE_MS });
+  private readonly changed = growingLru<string, true>(50_000, { ttl: CACHE_MS });
   /** False only in the benchmark's caches-off ablation: every request reads its session. */
   private readonly enabled: boolean;
 

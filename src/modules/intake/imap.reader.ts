@@ -1,5 +1,5 @@
 import { AsyncResource } from "node:async_hooks";
-import { ImapFlow } from "imapflow";
+import type { ImapFlow } from "imapflow";
 import type { Logger } from "pino";
 import type { IntakeService } from "./intake.service.js";
 
@@ -106,6 +106,8 @@ export class ImapReader {
   private async connected(): Promise<ImapFlow> {
     if (this.client?.usable) return this.client;
     this.dropClient();
+    // Loaded here, not at startup: only a server with INTAKE_IMAP_URL needs it (~1.5 MB of heap).
+    const { ImapFlow } = await import("imapflow");
     const client = new ImapFlow({
       host: this.target.host,
       port: this.target.port,

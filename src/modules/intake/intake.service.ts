@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { UniqueConstraintViolationException } from "@mikro-orm/core";
-import { simpleParser, type ParsedMail } from "mailparser";
+import type { ParsedMail } from "mailparser";
 import type { Logger } from "pino";
 import { v7 as uuidv7 } from "uuid";
 import { systemClock, type Clock } from "../../core/clock.js";
@@ -109,7 +109,7 @@ export class IntakeService {
     let key = hashKey(raw);
     try {
       if (raw.length > this.settings.maxBytes) throw new Refusal(InboundMailStatus.REJECTED, `The message is larger than INTAKE_MAX_BYTES (${this.settings.maxBytes} bytes).`);
-      parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true });
+      parsed = await parseMail(raw);
       key = messageKeyOf(parsed, raw);
       if (await this.handled(key)) return { status: InboundMailStatus.PROCESSED, id: null, duplicate: true };
       return await this.process(parsed, key, raw, origin, null);
@@ -130,7 +130,7 @@ export class IntakeService {
     if (!body) throw new AppError("CONFLICT", "The kept copy of this message is gone: it cannot be retried.", { logLevel: "info" });
     const raw = await toBuffer(body);
     try {
-      const parsed = await simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true });
+      const parsed = await parseMail(raw);
       await this.process(parsed, row.messageKey, raw, { mailbox: row.mailbox, uid: row.uid }, row);
     } catch (error) {
       // Another admin's retry won: the row is no longer FAILED.
@@ -364,6 +364,12 @@ function textOf(mail: ParsedMail, reply: boolean): string {
   const text = mail.text?.trim() ? mail.text : typeof mail.html === "string" && mail.html ? htmlToMarkdown(mail.html) : "";
   // A new message is kept whole (a forwarded conversation is the point of it); a reply loses what it quotes.
   return reply ? stripReply(text, REPLY_MARKER) : text.trim();
+}
+
+/** mailparser (and its charset tables) is loaded with the first message, not by every server at startup. */
+async function parseMail(raw: Buffer): Promise<ParsedMail> {
+  const { simpleParser } = await import("mailparser");
+  return simpleParser(raw, { skipHtmlToText: true, skipTextToHtml: true, skipTextLinks: true });
 }
 
 async function toBuffer(body: Readable): Promise<Buffer> {

@@ -1,4 +1,8 @@
-import TurndownService from "turndown";
+import { createRequire } from "node:module";
+import type TurndownService from "turndown";
+
+// Required with the first HTML-only message, not at startup: turndown brings a whole DOM (domino).
+const require = createRequire(import.meta.url);
 
 /**
  * The text a reply adds: everything above our "reply above this line" marker, or above the first
@@ -39,7 +43,8 @@ const DROPPED = ["script", "style", "head", "title", "iframe", "object", "embed"
  * quote containers) goes before the conversion.
  */
 export function htmlToMarkdown(html: string): string {
-  const turndown = new TurndownService({ headingStyle: "atx", codeBlockStyle: "fenced", bulletListMarker: "-" });
+  const Turndown = require("turndown") as typeof TurndownService;
+  const turndown = new Turndown({ headingStyle: "atx", codeBlockStyle: "fenced", bulletListMarker: "-" });
   turndown.remove([...DROPPED]);
   // Quoted history in HTML replies.
   turndown.addRule("quoted-history", {

@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import type { Logger } from "pino";
-import { SMTPServer } from "smtp-server";
+import type { SMTPServer } from "smtp-server";
 import type { IntakeService } from "./intake.service.js";
 
 export interface SmtpListenerSettings {
@@ -27,6 +27,8 @@ export class SmtpListener {
 
   async start(logger?: Pick<Logger, "info" | "warn" | "error">): Promise<void> {
     const intake = this.intake;
+    // Loaded here, not at startup: only a server with INTAKE_SMTP_PORT needs it.
+    const { SMTPServer } = await import("smtp-server");
     const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ["AUTH", "STARTTLS"],

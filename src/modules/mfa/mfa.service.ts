@@ -1,4 +1,3 @@
-import QRCode from "qrcode";
 import type { AppConfig } from "../../config.js";
 import type { DomainEvents } from "../../core/events/domain-events.js";
 import type { Role } from "../../core/identity.js";
@@ -82,6 +81,7 @@ export class MfaService {
       const secret = newTotpSecret();
       state.pendingTotpSecret = await this.box.seal(secret, user.id);
       const otpauthUri = totpUri(secret, user.email, this.config.mfa.rpName);
+      const { default: QRCode } = await import("qrcode"); // with the first enrolment, not at startup
       const qrCodeDataUrl = await QRCode.toDataURL(otpauthUri, { errorCorrectionLevel: "M", margin: 2, width: 240 });
       return { otpauthUri, qrCodeDataUrl, manualKey: secret.replace(/(.{4})/g, "$1 ").trim() };
     });

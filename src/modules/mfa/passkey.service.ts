@@ -1,12 +1,4 @@
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-  type AuthenticationResponseJSON,
-  type AuthenticatorTransportFuture,
-  type RegistrationResponseJSON,
-} from "@simplewebauthn/server";
+import type { AuthenticationResponseJSON, AuthenticatorTransportFuture, RegistrationResponseJSON } from "@simplewebauthn/server";
 import type { EntityManager } from "@mikro-orm/core";
 import type { AppConfig } from "../../config.js";
 import type { DomainEvents } from "../../core/events/domain-events.js";
@@ -17,6 +9,10 @@ import { MfaChallengePurpose, type MfaChallenge } from "./mfa-challenge.entity.j
 import { findChallenge, issueChallenge, spendChallenge } from "./mfa.challenges.js";
 import { aboutAccount } from "./mfa.events.js";
 import { Passkey } from "./passkey.entity.js";
+
+// Loaded with the first passkey ceremony, not at startup: with its ASN.1 and X.509 libraries it is
+// ~2 MB of heap that a desk without passkeys never uses.
+const webauthn = () => import("@simplewebauthn/server");
 
 export interface PasskeyOptions {
   challengeToken: string;
@@ -72,7 +68,7 @@ export class PasskeyService {
     const user = enrolling ?? (await scope.em.findOneOrFail(User, { id: requireViewer(scope).userId }));
     const existing = await scope.em.find(Passkey, { user: user.id });
     if (existing.length >= MAX_PASSKEYS) throw new BadUserInputError(`An account has at most ${MAX_PASSKEYS} passkeys: remove one first.`, "name");
-    const options = await generateRegistrationOptions({
+    const options = await (await webauthn()).generateRegistrationOptions({
       rpName: this.config.rpName,
       rpID: this.config.rpId,
       userName: user.email,
@@ -101,7 +97,7 @@ export class PasskeyService {
     const challenge = await findChallenge(scope.em, challengeToken, [MfaChallengePurpose.PASSKEY_REGISTRATION], now);
     if (challenge.user?.id !== userId) throw new BadUserInputError("This registration was started by another account.", "challengeToken");
     const response = parseResponse<RegistrationResponseJSON>(responseJson, "response");
-    const verification = await verifyRegistrationResponse({
+    const verification = await (await webauthn()).verifyRegistrationResponse({
       response,
       expectedChallenge: challenge.webauthnChallenge ?? "",
       expectedOrigin: [...this.config.origins],
@@ -156,7 +152,7 @@ export class PasskeyService {
   /** Options for navigator.credentials.get(): the account's passkeys, or any discoverable one (user null). */
   async authenticationOptions(em: EntityManager, userId: string | null): Promise<{ challenge: string; optionsJson: string }> {
     const passkeys = userId ? await em.find(Passkey, { user: userId }) : [];
-    const options = await generateAuthenticationOptions({
+    const options = await (await webauthn()).generateAuthenticationOptions({
       rpID: this.config.rpId,
       allowCredentials: passkeys.map((p) => ({ id: p.credentialId, transports: transportsOf(p) })),
       // Passwordless, the passkey is both factors: it must verify its user (PIN, biometrics).
@@ -174,7 +170,7 @@ export class PasskeyService {
     const passkey = await em.findOne(Passkey, { credentialId: response.id }, { populate: ["user"] });
     if (!passkey || !challenge.webauthnChallenge) return null;
     if (challenge.user && challenge.user.id !== passkey.user.id) return null;
-    const verification = await verifyAuthenticationResponse({
+    const verification = await (await webauthn()).verifyAuthenticationResponse({
       response,
       expectedChallenge: challenge.webauthnChallenge,
       expectedOrigin: [...this.config.origins],

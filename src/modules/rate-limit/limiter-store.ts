@@ -1,4 +1,4 @@
-import { LRUCache } from "lru-cache";
+import { growingLru } from "../../core/growing-lru.js";
 import type { Logger } from "pino";
 import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from "rate-limiter-flexible";
 import type { AppConfig } from "../../config.js";
@@ -20,7 +20,7 @@ export class LimiterStore {
   private readonly link: RedisLink | null;
   private readonly replicaCount: number;
   /** Claims made while Redis is down (or without Redis): per process, like everything in memory. */
-  private readonly localClaims = new LRUCache<string, true>({ max: 50_000, ttl: 60_000 });
+  private readonly localClaims = growingLru<string, true>(50_000, { ttl: 60_000 });
 
   constructor(config: Pick<AppConfig, "redisUrl" | "replicaCount">) {
     this.replicaCount = config.replicaCount;

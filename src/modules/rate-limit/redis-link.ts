@@ -1,5 +1,9 @@
-import { Redis } from "ioredis";
+import { createRequire } from "node:module";
+import type { Redis } from "ioredis";
 import type { Logger } from "pino";
+
+// ioredis is required when REDIS_URL is set, not by every process at startup (~1 MB of heap).
+const loadIoredis = () => (createRequire(import.meta.url)("ioredis") as typeof import("ioredis")).Redis;
 
 /**
  * A command answered later than this counts as Redis being down: a hung server (or a partition)
@@ -44,7 +48,7 @@ export class RedisLink {
   private closing = false;
 
   constructor(url: string, private readonly replicaCount: number) {
-    this.client = new Redis(url, { enableOfflineQueue: false, lazyConnect: false, maxRetriesPerRequest: 1, commandTimeout: COMMAND_TIMEOUT_MS });
+    this.client = new (loadIoredis())(url, { enableOfflineQueue: false, lazyConnect: false, maxRetriesPerRequest: 1, commandTimeout: COMMAND_TIMEOUT_MS });
     this.client.on("ready", () => this.markUp());
     // Handled, so ioredis prints no "[ioredis] Unhandled error event"; logged once per outage.
     this.client.on("error", (error: Error) => this.markDown(error.message));

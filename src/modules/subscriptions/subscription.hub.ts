@@ -1,4 +1,4 @@
-import { LRUCache } from "lru-cache";
+import { growingLru } from "../../core/growing-lru.js";
 import type { CommittedEvent } from "../../core/events/catalog.js";
 import type { DomainEvents } from "../../core/events/domain-events.js";
 import type { Orm } from "../../db/orm.js";
@@ -39,13 +39,13 @@ export class SubscriptionHub {
   private readonly tickets = new Map<string, Set<Subscriber>>();
   private readonly requesters = new Map<string, Set<Subscriber>>();
   private readonly desk = new Set<Subscriber>();
-  private readonly requesterOf = new LRUCache<string, string>({ max: 50_000 });
+  private readonly requesterOf = growingLru<string, string>(50_000);
   /**
    * Positions dispatched lately. An event can be heard twice: the event tail may read a row this
    * process committed before the commit's own callback has marked it as local, and then relay it
    * as another replica's (seen under load: one comment delivered twice to 100 sockets).
    */
-  private readonly dispatched = new LRUCache<number, true>({ max: 10_000 });
+  private readonly dispatched = growingLru<number, true>(10_000);
   private dispatching: Promise<void> = Promise.resolve();
   log: HubLog | undefined;
 

@@ -1,19 +1,27 @@
 import { request, Agent } from "node:https";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { ServerProcess } from "./server-process.js";
-import { subscribeAll, wallNow, type Arrival, type LiveSocket } from "./live-sockets.js";
+import { wallNow, type Arrival } from "./live-sockets.js";
+import type { SocketFleet } from "./socket-fleet.js";
 
 /**
  * Commit-to-subscriber latency and delivered events per second for one group of subscribed
- * sockets: a writer adds comments over HTTPS, and each socket's arrival is timed against the
- * event's `occurredAt` (stamped in the writing transaction, just before its commit; one machine,
- * one clock) and against the mutation's departure.
+ * sockets: a writer adds comments over HTTPS, and each socket's arrival (stamped in the
+ * subscribers' own processes, socket-fleet.ts) is timed against the event's `occurredAt`
+ * (stamped in the writing transaction, just before its commit; one machine, one clock) and
+ * against the mutation's departure.
  */
 export interface FanoutResult {
   sockets: number;
   /** Latency phase: one comment at a time, each awaited on every socket. */
   events: number;
   fromCommitMs: Percentiles;
+  /** The same arrivals from the event's `occurredAt`, stamped when it was raised inside the writing transaction (before the rest of it and its commit). */
+  fromRaiseMs: Percentiles;
+  /** Per event: its first arrival on any socket, from commit (the server's path to the first write and one client's read). */
+  firstFromCommitMs: Percentiles;
+  /** Per event: its last arrival minus its first (the server writing every socket, the clients reading theirs). */
+  spreadMs: Percentiles;
   fromDepartureMs: Percentiles;
   /** The mutation's own round trip, for reading the figure above. */
   mutationMs: Percentiles;
@@ -21,6 +29,10 @@ export interface FanoutResult {
   throughput: { seconds: number; writers: number; committed: number; committedPerSecond: number; delivered: number; expected: number; deliveredPerSecond: number; fromCommitMs: Percentiles };
   /** Server CPU per committed comment, its write and its fan-out to every socket (both phases), ms. */
   serverCpuMsPerEvent: number;
+  /** Latency phase: CPU of the subscriber processes per event, ms (reading, decrypting and parsing every socket's frame). */
+  clientCpuMsPerEvent: number;
+  /** Subscriber processes the sockets were spread over. */
+  clientProcesses: number;
   serverLoopDelayP99Ms: number;
   /** Subscriptions refused SERVICE_UNAVAILABLE at set-up and sent again. */
   resubscribed: number;
@@ -101,7 +113,10 @@ export async function writeCost(server: ServerProcess, writer: Writer, ticketFor
 
 export async function measureFanout(options: {
   server: ServerProcess;
-  sockets: LiveSocket[];
+  sockets: SocketFleet;
+  clientProcesses: number;
+  /** When each event committed on the server, by event id, ms since the epoch (events-server-child.ts); `occurredAt` where it has none. */
+  commitTimes(): Map<string, number>;
   query: string;
   variables: Record<string, unknown>;
   writer: Writer;
@@ -123,11 +138,8 @@ export async function measureFanout(options: {
   let duplicates = 0;
   let resubscribed = 0;
   let waiter: (() => void) | undefined;
-  const stop = subscribeAll(
-    sockets,
-    options.query,
-    options.variables,
-    (arrival) => {
+  await sockets.subscribe(options.query, options.variables, {
+    onArrival(arrival) {
       const key = `${arrival.socket}:${arrival.event.id}`;
       if (heard.has(key)) {
         duplicates++;
@@ -143,12 +155,12 @@ export async function measureFanout(options: {
       list.push(arrival);
       waiter?.();
     },
-    (socket, error) => errors.length < 20 && errors.push(`socket ${socket}: ${JSON.stringify(error instanceof Error ? error.message : error).slice(0, 300)}`),
-    () => resubscribed++,
-  );
+    onError: (socket, text) => void (errors.length < 20 && errors.push(`socket ${socket}: ${text}`)),
+    onRetry: () => void resubscribed++,
+  });
   const everywhere = async (commentId: string, timeoutMs: number): Promise<boolean> => {
     const deadline = Date.now() + timeoutMs;
-    while ((byComment.get(commentId)?.length ?? 0) < sockets.length) {
+    while ((byComment.get(commentId)?.length ?? 0) < sockets.size) {
       if (Date.now() > deadline) return false;
       await new Promise<void>((resolve) => {
         waiter = resolve;
@@ -164,25 +176,40 @@ export async function measureFanout(options: {
     for (;;) {
       const id = await writer.comment(ticketFor(probe++), "Probe: is every socket listening?");
       if (await everywhere(id, 2_000)) break;
-      if (probe > 20) throw new Error(`after ${probe} probes, ${byComment.get(id)?.length ?? 0} of ${sockets.length} sockets heard the last one; errors: ${errors.join("; ")}`);
+      if (probe > 20) throw new Error(`after ${probe} probes, ${byComment.get(id)?.length ?? 0} of ${sockets.size} sockets heard the last one; errors: ${errors.join("; ")}`);
     }
     const before = await options.server.snapshot();
+    const clientBefore = await sockets.cpuMs();
 
-    const fromCommit: number[] = [];
     const fromDeparture: number[] = [];
     const mutation: number[] = [];
+    const sampled: string[] = [];
     for (let n = 0; n < options.latencyEvents; n++) {
       const departed = wallNow();
       const id = await writer.comment(ticketFor(n), `Live reply ${n}: we are looking into it.`);
       mutation.push(wallNow() - departed);
-      if (!(await everywhere(id, 10_000))) errors.push(`comment ${n}: ${byComment.get(id)?.length ?? 0} of ${sockets.length} sockets heard it within 10 s`);
-      for (const a of byComment.get(id) ?? []) {
-        fromCommit.push(a.at - Date.parse(a.event.occurredAt));
-        fromDeparture.push(a.at - departed);
-      }
+      if (!(await everywhere(id, 10_000))) errors.push(`comment ${n}: ${byComment.get(id)?.length ?? 0} of ${sockets.size} sockets heard it within 10 s`);
+      for (const a of byComment.get(id) ?? []) fromDeparture.push(a.at - departed);
+      sampled.push(id);
       await sleep(20); // lets the server's and the sockets' buffers settle between samples
     }
-    log(`  latency: ${options.latencyEvents} events × ${sockets.length} sockets, from commit p50 ${percentiles(fromCommit).p50.toFixed(1)} ms, p99 ${percentiles(fromCommit).p99.toFixed(1)} ms`);
+    const clientCpuMsPerEvent = ((await sockets.cpuMs()) - clientBefore) / options.latencyEvents;
+    let commits = options.commitTimes();
+    const commitOf = (a: Arrival) => commits.get(a.event.id) ?? Date.parse(a.event.occurredAt);
+    const [fromCommit, fromRaise, firstFromCommit, spread]: number[][] = [[], [], [], []];
+    for (const id of sampled) {
+      const arrived = byComment.get(id) ?? [];
+      if (!arrived.length) continue;
+      for (const a of arrived) {
+        fromCommit.push(a.at - commitOf(a));
+        fromRaise.push(a.at - Date.parse(a.event.occurredAt));
+      }
+      const times = arrived.map((a) => a.at);
+      const [first, last] = [Math.min(...times), Math.max(...times)];
+      firstFromCommit.push(first - commitOf(arrived[0]!));
+      spread.push(last - first);
+    }
+    log(`  latency: ${options.latencyEvents} events × ${sockets.size} sockets, from commit p50 ${percentiles(fromCommit).p50.toFixed(1)} ms, p99 ${percentiles(fromCommit).p99.toFixed(1)} ms; first arrival p50 ${percentiles(firstFromCommit).p50.toFixed(1)} ms, first-to-last p50 ${percentiles(spread).p50.toFixed(1)} ms; from the raise (occurredAt) p50 ${percentiles(fromRaise).p50.toFixed(1)} ms; subscriber CPU ${clientCpuMsPerEvent.toFixed(1)} ms per event`);
 
     // Throughput: closed-loop writers; every committed comment must reach every socket.
     const ids: string[] = [];
@@ -195,13 +222,14 @@ export async function measureFanout(options: {
       }),
     );
     const committedAt = wallNow();
-    const expected = ids.length * sockets.length;
+    const expected = ids.length * sockets.size;
     const count = () => ids.reduce((n, id) => n + (byComment.get(id)?.length ?? 0), 0);
     const drainDeadline = Date.now() + 30_000;
     while (count() < expected && Date.now() < drainDeadline) await sleep(20);
     const got = count();
     const arrivals = ids.flatMap((id) => byComment.get(id) ?? []);
-    const lastArrival = Math.max(committedAt, ...arrivals.map((a) => a.at));
+    const lastArrival = arrivals.reduce((latest, a) => Math.max(latest, a.at), committedAt);
+    commits = options.commitTimes();
     const after = await options.server.snapshot();
     if (duplicates) errors.push(`${duplicates} events arrived twice on the same socket`);
     if (got < expected) errors.push(`throughput: ${expected - got} of ${expected} deliveries missing 30 s after the last commit`);
@@ -213,23 +241,28 @@ export async function measureFanout(options: {
       delivered: got,
       expected,
       deliveredPerSecond: got / ((lastArrival - startedAt) / 1000),
-      fromCommitMs: percentiles(arrivals.map((a) => a.at - Date.parse(a.event.occurredAt))),
+      fromCommitMs: percentiles(arrivals.map((a) => a.at - commitOf(a))),
     };
     log(`  throughput: ${ids.length} comments in ${options.seconds} s (${throughput.committedPerSecond.toFixed(1)}/s), ${got} of ${expected} deliveries (${Math.round(throughput.deliveredPerSecond)}/s), from commit p99 ${throughput.fromCommitMs.p99.toFixed(1)} ms; ${others} other events heard`);
     return {
-      sockets: sockets.length,
+      sockets: sockets.size,
       events: options.latencyEvents,
       fromCommitMs: percentiles(fromCommit),
+      fromRaiseMs: percentiles(fromRaise),
+      firstFromCommitMs: percentiles(firstFromCommit),
+      spreadMs: percentiles(spread),
       fromDepartureMs: percentiles(fromDeparture),
       mutationMs: percentiles(mutation),
       throughput,
       serverCpuMsPerEvent: (after.cpuMs - before.cpuMs) / (options.latencyEvents + ids.length),
+      clientCpuMsPerEvent,
+      clientProcesses: options.clientProcesses,
       serverLoopDelayP99Ms: after.eventLoopDelay.p99,
       resubscribed,
       refusals: Object.fromEntries(Object.entries(writer.refusals).map(([k, v]) => [k, v - (refusedBefore[k] ?? 0)]).filter(([, v]) => Number(v) > 0)),
       errors,
     };
   } finally {
-    stop();
+    await sockets.unsubscribe();
   }
 }

@@ -13,7 +13,8 @@ import { measureOutage, measureSigterm } from "./faults.js";
 import { QUEUE } from "./documents.js";
 import { gql } from "./https-client.js";
 import { openBenchDatabase, type BenchDatabase } from "./database.js";
-import { closeSockets, openSockets, wallNow } from "./live-sockets.js";
+import { wallNow } from "./live-sockets.js";
+import { SocketFleet } from "./socket-fleet.js";
 import { machineInfo } from "./machine.js";
 import { processCpuMs, systemBusyMs } from "./proc-cpu.js";
 import { LOGIN } from "./scenarios.js";
@@ -26,7 +27,8 @@ import { BenchReceiver } from "./webhook-drain.js";
 
 /**
  * `npm run bench:events`: what issues 16 and 23 ask to measure, on the seeded demo desk with the
- * server in a child process (its own event loop, CPU and memory) and the sockets, writers and
+ * server in a child process (its own event loop, CPU and memory), the subscribers' sockets in
+ * processes of their own (socket-fleet.ts: their CPU is reported apart) and the writers and
  * webhook receiver in this one:
  * 1. memory per 1,000 idle graphql-ws sockets (after a full GC in the server);
  * 2. commit-to-subscriber latency and delivered events per second with 1,000 sockets on one
@@ -38,7 +40,7 @@ import { BenchReceiver } from "./webhook-drain.js";
  * Then replaces its own section of bench/RESULTS.md (results-section.ts).
  */
 const here = fileURLToPath(new URL(".", import.meta.url));
-const SERVER_SCRIPT = join(here, "server-child.js");
+const SERVER_SCRIPT = join(here, "events-server-child.js");
 const BARE_SCRIPT = join(here, "bare-sockets-child.js");
 const runsDir = join(settings.runsDir, "events");
 const count = (name: string, fallback: number) => {
@@ -53,9 +55,17 @@ const knobs = {
   seconds: count("BENCH_EVENTS_SECONDS", 10),
   writers: count("BENCH_EVENTS_WRITERS", 4),
   inFlight: count("BENCH_EVENTS_SIGTERM_REQUESTS", 50),
+  /** Processes the subscribers' sockets are spread over (socket-fleet.ts), apart from the harness's writers. */
+  clientProcesses: count("BENCH_EVENTS_CLIENT_PROCESSES", 1),
 };
 /** BENCH_EVENTS_FAULTS=false: skips the SIGTERM and database-outage parts (5 and 6), which start servers of their own. */
 const faults = process.env.BENCH_EVENTS_FAULTS !== "false";
+/**
+ * BENCH_EVENTS_HEAP_SNAPSHOTS=1: V8 heap snapshots of the server with its 1,000 sockets open and
+ * after they closed (bench/.runs/events/heap), to tell what each socket keeps. Both are taken
+ * after the memory figures; the first delays the ticket fan-out by its seconds of writing.
+ */
+const heapSnapshots = process.env.BENCH_EVENTS_HEAP_SNAPSHOTS === "1";
 /** BENCH_EVENTS_NOTES=true: the writer adds internal notes instead of public replies (no email to the requester). */
 const notes = process.env.BENCH_EVENTS_NOTES === "true";
 
@@ -86,7 +96,6 @@ function serverEnv(databaseUrl: string, dir: string): Record<string, string> {
     LOG_LEVEL: "info",
     MALLOC_ARENA_MAX: "2",
     MALLOC_MMAP_THRESHOLD_: "8388608",
-    GLIBC_TUNABLES: "glibc.malloc.hugetlb=1",
     CLIENT_DIR: join(dir, "no-client"),
     ...settings.serverEnv,
   };
@@ -100,7 +109,9 @@ const DESK_EVENTS = `subscription BenchDesk { deskEvents { id type position occu
 
 /** What grew between two breakdowns, MiB: V8's committed heap, malloc's arenas (OpenSSL, libuv, Node's C++), the rest. */
 function residentGrowth(before: MemoryBreakdown, after: MemoryBreakdown): Record<string, number> {
-  const grown: Record<string, number> = { "V8 heap committed": after.heapTotalMb - before.heapTotalMb };
+  const sum = (m: MemoryBreakdown) => Object.values(m.resident).reduce((total, mb) => total + mb, 0);
+  // smaps' own total beside process.memoryUsage()'s RSS (the kernel's counter, which may lag).
+  const grown: Record<string, number> = { "resident in smaps, all": sum(after) - sum(before), "V8 heap committed": after.heapTotalMb - before.heapTotalMb };
   for (const key of new Set([...Object.keys(before.resident), ...Object.keys(after.resident)])) {
     const delta = (after.resident[key] ?? 0) - (before.resident[key] ?? 0);
     if (Math.abs(delta) >= 0.1) grown[key] = delta;
@@ -123,7 +134,9 @@ async function main(): Promise<void> {
   rmSync(runsDir, { recursive: true, force: true });
   mkdirSync(runsDir, { recursive: true });
   const loadBefore = loadavg();
-  const report: Partial<EventsReport> = { startedAt, machine: machineInfo(), knobs, notes, loadBefore, foreign: {} };
+  const env = serverEnv("", runsDir);
+  const malloc = ["MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "GLIBC_TUNABLES"].map((key) => `${key}=${env[key] ?? "(unset)"}`).join(" ");
+  const report: Partial<EventsReport> = { startedAt, machine: machineInfo(), knobs, notes, loadBefore, foreign: {}, malloc };
 
   log(settings.databaseUrl ? "using BENCH_DATABASE_URL" : "starting a throwaway MariaDB");
   const db: BenchDatabase = await openBenchDatabase(settings.databaseUrl);
@@ -133,14 +146,34 @@ async function main(): Promise<void> {
     report.database = `MariaDB ${db.version}`;
     report.dataset = await seedDemoDesk(db.url, runsDir);
     log(`seeded: ${JSON.stringify(report.dataset)}`);
-    server = await ServerProcess.start("events", SERVER_SCRIPT, serverEnv(db.url, runsDir), {
+    const commitLog = join(runsDir, "commits.log");
+    writeFileSync(commitLog, "");
+    const commitTimes = () => new Map(readFileSync(commitLog, "utf8").split("\n").filter(Boolean).map((line) => line.split(" ")).map(([id, at]) => [id!, Number(at)]));
+    server = await ServerProcess.start("events", SERVER_SCRIPT, { ...serverEnv(db.url, runsDir), BENCH_COMMIT_LOG: commitLog }, {
       logDir: runsDir,
       // BENCH_PROFILE=1: a V8 CPU profile of the server, written at its stop into bench/.runs/events/profiles.
-      execArgv: ["--expose-gc", ...(settings.profile ? ["--cpu-prof", `--cpu-prof-dir=${join(runsDir, "profiles")}`] : [])],
+      execArgv: [
+        "--expose-gc",
+        ...(settings.profile ? ["--cpu-prof", `--cpu-prof-dir=${join(runsDir, "profiles")}`] : []),
+        ...(heapSnapshots ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${join(runsDir, "heap")}`] : []),
+      ],
     });
+    const heapSnapshot = async () => {
+      if (!heapSnapshots) return;
+      mkdirSync(join(runsDir, "heap"), { recursive: true });
+      process.kill(server!.pid, "SIGUSR2");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await server!.snapshot(); // answered once the snapshot is written (it blocks the server's loop)
+    };
     const port = server.port;
     const ca = readFileSync(join(runsDir, "ssl/cert.pem"));
-    const pids = () => [server!.pid, process.pid, db.pid];
+    let fleetPids: number[] = [];
+    const pids = () => [server!.pid, process.pid, db.pid, ...fleetPids];
+    const openFleet = async (serverPort: number, sockets: number, token: (i: number) => string) => {
+      const fleet = await SocketFleet.open({ port: serverPort, ca, tokens: Array.from({ length: sockets }, (_, i) => token(i)), processes: knobs.clientProcesses, concurrency: 20 });
+      fleetPids = fleet.pids;
+      return fleet;
+    };
     const signIn = async (email: string) => (await gql<{ login: { accessToken: string } }>(port, ca, LOGIN, { i: { email, password: DEMO_PASSWORD } })).data.login.accessToken;
     const [listener, writerToken, admin] = [await signIn(STAFF[0].email), await signIn(STAFF[1].email), await signIn(DEMO_ADMIN.email)];
     const staffTokens = [listener, writerToken, await signIn(STAFF[2].email), admin];
@@ -162,49 +195,52 @@ async function main(): Promise<void> {
     const bareServer = await ServerProcess.start("bare-tls", BARE_SCRIPT, serverEnv(db.url, runsDir), { logDir: runsDir, execArgv: ["--expose-gc"] });
     try {
       const [before, whereBefore] = [await bareServer.liveSnapshot(), await bareServer.memory(true)];
-      const bareSockets = await openSockets(knobs.ticketSockets, 20, bareServer.port, ca, () => "none");
+      const bareSockets = await openFleet(bareServer.port, knobs.ticketSockets, () => "none");
       const [after, whereAfter] = [await bareServer.liveSnapshot(), await bareServer.memory(true)];
-      await closeSockets(bareSockets);
-      report.bareTls = { sockets: bareSockets.length, bare: mb(before), idle: mb(after), where: residentGrowth(whereBefore, whereAfter) };
-      log(`  bare TLS + ws: ${bareSockets.length} idle sockets: RSS ${mb(before).rssMb.toFixed(1)} → ${mb(after).rssMb.toFixed(1)} MB, heap ${mb(before).heapMb.toFixed(1)} → ${mb(after).heapMb.toFixed(1)} MB`);
+      await bareSockets.close();
+      report.bareTls = { sockets: bareSockets.size, bare: mb(before), idle: mb(after), where: residentGrowth(whereBefore, whereAfter) };
+      log(`  bare TLS + ws: ${bareSockets.size} idle sockets: RSS ${mb(before).rssMb.toFixed(1)} → ${mb(after).rssMb.toFixed(1)} MB, heap ${mb(before).heapMb.toFixed(1)} → ${mb(after).heapMb.toFixed(1)} MB`);
     } finally {
       await bareServer.stop();
     }
     log(`opening ${knobs.ticketSockets} sockets`);
     const [bare, whereBare] = [await server.liveSnapshot(), await server.memory(true)];
     const openedAt = wallNow();
-    const sockets = await openSockets(knobs.ticketSockets, 20, port, ca, () => listener);
+    const sockets = await openFleet(port, knobs.ticketSockets, () => listener);
     const openMs = wallNow() - openedAt;
     const [idle, whereIdle] = [await server.liveSnapshot(), await server.memory(true)];
+    await heapSnapshot();
     report.memory = {
-      sockets: sockets.length,
+      sockets: sockets.size,
       openMs,
       bare: mb(bare),
       idle: mb(idle),
       where: residentGrowth(whereBare, whereIdle),
     };
-    log(`  ${sockets.length} idle sockets in ${Math.round(openMs)} ms: RSS ${report.memory.bare.rssMb.toFixed(1)} → ${report.memory.idle.rssMb.toFixed(1)} MB, heap ${report.memory.bare.heapMb.toFixed(1)} → ${report.memory.idle.heapMb.toFixed(1)} MB, external ${report.memory.bare.externalMb.toFixed(1)} → ${report.memory.idle.externalMb.toFixed(1)} MB`);
+    log(`  ${sockets.size} idle sockets in ${Math.round(openMs)} ms: RSS ${report.memory.bare.rssMb.toFixed(1)} → ${report.memory.idle.rssMb.toFixed(1)} MB, heap ${report.memory.bare.heapMb.toFixed(1)} → ${report.memory.idle.heapMb.toFixed(1)} MB, external ${report.memory.bare.externalMb.toFixed(1)} → ${report.memory.idle.externalMb.toFixed(1)} MB`);
 
     // 2. One ticket, 1,000 subscribers.
-    log(`ticketEvents: ${sockets.length} sockets on one ticket`);
+    log(`ticketEvents: ${sockets.size} sockets on one ticket`);
     const ticket = await foreignCores(pids, () =>
-      measureFanout({ server: server!, sockets, query: TICKET_EVENTS, variables: { id: hotTicket }, writer, ticketFor: () => hotTicket, latencyEvents: knobs.latencyEvents, seconds: knobs.seconds, writers: knobs.writers, log }),
+      measureFanout({ server: server!, sockets, clientProcesses: knobs.clientProcesses, commitTimes, query: TICKET_EVENTS, variables: { id: hotTicket }, writer, ticketFor: () => hotTicket, latencyEvents: knobs.latencyEvents, seconds: knobs.seconds, writers: knobs.writers, log }),
     );
     report.ticket = ticket.result;
     report.foreign!.ticket = ticket.foreign;
     const subscribed = await server.liveSnapshot();
     report.memory.subscribed = mb(subscribed);
-    await closeSockets(sockets);
+    await sockets.close();
+    if (heapSnapshots) await new Promise((resolve) => setTimeout(resolve, 2_000)); // the server hears every close
+    await heapSnapshot();
 
     // 3. The desk, 100 staff sockets; comments spread over 50 tickets.
     log(`deskEvents: ${knobs.deskSockets} staff sockets`);
-    const deskSockets = await openSockets(knobs.deskSockets, 20, port, ca, (i) => staffTokens[i % staffTokens.length]!);
+    const deskSockets = await openFleet(port, knobs.deskSockets, (i) => staffTokens[i % staffTokens.length]!);
     const desk = await foreignCores(pids, () =>
-      measureFanout({ server: server!, sockets: deskSockets, query: DESK_EVENTS, variables: {}, writer, ticketFor: (n) => deskTickets[n % deskTickets.length]!, latencyEvents: knobs.latencyEvents, seconds: knobs.seconds, writers: knobs.writers, log }),
+      measureFanout({ server: server!, sockets: deskSockets, clientProcesses: knobs.clientProcesses, commitTimes, query: DESK_EVENTS, variables: {}, writer, ticketFor: (n) => deskTickets[n % deskTickets.length]!, latencyEvents: knobs.latencyEvents, seconds: knobs.seconds, writers: knobs.writers, log }),
     );
     report.desk = desk.result;
     report.foreign!.desk = desk.foreign;
-    await closeSockets(deskSockets);
+    await deskSockets.close();
     writer.close();
 
     // 4. Webhook deliveries: the backlog of every comment above, drained after re-enabling.
@@ -240,6 +276,21 @@ async function main(): Promise<void> {
     log(`  ${receiver.ids.size} of ${backlog} delivered in ${report.webhooks.seconds.toFixed(1)} s (${report.webhooks.perSecond.toFixed(0)}/s), ${receiver.badSignatures} bad signatures`);
     await server.stop();
     server = undefined;
+
+    // 1 again, on a DeskQL server without transparent huge pages for malloc (the one setting of npm start's that decides this figure).
+    if (/hugetlb=1/.test(env.GLIBC_TUNABLES ?? "")) {
+      const plain = await ServerProcess.start("events-no-huge-pages", SERVER_SCRIPT, { ...serverEnv(db.url, runsDir), GLIBC_TUNABLES: "glibc.malloc.hugetlb=0" }, { logDir: runsDir, execArgv: ["--expose-gc"] });
+      try {
+        const [before, whereBefore] = [await plain.liveSnapshot(), await plain.memory(true)];
+        const idleSockets = await openFleet(plain.port, knobs.ticketSockets, () => listener);
+        const [after, whereAfter] = [await plain.liveSnapshot(), await plain.memory(true)];
+        await idleSockets.close();
+        report.noHugePages = { sockets: idleSockets.size, bare: mb(before), idle: mb(after), where: residentGrowth(whereBefore, whereAfter) };
+        log(`  without huge pages: ${idleSockets.size} idle sockets: RSS ${mb(before).rssMb.toFixed(1)} → ${mb(after).rssMb.toFixed(1)} MB, heap ${mb(before).heapMb.toFixed(1)} → ${mb(after).heapMb.toFixed(1)} MB`);
+      } finally {
+        await plain.stop();
+      }
+    }
 
     // 5. SIGTERM with the agent queue (Q1) in flight, on the production entry point and this database.
     if (faults) {

@@ -163,6 +163,18 @@ describe("limits", () => {
   });
 });
 
+describe("an open socket", () => {
+  it("keeps nothing of its upgrade's HTTP exchange (its response, request and reply)", async () => {
+    const user = await t.createUser("CUSTOMER");
+    const socket = await acknowledged(user.token);
+    const open = [...t.server.app.websocketServer.clients] as unknown as { _socket: { _httpMessage?: unknown } }[];
+    expect(open.length).toBeGreaterThan(0);
+    // @fastify/websocket assigns a ServerResponse to the socket to route the upgrade; an idle socket would keep it (and the request, reply and logger it holds) for its life.
+    expect(open.map((ws) => ws._socket._httpMessage ?? null)).toEqual(open.map(() => null));
+    socket.socket.close();
+  });
+});
+
 describe("shutdown", () => {
   it("closes every socket with 1001 first, so clients reconnect elsewhere and the drain is not held up", async () => {
     const own = await startTestServer();

@@ -89,7 +89,6 @@ function serverEnv(databaseUrl: string, extra: Record<string, string>): Record<s
     LOG_LEVEL: "info",
     MALLOC_ARENA_MAX: "2",
     MALLOC_MMAP_THRESHOLD_: "8388608",
-    GLIBC_TUNABLES: "glibc.malloc.hugetlb=1",
     CLIENT_DIR: join(runsDir, "no-client"),
     ...settings.serverEnv,
     ...extra,

@@ -61,7 +61,6 @@ function serverEnv(db: BenchDatabase, extra: Record<string, string>): Record<str
     // As `npm start` and the Docker image run the server (docs/operations.md, "Memory").
     MALLOC_ARENA_MAX: "2",
     MALLOC_MMAP_THRESHOLD_: "8388608",
-    GLIBC_TUNABLES: "glibc.malloc.hugetlb=1",
     CLIENT_DIR: existsSync(join(clientDir, "index.html")) ? clientDir : join(settings.runsDir, "no-client"),
     ...settings.serverEnv,
     ...extra,
@@ -146,7 +145,7 @@ async function main(): Promise<void> {
         "generator": `${closedLoopGenerator} at maximum throughput (Q3 and Q4: autocannon, for its full check of every answer)`,
         "machine load": loadAverages(startLoad),
         "fixed rate": `${Math.round(settings.fixedRateFraction * 100)}% of the median maximum, evenly paced (bench/paced.ts, latency from each request's departure)`,
-        "server": `NODE_ENV=production, LOG_LEVEL=info (to a file)${Object.entries(settings.serverEnv).map(([k, v]) => `, ${k}=${v}`).join("")}, pool ${config.database.poolMax}, PASSWORD_HASH_CONCURRENCY=${config.passwords.hashConcurrency} (${config.passwords.hashConcurrencyUnderLoad} while the event loop is busy), GRAPHQL_JIT=${config.graphqlJit}, HEAP_GROWTH_PERCENT=${config.heapGrowthPercent}, MALLOC_ARENA_MAX=2, MALLOC_MMAP_THRESHOLD_=8388608 and GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (as npm start; B1 and B2 too), rate-limit budgets raised out of the way (still checked per request), JOBS_ENABLED=false (no scheduled jobs: the seeded desk's old deadlines would mail escalations during the runs)`,
+        "server": `NODE_ENV=production, LOG_LEVEL=info (to a file)${Object.entries(settings.serverEnv).map(([k, v]) => `, ${k}=${v}`).join("")}, pool ${config.database.poolMax}, PASSWORD_HASH_CONCURRENCY=${config.passwords.hashConcurrency} (${config.passwords.hashConcurrencyUnderLoad} while the event loop is busy), GRAPHQL_JIT=${config.graphqlJit}, HEAP_GROWTH_PERCENT=${config.heapGrowthPercent}, MALLOC_ARENA_MAX=2 and MALLOC_MMAP_THRESHOLD_=8388608 (as npm start; B1 and B2 too), rate-limit budgets raised out of the way (still checked per request), JOBS_ENABLED=false (no scheduled jobs: the seeded desk's old deadlines would mail escalations during the runs)`,
       },
       dataset,
       summaries,

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
  */
 const repo = new URL("../../../", import.meta.url).pathname;
 const read = (path: string) => readFileSync(repo + path, "utf8");
-const NAMES = ["MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_", "GLIBC_TUNABLES"] as const;
+const NAMES = ["MALLOC_ARENA_MAX", "MALLOC_MMAP_THRESHOLD_"] as const;
 
 /** NAME=value pairs as a shell line, an ENV line or an Environment= line writes them. */
 function settingsIn(text: string): Record<string, string> {

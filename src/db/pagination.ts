@@ -1,5 +1,5 @@
 import type { EntityClass, EntityManager, EntityName, FilterQuery, FindOptions, QueryOrderMap } from "@mikro-orm/core";
-import { findSnapshotsCounted, type SnapshotJoin } from "./read-rows.js";
+import { findSnapshots, type SnapshotJoin } from "./read-rows.js";
 import { BadUserInputError } from "../core/errors.js";
 import type { Connection, PageInfo, PageRequest as PageArgs } from "../core/paging.js";
 import { isStorableText } from "../core/text.js";
@@ -97,7 +97,7 @@ export async function paginate<T extends { id: string }>(
   let total: number | null = null;
   let rows: T[];
   if (options.snapshots) {
-    const found = await findSnapshotsCounted(em, entity as EntityClass<T>, query, orderBy as QueryOrderMap<T>, size + 1, options.joins, countInline ? filter() : undefined);
+    const found = await findSnapshots(em, entity as EntityClass<T>, query, orderBy as QueryOrderMap<T>, size + 1, options.joins, countInline ? filter() : undefined);
     rows = found.nodes;
     // An empty first page is a count of nothing; an empty page after a cursor says nothing of the rest.
     total = found.total ?? (countInline && !args.after && !args.before ? 0 : null);

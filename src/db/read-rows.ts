@@ -242,30 +242,17 @@ export async function findSnapshotBy<T extends object>(
   return rows[0] ? readWithJoins(reader, joined, rows[0]) : null;
 }
 
-/**
- * `em.find` for read-only lists: the same filter (raw fragments included) and order, compiled by
- * MikroORM's query builder, the rows read as snapshots instead of hydrated entities.
- */
-export async function findSnapshots<T extends object>(
-  em: EntityManager,
-  entity: EntityClass<T>,
-  where: FilterQuery<T>,
-  orderBy: QueryOrderMap<T>,
-  limit: number,
-  joins: readonly SnapshotJoin[] = [],
-): Promise<T[]> {
-  return (await findSnapshotsCounted(em, entity, where, orderBy, limit, joins)).nodes;
-}
-
 const TOTAL = "deskql__total";
 
 /**
- * findSnapshots, and with `countWhere` also how many rows that filter matches, counted in the
- * same statement (an uncorrelated subquery every row carries): a list page and its `totalCount`
- * in one round trip instead of two. `total` is null when the page came back empty (no row to
- * carry it); the caller counts apart then, if it still needs to.
+ * `em.find` for read-only lists: the same filter (raw fragments included) and order, compiled by
+ * MikroORM's query builder (once per filter shape, db/compiled-select.ts), the rows read as
+ * snapshots instead of hydrated entities. With `countWhere` also how many rows that filter
+ * matches, counted in the same statement (an uncorrelated subquery every row carries): a list
+ * page and its `totalCount` in one round trip instead of two. `total` is null when there is no
+ * count or the page came back empty (no row to carry it); the caller counts apart then.
  */
-export async function findSnapshotsCounted<T extends object>(
+export async function findSnapshots<T extends object>(
   em: EntityManager,
   entity: EntityClass<T>,
   where: FilterQuery<T>,

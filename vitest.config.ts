@@ -39,9 +39,16 @@ export default defineConfig({
     // Each file gets its own database (tests/support/database.ts), so files may run in
     // parallel, and the two projects share the workers. Most of a test's time is spent waiting
     // on MariaDB, argon2's own threads or TLS, so three workers keep 2 cores busy (measured:
-    // README "Tests"); more only thrash MariaDB.
+    // README "Development"); more only thrash MariaDB.
     fileParallelism: true,
     maxWorkers: 3,
+    // A worker runs its project's files one after another and keeps the modules it has loaded
+    // (type-graphql and MikroORM metadata, the server's ~550 modules): with isolation every file
+    // re-imported them, over half the suite's time. Each file still boots its own server(s) on
+    // its own database, and nothing in src/ or tests/support keeps per-server state at module
+    // level (servers already share a process in tests/integration/server/cold-start.test.ts).
+    // Measured: README "Development".
+    isolate: false,
     testTimeout: 30_000,
     // Starting MariaDB, migrating a fresh schema and hashing seed passwords take a while.
     hookTimeout: 120_000,

@@ -1,11 +1,8 @@
-import { readFileSync } from "node:fs";
 import DataLoader from "dataloader";
-import Fastify from "fastify";
 import mercurius, { type IResolvers } from "mercurius";
-import { createPool, type RowDataPacket } from "mysql2/promise";
-import { endCursor, latestComments, queueNode, queuePage, ticketComments, ticketHistory, ticketNode, ticketRow, type CommentNode, type Sql } from "./b1-queries.js";
+import { endCursor, latestComments, queueNode, queuePage, ticketComments, ticketHistory, ticketNode, ticketRow, type CommentNode } from "./b1-queries.js";
 import { baselineAuth, type BaselineViewer } from "./baseline-auth.js";
-import { announceReady, serveParent } from "./child-ipc.js";
+import { baselineServer } from "./baseline-server.js";
 
 /**
  * B2, a lean peer: the GraphQL server a Fastify user would pick for speed (Mercurius, with
@@ -17,14 +14,7 @@ import { announceReady, serveParent } from "./child-ipc.js";
  * the benchmark's documents ask for (the queue: open and in-progress tickets, most urgent first).
  */
 const env = process.env;
-const pool = createPool({ uri: env.DATABASE_URL!, connectionLimit: Number(env.DATABASE_POOL_MAX ?? 10), timezone: "Z", dateStrings: true, supportBigNumbers: true });
-let statements = 0;
-let requests = 0;
-const sql: Sql = async <T extends RowDataPacket>(text: string, params: unknown[]) => {
-  statements++;
-  const [rows] = await pool.query<T[]>(text, params);
-  return rows;
-};
+const { app, sql, serve } = baselineServer(env);
 const authenticate = baselineAuth(sql, env);
 
 const schema = /* GraphQL */ `
@@ -92,14 +82,6 @@ const resolvers: IResolvers = {
   },
 };
 
-const app = Fastify({
-  https: { key: readFileSync(env.TLS_KEY_FILE!), cert: readFileSync(env.TLS_CERT_FILE!), minVersion: "TLSv1.2" },
-  logger: false,
-  keepAliveTimeout: 5_000,
-});
-app.addHook("onRequest", async () => {
-  requests++;
-});
 await app.register(mercurius, {
   schema,
   resolvers,
@@ -123,13 +105,4 @@ await app.register(mercurius, {
   },
 });
 
-await app.listen({ host: "127.0.0.1", port: 0 });
-serveParent({
-  counts: () => ({ requests, statements }),
-  stop: async () => {
-    await app.close();
-    await pool.end();
-  },
-});
-const address = app.server.address();
-announceReady(typeof address === "object" && address ? address.port : 0);
+await serve();

@@ -64,8 +64,26 @@ export function ormOptions(config: AppConfig, overrides: Partial<Options> = {}):
     ...base,
     driver: LibSqlDriver,
     dbName: config.database.file,
+    driverOptions: { pool: { afterCreate: waitWhileLocked } },
     ...overrides,
   } as Options;
+}
+
+/** How long a statement on the embedded database waits for another process's write lock (the CLI beside a running server, a backup). */
+const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * libsql opens connections with no busy timeout, so a commit that met another process's write
+ * (`deskql jobs run` beside the server) failed at once with SQLITE_BUSY; SQLite's own remedy is
+ * to wait for the lock a while.
+ */
+function waitWhileLocked(connection: { exec(sql: string): unknown }, done: (error: Error | null, connection: unknown) => void): void {
+  try {
+    connection.exec(`pragma busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+    done(null, connection);
+  } catch (error) {
+    done(error as Error, connection);
+  }
 }
 
 

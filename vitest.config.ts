@@ -27,6 +27,8 @@ const graphqlAsNodeResolvesIt: Plugin = {
 // `database` (tests/support/dialect.ts); a test about a feature one database lacks says so with
 // describe.skipIf(...) and the reason. Unit tests run once, in the "mariadb" project.
 const integration = ["tests/integration/**/*.test.ts"];
+const sharedExclude = ["tests/e2e/**", "frontend/**", "node_modules/**"];
+const ownProcess = ["tests/unit/observability/tracing.test.ts"];
 
 export default defineConfig({
   plugins: [
@@ -34,7 +36,7 @@ export default defineConfig({
     swc.vite({ swcrc: false, tsconfigFile: false, jsc: swcrc.jsc, module: swcrc.module }),
   ],
   test: {
-    exclude: ["tests/e2e/**", "frontend/**", "node_modules/**"],
+    exclude: sharedExclude,
     pool: "forks",
     // Each file gets its own database (tests/support/database.ts), so files may run in
     // parallel, and the two projects share the workers. Most of a test's time is spent waiting
@@ -58,8 +60,20 @@ export default defineConfig({
         test: {
           name: "mariadb",
           include: ["tests/**/*.test.ts"],
+          exclude: [...sharedExclude, ...ownProcess],
           globalSetup: ["tests/support/global-setup.ts"],
           provide: { database: "mariadb" },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // Files that register OpenTelemetry's process-wide tracer provider beside the traces
+          // suite's: the API keeps the first provider a module-level tracer delegated to, so they
+          // get a process of their own instead of a shared worker.
+          name: "isolated",
+          include: ownProcess,
+          isolate: true,
         },
       },
       {

@@ -137,7 +137,6 @@ export async function measureFanout(options: {
   const heard = new Set<string>();
   let duplicates = 0;
   let resubscribed = 0;
-  let waiter: (() => void) | undefined;
   await sockets.subscribe(options.query, options.variables, {
     onArrival(arrival) {
       const key = `${arrival.socket}:${arrival.event.id}`;
@@ -153,22 +152,12 @@ export async function measureFanout(options: {
       const list = byComment.get(arrival.event.target.id) ?? [];
       if (!byComment.has(arrival.event.target.id)) byComment.set(arrival.event.target.id, list);
       list.push(arrival);
-      waiter?.();
     },
     onError: (socket, text) => void (errors.length < 20 && errors.push(`socket ${socket}: ${text}`)),
     onRetry: () => void resubscribed++,
   });
-  const everywhere = async (commentId: string, timeoutMs: number): Promise<boolean> => {
-    const deadline = Date.now() + timeoutMs;
-    while ((byComment.get(commentId)?.length ?? 0) < sockets.size) {
-      if (Date.now() > deadline) return false;
-      await new Promise<void>((resolve) => {
-        waiter = resolve;
-        setTimeout(resolve, 50);
-      });
-    }
-    return true;
-  };
+  // Whether every socket heard a comment; the arrivals themselves come with `sockets.flush()` (socket-fleet.ts).
+  const everywhere = (commentId: string, timeoutMs: number): Promise<boolean> => sockets.heardEverywhere(commentId, timeoutMs);
 
   try {
     // The subscriptions are live once a probe comment reaches every socket (subscribe is asynchronous on the server).
@@ -176,6 +165,7 @@ export async function measureFanout(options: {
     for (;;) {
       const id = await writer.comment(ticketFor(probe++), "Probe: is every socket listening?");
       if (await everywhere(id, 2_000)) break;
+      await sockets.flush();
       if (probe > 20) throw new Error(`after ${probe} probes, ${byComment.get(id)?.length ?? 0} of ${sockets.size} sockets heard the last one; errors: ${errors.join("; ")}`);
     }
     const before = await options.server.snapshot();
@@ -183,21 +173,22 @@ export async function measureFanout(options: {
 
     const fromDeparture: number[] = [];
     const mutation: number[] = [];
-    const sampled: string[] = [];
+    const sampled: { id: string; departed: number }[] = [];
     for (let n = 0; n < options.latencyEvents; n++) {
       const departed = wallNow();
       const id = await writer.comment(ticketFor(n), `Live reply ${n}: we are looking into it.`);
       mutation.push(wallNow() - departed);
-      if (!(await everywhere(id, 10_000))) errors.push(`comment ${n}: ${byComment.get(id)?.length ?? 0} of ${sockets.size} sockets heard it within 10 s`);
-      for (const a of byComment.get(id) ?? []) fromDeparture.push(a.at - departed);
-      sampled.push(id);
+      if (!(await everywhere(id, 10_000))) errors.push(`comment ${n}: not every socket heard it within 10 s`);
+      sampled.push({ id, departed });
       await sleep(20); // lets the server's and the sockets' buffers settle between samples
     }
     const clientCpuMsPerEvent = ((await sockets.cpuMs()) - clientBefore) / options.latencyEvents;
+    await sockets.flush();
+    for (const { id, departed } of sampled) for (const a of byComment.get(id) ?? []) fromDeparture.push(a.at - departed);
     let commits = options.commitTimes();
     const commitOf = (a: Arrival) => commits.get(a.event.id) ?? Date.parse(a.event.occurredAt);
     const [fromCommit, fromRaise, firstFromCommit, spread]: number[][] = [[], [], [], []];
-    for (const id of sampled) {
+    for (const { id } of sampled) {
       const arrived = byComment.get(id) ?? [];
       if (!arrived.length) continue;
       for (const a of arrived) {
@@ -225,7 +216,8 @@ export async function measureFanout(options: {
     const expected = ids.length * sockets.size;
     const count = () => ids.reduce((n, id) => n + (byComment.get(id)?.length ?? 0), 0);
     const drainDeadline = Date.now() + 30_000;
-    while (count() < expected && Date.now() < drainDeadline) await sleep(20);
+    for (const id of ids) if (!(await everywhere(id, Math.max(0, drainDeadline - Date.now())))) break;
+    await sockets.flush();
     const got = count();
     const arrivals = ids.flatMap((id) => byComment.get(id) ?? []);
     const lastArrival = arrivals.reduce((latest, a) => Math.max(latest, a.at), committedAt);

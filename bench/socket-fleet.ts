@@ -9,13 +9,14 @@ export type PackedArrival = [number, string, string, string, string, number];
 export type FleetRequest =
   | { id: number; cmd: "open"; port: number; ca: string; tokens: string[]; concurrency: number }
   | { id: number; cmd: "subscribe"; query: string; variables: Record<string, unknown> }
-  | { id: number; cmd: "unsubscribe" | "close" | "cpu" };
+  | { id: number; cmd: "unsubscribe" | "close" | "cpu" | "flush" };
 /** A request before its id is given. */
 type FleetCommand = FleetRequest extends infer R ? (R extends { id: number } ? Omit<R, "id"> : never) : never;
 export type FleetReply =
   | { ready: true }
   | { id: number; cpuMs?: number; error?: string }
   | { arrivals: PackedArrival[] }
+  | { heardEverywhere: string }
   | { socketError: { socket: number; text: string } }
   | { retried: true };
 
@@ -31,10 +32,15 @@ const CHILD = join(fileURLToPath(new URL(".", import.meta.url)), "socket-fleet-c
  * The events benchmark's subscribers, in processes of their own (socket-fleet-child.ts): the
  * harness's writers and bookkeeping do not delay their reading, and the CPU they spend decrypting
  * and parsing what the server sends is measured apart from everything else (`cpuMs`). Arrival
- * times are read from the system clock in the child, as the server stamps `occurredAt`.
+ * times are read from the system clock in the child, as the server stamps `occurredAt`. The
+ * children keep their arrivals until `flush`; meanwhile `heardEverywhere` tells when every
+ * socket has heard an event.
  */
 export class SocketFleet {
   private listener: FleetListener | undefined;
+  /** Per event target id, how many children have reported that all their sockets heard it. */
+  private readonly complete = new Map<string, number>();
+  private readonly completeWaiters = new Set<() => void>();
 
   private constructor(
     private readonly children: FleetChild[],
@@ -69,7 +75,33 @@ export class SocketFleet {
   /** Subscribes every socket to `query`; resolves once every child has sent its subscribe messages (the server accepts them asynchronously). */
   async subscribe(query: string, variables: Record<string, unknown>, listener: FleetListener): Promise<void> {
     this.listener = listener;
+    this.complete.clear();
     await Promise.all(this.children.map((child) => child.call({ cmd: "subscribe", query, variables })));
+  }
+
+  /** Whether every socket has heard an event about `targetId` (a comment's id) within `timeoutMs`. */
+  async heardEverywhere(targetId: string, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while ((this.complete.get(targetId) ?? 0) < this.children.length) {
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, left);
+        function done() {
+          clearTimeout(timer);
+          waiters.delete(done);
+          resolve();
+        }
+        const waiters = this.completeWaiters;
+        waiters.add(done);
+      });
+    }
+    return true;
+  }
+
+  /** Hands every arrival the children kept to the listener; resolves once they all have been. */
+  async flush(): Promise<void> {
+    await Promise.all(this.children.map((child) => child.call({ cmd: "flush" })));
   }
 
   /** Completes every subscription; every arrival before has been handed to the listener. */
@@ -93,6 +125,11 @@ export class SocketFleet {
   }
 
   private heard(message: FleetReply, offset: number): void {
+    if ("heardEverywhere" in message) {
+      this.complete.set(message.heardEverywhere, (this.complete.get(message.heardEverywhere) ?? 0) + 1);
+      for (const wake of [...this.completeWaiters]) wake();
+      return;
+    }
     const listener = this.listener;
     if (!listener) return;
     if ("arrivals" in message) {

@@ -18,7 +18,7 @@ import { primeEventActor } from "../modules/subscriptions/subscription.loaders.j
 import { pointsFor, QueryBudgetExceededError } from "../modules/rate-limit/query-budget.js";
 import type { Services } from "../services.js";
 import { newRequestId } from "./request-id.js";
-import { graphqlWsHandler, handleProtocols } from "./graphql-ws-handler.js";
+import { graphqlWsHandler, handleProtocols, sendText } from "./graphql-ws-handler.js";
 import { SubscribeGate } from "./subscribe-gate.js";
 import { SubscriptionFanout, type SocketSubscription } from "./subscription-fanout.js";
 import { authenticate } from "./viewer.js";
@@ -193,11 +193,11 @@ export async function registerWebsockets(app: FastifyInstance, { services, schem
     const { socket } = entry;
     const open = () => live.has(socket) && socket.readyState === socket.OPEN;
     return {
-      framePrefix: `{"id":${JSON.stringify(id)},"type":"next","payload":`,
+      framePrefix: Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`),
       operationKey: `${payload.operationName ?? ""}\u0000${JSON.stringify(payload.variables ?? {})}\u0000${payload.query}`,
       viewer: () => entry.viewer,
       mayReceive: () => (entry.checking ? entry.checking.then(open) : open()),
-      write: (frame) => new Promise<void>((resolve) => (open() ? socket.send(frame, () => resolve()) : resolve())),
+      write: (parts) => new Promise<void>((resolve) => (open() ? sendText(socket, parts, () => resolve()) : resolve())),
       async execute(event, viewer) {
         // A fresh scope per execution: the subscription's own context lives for hours (its loaders would keep stale users).
         const request = { ...(args.contextValue as { request: RequestMeta }).request, requestId: newRequestId() };

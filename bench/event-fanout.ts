@@ -123,6 +123,8 @@ export async function measureFanout(options: {
   /** The ticket each comment goes to, by its sequence number. */
   ticketFor(n: number): string;
   latencyEvents: number;
+  /** Events written (each heard everywhere) before the measured ones: the sockets' first events run colder paths. */
+  warmupEvents: number;
   seconds: number;
   writers: number;
   log(message: string): void;
@@ -168,6 +170,13 @@ export async function measureFanout(options: {
       await sockets.flush();
       if (probe > 20) throw new Error(`after ${probe} probes, ${byComment.get(id)?.length ?? 0} of ${sockets.size} sockets heard the last one; errors: ${errors.join("; ")}`);
     }
+    // Warm-up: the first events after subscribing took up to twice as long to spread (40 against
+    // 20 ms, seen at 1,000 sockets), while the subscribers' and the server's fresh paths settled.
+    for (let n = 0; n < options.warmupEvents; n++) {
+      const id = await writer.comment(ticketFor(n), `Warm-up reply ${n}.`);
+      if (!(await everywhere(id, 10_000))) errors.push(`warm-up comment ${n}: not every socket heard it within 10 s`);
+    }
+    await sockets.flush();
     const before = await options.server.snapshot();
     const clientBefore = await sockets.cpuMs();
 

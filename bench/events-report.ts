@@ -11,7 +11,7 @@ export interface EventsReport {
   machine: MachineInfo;
   database: string;
   dataset: Record<string, number>;
-  knobs: Record<string, number>;
+  knobs: Record<string, number | string>;
   /** The servers' glibc malloc settings (`npm start`'s unless BENCH_SERVER_ENV changed them). */
   malloc?: string;
   /** The writer added internal notes, not public replies. */
@@ -62,7 +62,7 @@ export function renderEvents(r: EventsReport): string {
   out.push(
     `Written by \`npm run bench:events\` (bench/events.ts) in ${Math.round(r.seconds)} s; the full \`npm run bench\` keeps this section. ` +
       `${r.machine.cpuModel}, ${r.machine.cores} cores, ${r.machine.memoryGb} GB, Node ${r.machine.node}, ${r.database}; the demo desk (${Object.entries(r.dataset).map(([k, v]) => `${int(v)} ${k}`).join(", ")}). ` +
-      `The server runs in a child process (NODE_ENV=production, ${r.malloc ?? "the malloc settings of `npm start`"}); the graphql-ws sockets (graphql-ws client over ws, TLS) in ` +
+      `The server runs in a child process (NODE_ENV=production, ${r.malloc ?? "the malloc settings of `npm start`"}); the graphql-ws sockets (${r.knobs.client === "graphql-ws" ? "the graphql-ws client library over ws" : "the graphql-transport-ws protocol spoken directly over ws, each message parsed and checked: bench/live-sockets.ts; BENCH_EVENTS_CLIENT=graphql-ws uses the client library"}, TLS) in ` +
       `${r.ticket.clientProcesses ?? 1} subscriber process${(r.ticket.clientProcesses ?? 1) > 1 ? "es" : ""} of their own (bench/socket-fleet.ts: arrivals stamped there, their CPU measured apart), the writers and the webhook receiver in the harness process, all on the same two cores.`,
     "",
     `**Machine load**: load average ${r.loadBefore.map((x) => x.toFixed(1)).join("/")} before and ${r.loadAfter.map((x) => x.toFixed(1)).join("/")} after (1/5/15 min); other processes used ${cores(r.foreign.ticket)} cores during the ticket fan-out, ${cores(r.foreign.desk)} during the desk's, ${cores(r.foreign.webhooks)} during the webhook drain${r.loadAt ? `; the 1-minute load average was ${f(r.loadAt.sigterm)} as the SIGTERM run began and ${f(r.loadAt.outage ?? NaN)} as the outage began` : ""}${busy > 2 ? " — **a busy machine: latencies are inflated by other work**" : ""}.`,
@@ -84,7 +84,7 @@ export function renderEvents(r: EventsReport): string {
     for (const e of x.errors.slice(0, 5)) out.push(`- ${label}: ${e}`);
   }
   out.push(
-    `Latency phase: ${r.ticket.events} comments one at a time (each awaited on every socket, ${r.ticket.fromCommitMs.n} and ${r.desk.fromCommitMs.n} arrivals); "from commit" is the arrival time minus the moment the server announced the commit (bench/events-server-child.ts stamps it before any subscriber hears it; one clock)${r.ticket.fromRaiseMs ? `; from the event's \`occurredAt\` instead, stamped when it was raised inside the transaction (before the transaction's other work and its commit), p50 / p99 would be ${f(r.ticket.fromRaiseMs.p50)} / ${f(r.ticket.fromRaiseMs.p99)} ms (ticket) and ${f(r.desk.fromRaiseMs.p50)} / ${f(r.desk.fromRaiseMs.p99)} ms (desk)` : ""}. It includes the subscriber processes' time to read ${r.ticket.sockets} frames (their CPU per event is its own column; the first arrival is the server's path to its first write plus one client's read, the first-to-last spread the server writing every socket while the clients read theirs). ` +
+    `Latency phase: ${r.knobs.warmupEvents ?? 0} comments heard everywhere first and not counted (warm-up), then ${r.ticket.events} comments one at a time (each awaited on every socket, ${r.ticket.fromCommitMs.n} and ${r.desk.fromCommitMs.n} arrivals); "from commit" is the arrival time minus the moment the server announced the commit (bench/events-server-child.ts stamps it before any subscriber hears it; one clock)${r.ticket.fromRaiseMs ? `; from the event's \`occurredAt\` instead, stamped when it was raised inside the transaction (before the transaction's other work and its commit), p50 / p99 would be ${f(r.ticket.fromRaiseMs.p50)} / ${f(r.ticket.fromRaiseMs.p99)} ms (ticket) and ${f(r.desk.fromRaiseMs.p50)} / ${f(r.desk.fromRaiseMs.p99)} ms (desk)` : ""}. It includes the subscriber processes' time to read ${r.ticket.sockets} frames (their CPU per event is its own column; the first arrival is the server's path to its first write plus one client's read, the first-to-last spread the server writing every socket while the clients read theirs). ` +
       `Server CPU per event is the comment's write and its fan-out together (both phases); a comment with nobody listening costs ${f(r.writeCpuMs, 2)} ms, and the figure in brackets is the rest divided by the sockets: the server's cost of one delivery. ` +
       `The comments are ${r.notes ? "internal notes (BENCH_EVENTS_NOTES=true)" : "public agent replies"}. ` +
       `Throughput phase: ${r.ticket.throughput.writers} writers adding comments back to back for ${r.ticket.throughput.seconds} s; every committed comment must reach every socket (delivered / expected).`,

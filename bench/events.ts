@@ -13,7 +13,7 @@ import { measureOutage, measureSigterm } from "./faults.js";
 import { QUEUE } from "./documents.js";
 import { gql } from "./https-client.js";
 import { openBenchDatabase, type BenchDatabase } from "./database.js";
-import { wallNow } from "./live-sockets.js";
+import { wallNow, type SubscriberKind } from "./live-sockets.js";
 import { SocketFleet } from "./socket-fleet.js";
 import { machineInfo } from "./machine.js";
 import { processCpuMs, systemBusyMs } from "./proc-cpu.js";
@@ -52,11 +52,14 @@ const knobs = {
   ticketSockets: count("BENCH_EVENTS_SOCKETS", 1000),
   deskSockets: count("BENCH_EVENTS_DESK_SOCKETS", 100),
   latencyEvents: count("BENCH_EVENTS_LATENCY_EVENTS", 40),
+  warmupEvents: count("BENCH_EVENTS_WARMUP_EVENTS", 10),
   seconds: count("BENCH_EVENTS_SECONDS", 10),
   writers: count("BENCH_EVENTS_WRITERS", 4),
   inFlight: count("BENCH_EVENTS_SIGTERM_REQUESTS", 50),
   /** Processes the subscribers' sockets are spread over (socket-fleet.ts), apart from the harness's writers. */
   clientProcesses: count("BENCH_EVENTS_CLIENT_PROCESSES", 1),
+  /** BENCH_EVENTS_CLIENT=graphql-ws: the subscribers use the graphql-ws client library instead of the protocol spoken directly (live-sockets.ts). */
+  client: (process.env.BENCH_EVENTS_CLIENT === "graphql-ws" ? "graphql-ws" : "lean") as SubscriberKind,
 };
 /** BENCH_EVENTS_FAULTS=false: skips the SIGTERM and database-outage parts (5 and 6), which start servers of their own. */
 const faults = process.env.BENCH_EVENTS_FAULTS !== "false";
@@ -170,7 +173,7 @@ async function main(): Promise<void> {
     let fleetPids: number[] = [];
     const pids = () => [server!.pid, process.pid, db.pid, ...fleetPids];
     const openFleet = async (serverPort: number, sockets: number, token: (i: number) => string) => {
-      const fleet = await SocketFleet.open({ port: serverPort, ca, tokens: Array.from({ length: sockets }, (_, i) => token(i)), processes: knobs.clientProcesses, concurrency: 20 });
+      const fleet = await SocketFleet.open({ port: serverPort, ca, tokens: Array.from({ length: sockets }, (_, i) => token(i)), processes: knobs.clientProcesses, concurrency: 20, kind: knobs.client });
       fleetPids = fleet.pids;
       return fleet;
     };
@@ -222,7 +225,7 @@ async function main(): Promise<void> {
     // 2. One ticket, 1,000 subscribers.
     log(`ticketEvents: ${sockets.size} sockets on one ticket`);
     const ticket = await foreignCores(pids, () =>
-      measureFanout({ server: server!, sockets, clientProcesses: knobs.clientProcesses, commitTimes, query: TICKET_EVENTS, variables: { id: hotTicket }, writer, ticketFor: () => hotTicket, latencyEvents: knobs.latencyEvents, seconds: knobs.seconds, writers: knobs.writers, log }),
+      measureFanout({ server: server!, sockets, clientProcesses: knobs.clientProcesses, commitTimes, query: TICKET_EVENTS, variables: { id: hotTicket }, writer, ticketFor: () => hotTicket, latencyEvents: knobs.latencyEvents, warmupEvents: knobs.warmupEvents, seconds: knobs.seconds, writers: knobs.writers, log }),
     );
     report.ticket = ticket.result;
     report.foreign!.ticket = ticket.foreign;
@@ -236,7 +239,7 @@ async function main(): Promise<void> {
     log(`deskEvents: ${knobs.deskSockets} staff sockets`);
     const deskSockets = await openFleet(port, knobs.deskSockets, (i) => staffTokens[i % staffTokens.length]!);
     const desk = await foreignCores(pids, () =>
-      measureFanout({ server: server!, sockets: deskSockets, clientProcesses: knobs.clientProcesses, commitTimes, query: DESK_EVENTS, variables: {}, writer, ticketFor: (n) => deskTickets[n % deskTickets.length]!, latencyEvents: knobs.latencyEvents, seconds: knobs.seconds, writers: knobs.writers, log }),
+      measureFanout({ server: server!, sockets: deskSockets, clientProcesses: knobs.clientProcesses, commitTimes, query: DESK_EVENTS, variables: {}, writer, ticketFor: (n) => deskTickets[n % deskTickets.length]!, latencyEvents: knobs.latencyEvents, warmupEvents: knobs.warmupEvents, seconds: knobs.seconds, writers: knobs.writers, log }),
     );
     report.desk = desk.result;
     report.foreign!.desk = desk.foreign;

@@ -26,7 +26,7 @@ process.on("message", (message: FleetRequest) => {
   void (async () => {
     try {
       if (message.cmd === "open") {
-        sockets = await openSockets(message.tokens.length, message.concurrency, message.port, Buffer.from(message.ca), (i) => message.tokens[i]!);
+        sockets = await openSockets(message.tokens.length, message.concurrency, message.port, Buffer.from(message.ca), (i) => message.tokens[i]!, message.kind);
       } else if (message.cmd === "subscribe") {
         stop?.();
         heardBy.clear();

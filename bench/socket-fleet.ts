@@ -1,13 +1,13 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Arrival } from "./live-sockets.js";
+import type { Arrival, SubscriberKind } from "./live-sockets.js";
 
 /** [socket, event id, type, target id, occurredAt, arrival ms since the epoch]: one `next`, as a child reports it. */
 export type PackedArrival = [number, string, string, string, string, number];
 
 export type FleetRequest =
-  | { id: number; cmd: "open"; port: number; ca: string; tokens: string[]; concurrency: number }
+  | { id: number; cmd: "open"; port: number; ca: string; tokens: string[]; concurrency: number; kind: SubscriberKind }
   | { id: number; cmd: "subscribe"; query: string; variables: Record<string, unknown> }
   | { id: number; cmd: "unsubscribe" | "close" | "cpu" | "flush" };
 /** A request before its id is given. */
@@ -52,7 +52,7 @@ export class SocketFleet {
   }
 
   /** Opens `tokens.length` sockets (socket i with tokens[i]) over `processes` child processes, `concurrency` handshakes at a time in each. */
-  static async open(options: { port: number; ca: Buffer; tokens: string[]; processes: number; concurrency: number }): Promise<SocketFleet> {
+  static async open(options: { port: number; ca: Buffer; tokens: string[]; processes: number; concurrency: number; kind: SubscriberKind }): Promise<SocketFleet> {
     const { tokens } = options;
     const processes = Math.max(1, Math.min(options.processes, tokens.length));
     const children = await Promise.all(Array.from({ length: processes }, () => FleetChild.start()));
@@ -62,7 +62,7 @@ export class SocketFleet {
       await Promise.all(
         children.map((child, n) => {
           offsets.push(n * per);
-          return child.call({ cmd: "open", port: options.port, ca: options.ca.toString("utf8"), tokens: tokens.slice(n * per, (n + 1) * per), concurrency: options.concurrency });
+          return child.call({ cmd: "open", port: options.port, ca: options.ca.toString("utf8"), tokens: tokens.slice(n * per, (n + 1) * per), concurrency: options.concurrency, kind: options.kind });
         }),
       );
     } catch (error) {

@@ -115,14 +115,16 @@ interface WsInternals {
  * payload to a thousand sockets, so it encodes the payload once and each socket's frame costs one
  * copy and one write (bench/events.ts). Only while ws would send at once itself: no extension
  * (permessage-deflate) and nothing queued in its sender; else through `send`.
+ *
+ * Undefined when the socket took the frame below its high-water mark; else a promise that
+ * resolves when it drains (or closes), for the caller to hold the next frame back.
  */
-export function sendText(socket: WebSocket, parts: readonly Buffer[], done: (error?: Error | null) => void): void {
+export function sendText(socket: WebSocket, parts: readonly Buffer[]): Promise<void> | undefined {
   const { _socket: raw, _sender: sender } = socket as unknown as WsInternals;
   let length = 0;
   for (const part of parts) length += part.length;
   if (!raw || sender?._state !== 0 || sender._queue?.length || socket.extensions !== "") {
-    socket.send(Buffer.concat(parts, length), { binary: false }, done);
-    return;
+    return new Promise<void>((resolve) => socket.send(Buffer.concat(parts, length), { binary: false }, () => resolve()));
   }
   const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
   const frame = Buffer.allocUnsafe(header + length);
@@ -138,7 +140,16 @@ export function sendText(socket: WebSocket, parts: readonly Buffer[], done: (err
   }
   let offset = header;
   for (const part of parts) offset += part.copy(frame, offset);
-  raw.write(frame, done);
+  if (raw.write(frame)) return undefined;
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      raw.off("drain", done);
+      raw.off("close", done);
+      resolve();
+    };
+    raw.on("drain", done);
+    raw.on("close", done);
+  });
 }
 
 export { handleProtocols };

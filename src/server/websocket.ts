@@ -197,7 +197,7 @@ export async function registerWebsockets(app: FastifyInstance, { services, schem
       operationKey: `${payload.operationName ?? ""}\u0000${JSON.stringify(payload.variables ?? {})}\u0000${payload.query}`,
       viewer: () => entry.viewer,
       mayReceive: () => (entry.checking ? entry.checking.then(open) : open()),
-      write: (parts) => new Promise<void>((resolve) => (open() ? sendText(socket, parts, () => resolve()) : resolve())),
+      write: (parts) => (open() ? sendText(socket, parts) : undefined),
       async execute(event, viewer) {
         // A fresh scope per execution: the subscription's own context lives for hours (its loaders would keep stale users).
         const request = { ...(args.contextValue as { request: RequestMeta }).request, requestId: newRequestId() };

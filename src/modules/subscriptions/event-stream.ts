@@ -6,6 +6,9 @@ import { AppError } from "../../core/errors.js";
  * while a `next()` waits; an async generator would queue the return behind that wait, and an
  * idle subscription would never leave the hub.
  *
+ * Or a consumer takes each event as it is pushed, synchronously (`consume`): no promise per
+ * event, which is what a thousand subscribers of one ticket cost in a fan-out.
+ *
  * Bounded: a subscriber that reads slower than events arrive (a stalled socket) fails with
  * SubscriberTooSlowError once `capacity` events wait, instead of holding them in memory; the
  * client resubscribes and refetches what it shows.
@@ -15,6 +18,7 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
   private readonly waiting: { resolve(result: IteratorResult<T>): void; reject(error: Error): void }[] = [];
   private failure: Error | undefined;
   private ended = false;
+  private consumer: Consumer<T> | undefined;
 
   constructor(
     private readonly capacity: number,
@@ -24,6 +28,11 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
   /** Hands an event to the subscriber; false once the stream has ended. */
   push(value: T): boolean {
     if (this.ended) return false;
+    const consumer = this.consumer;
+    if (consumer && !consumer.busy && !this.buffer.length) {
+      this.hand(consumer, value);
+      return !this.ended;
+    }
     const waiter = this.waiting.shift();
     if (waiter) waiter.resolve({ value, done: false });
     else if (this.buffer.length >= this.capacity) this.fail(new SubscriberTooSlowError(this.capacity));
@@ -37,6 +46,50 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
     this.failure = error;
     this.finish();
     for (const waiter of this.waiting.splice(0)) waiter.reject(error);
+    if (this.consumer) {
+      this.failure = undefined;
+      this.consumer.reject(error);
+    }
+  }
+
+  /**
+   * Hands each event to `deliver` as it is pushed (those already waiting first), one at a time:
+   * `deliver` returns true when it is done with the event, or false and calls `finished` once it
+   * is (with an error, the stream fails). Events pushed meanwhile wait here, up to the capacity.
+   * Resolves when the stream ends (`return`); rejects with its failure. Instead of `next`.
+   */
+  consume(deliver: (value: T, finished: (error?: unknown) => void) => boolean): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (this.ended) return this.failure ? reject(this.failure) : resolve();
+      this.consumer = { deliver, resolve, reject, busy: false };
+      this.pump();
+    });
+  }
+
+  private hand(consumer: Consumer<T>, value: T): void {
+    consumer.busy = true;
+    let returned = false;
+    let finishedAtOnce = false;
+    const finished = (error?: unknown) => {
+      if (error !== undefined) return this.fail(error instanceof Error ? error : new Error(String(error)));
+      if (!returned) return void (finishedAtOnce = true);
+      consumer.busy = false;
+      this.pump();
+    };
+    let done: boolean;
+    try {
+      done = consumer.deliver(value, finished);
+    } catch (error) {
+      return this.fail(error instanceof Error ? error : new Error(String(error)));
+    }
+    returned = true;
+    if (done || finishedAtOnce) consumer.busy = false;
+  }
+
+  /** Hands the waiting events to the consumer while it takes them at once. */
+  private pump(): void {
+    const consumer = this.consumer;
+    while (consumer && !consumer.busy && !this.ended && this.buffer.length) this.hand(consumer, this.buffer.shift()!);
   }
 
   next(): Promise<IteratorResult<T>> {
@@ -56,6 +109,7 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
     this.failure = undefined;
     this.finish();
     for (const waiter of this.waiting.splice(0)) waiter.resolve({ value: undefined, done: true });
+    this.consumer?.resolve();
     return Promise.resolve({ value: undefined, done: true });
   }
 
@@ -77,6 +131,14 @@ export class EventStream<T> implements AsyncIterableIterator<T> {
     this.ended = true;
     this.onEnd();
   }
+}
+
+interface Consumer<T> {
+  deliver(value: T, finished: (error?: unknown) => void): boolean;
+  resolve(): void;
+  reject(error: Error): void;
+  /** Between an event it has not finished with and its `finished`. */
+  busy: boolean;
 }
 
 /** What a subscription that fell too far behind ends with; the client resubscribes and refetches. */

@@ -110,7 +110,8 @@ export class SubscriptionHub {
 
   private offer(subscribers: Set<Subscriber> | undefined, event: CommittedEvent, requesterId: string | null): void {
     if (!subscribers) return;
-    for (const subscriber of [...subscribers]) {
+    // A Set visits what is deleted meanwhile (a stream that ends as it is handed an event) no more, and no copy is made per event.
+    for (const subscriber of subscribers) {
       try {
         if (subscriber.accepts(event, requesterId)) subscriber.stream.push(event);
       } catch (error) {

@@ -172,8 +172,8 @@ async function main(): Promise<void> {
     const ca = readFileSync(join(runsDir, "ssl/cert.pem"));
     let fleetPids: number[] = [];
     const pids = () => [server!.pid, process.pid, db.pid, ...fleetPids];
-    const openFleet = async (serverPort: number, sockets: number, token: (i: number) => string) => {
-      const fleet = await SocketFleet.open({ port: serverPort, ca, tokens: Array.from({ length: sockets }, (_, i) => token(i)), processes: knobs.clientProcesses, concurrency: 20, kind: knobs.client });
+    const openFleet = async (serverPort: number, sockets: number, token: (i: number) => string, kind: SubscriberKind = knobs.client) => {
+      const fleet = await SocketFleet.open({ port: serverPort, ca, tokens: Array.from({ length: sockets }, (_, i) => token(i)), processes: knobs.clientProcesses, concurrency: 20, kind });
       fleetPids = fleet.pids;
       return fleet;
     };
@@ -234,6 +234,18 @@ async function main(): Promise<void> {
     await sockets.close();
     if (heapSnapshots) await new Promise((resolve) => setTimeout(resolve, 2_000)); // the server hears every close
     await heapSnapshot();
+
+    // 2b. The same with the graphql-ws client library as the subscribers (more of the shared cores go to reading).
+    if (knobs.client === "lean") {
+      log(`ticketEvents again, the subscribers on the graphql-ws client library`);
+      const librarySockets = await openFleet(port, knobs.ticketSockets, () => listener, "graphql-ws");
+      try {
+        const library = await measureFanout({ server: server!, sockets: librarySockets, clientProcesses: knobs.clientProcesses, commitTimes, query: TICKET_EVENTS, variables: { id: hotTicket }, writer, ticketFor: () => hotTicket, latencyEvents: knobs.latencyEvents, warmupEvents: knobs.warmupEvents, seconds: Math.min(knobs.seconds, 3), writers: knobs.writers, log });
+        report.ticketLibraryClient = library;
+      } finally {
+        await librarySockets.close();
+      }
+    }
 
     // 3. The desk, 100 staff sockets; comments spread over 50 tickets.
     log(`deskEvents: ${knobs.deskSockets} staff sockets`);

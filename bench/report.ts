@@ -20,6 +20,8 @@ export interface Target {
   goal: string;
   measured: string;
   met: boolean | null;
+  /** When missed: the measured reason and what was tried (written by the run, from its own figures). */
+  why?: string;
 }
 
 export interface ReportInput {
@@ -93,8 +95,8 @@ export function renderResults(input: ReportInput): string {
   out.push("");
 
   if (input.targets.length) {
-    out.push("## Targets", "", "| target | measured | met |", "|---|---|:-:|");
-    for (const t of input.targets) out.push(`| ${t.goal} | ${t.measured} | ${t.met === null ? "–" : t.met ? "yes" : "**no**"} |`);
+    out.push("## Targets", "", "| target | measured | met | when missed: the measured reason, and what was tried |", "|---|---|:-:|---|");
+    for (const t of input.targets) out.push(`| ${t.goal} | ${t.measured} | ${t.met === null ? "–" : t.met ? "yes" : "**no**"} | ${t.met === false ? (t.why ?? "") : ""} |`);
     out.push("");
   }
 

@@ -2,87 +2,76 @@ import { graphql } from "./graphql.ts";
 
 /** Watchers, CC addresses and satisfaction ratings of a ticket (issue 18). */
 
-export const TicketFollowersQuery = graphql(`
-  query TicketFollowers($id: ID!) {
-    ticket(id: $id) {
+/** What the followers panel shows; every watch and CC change answers with it. */
+export const TicketFollowersFields = graphql(`
+  fragment TicketFollowersFields on Ticket {
+    id
+    viewerIsWatching
+    watchers {
       id
-      status
-      viewerIsWatching
-      watchers {
-        id
-        displayName
-      }
-      ccs {
-        email
-      }
+      displayName
+    }
+    ccs {
+      email
     }
   }
 `);
 
-
-export const WatchTicketMutation = graphql(`
-  mutation WatchTicket($ticketId: ID!, $userId: ID) {
-    watchTicket(ticketId: $ticketId, userId: $userId) {
-      id
-      viewerIsWatching
-      watchers {
-        id
-        displayName
-      }
-      ccs {
-        email
+export const TicketFollowersQuery = graphql(
+  `
+    query TicketFollowers($id: ID!) {
+      ticket(id: $id) {
+        ...TicketFollowersFields
+        status
       }
     }
-  }
-`);
+  `,
+  [TicketFollowersFields],
+);
 
-export const UnwatchTicketMutation = graphql(`
-  mutation UnwatchTicket($ticketId: ID!, $userId: ID) {
-    unwatchTicket(ticketId: $ticketId, userId: $userId) {
-      id
-      viewerIsWatching
-      watchers {
-        id
-        displayName
-      }
-      ccs {
-        email
+export const WatchTicketMutation = graphql(
+  `
+    mutation WatchTicket($ticketId: ID!, $userId: ID) {
+      watchTicket(ticketId: $ticketId, userId: $userId) {
+        ...TicketFollowersFields
       }
     }
-  }
-`);
+  `,
+  [TicketFollowersFields],
+);
 
-export const AddTicketCcMutation = graphql(`
-  mutation AddTicketCc($ticketId: ID!, $email: String!) {
-    addTicketCc(ticketId: $ticketId, email: $email) {
-      id
-      viewerIsWatching
-      watchers {
-        id
-        displayName
-      }
-      ccs {
-        email
+export const UnwatchTicketMutation = graphql(
+  `
+    mutation UnwatchTicket($ticketId: ID!, $userId: ID) {
+      unwatchTicket(ticketId: $ticketId, userId: $userId) {
+        ...TicketFollowersFields
       }
     }
-  }
-`);
+  `,
+  [TicketFollowersFields],
+);
 
-export const RemoveTicketCcMutation = graphql(`
-  mutation RemoveTicketCc($ticketId: ID!, $email: String!) {
-    removeTicketCc(ticketId: $ticketId, email: $email) {
-      id
-      viewerIsWatching
-      watchers {
-        id
-        displayName
-      }
-      ccs {
-        email
+export const AddTicketCcMutation = graphql(
+  `
+    mutation AddTicketCc($ticketId: ID!, $email: String!) {
+      addTicketCc(ticketId: $ticketId, email: $email) {
+        ...TicketFollowersFields
       }
     }
-  }
-`);
+  `,
+  [TicketFollowersFields],
+);
+
+export const RemoveTicketCcMutation = graphql(
+  `
+    mutation RemoveTicketCc($ticketId: ID!, $email: String!) {
+      removeTicketCc(ticketId: $ticketId, email: $email) {
+        ...TicketFollowersFields
+      }
+    }
+  `,
+  [TicketFollowersFields],
+);
 
 export const MentionableAgentsQuery = graphql(`
   query MentionableAgents($search: String) {

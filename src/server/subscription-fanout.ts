@@ -25,6 +25,8 @@ export interface SocketSubscription {
 class ClassPayload {
   /** The serialized result and the frame's closing brace, UTF-8, once executed. */
   bytes: Buffer | undefined;
+  /** Why the execution failed, once it has. */
+  failure: unknown;
   /** The subscribers waiting for it, called in the order they came once it is there (or failed). */
   waiters: ((bytes: Buffer | undefined, error?: unknown) => void)[] = [];
 
@@ -37,6 +39,7 @@ class ClassPayload {
 
   private settle(bytes: Buffer | undefined, error?: unknown): void {
     this.bytes = bytes;
+    this.failure = error;
     const waiters = this.waiters;
     this.waiters = [];
     for (const waiter of waiters) waiter(bytes, error);
@@ -80,6 +83,7 @@ export class SubscriptionFanout {
       const viewer = subscription.viewer();
       const payload = this.payloadFor(event, subscription.operationKey, viewerClass(viewer, event), () => subscription.execute(event, viewer));
       if (payload.bytes) return this.write(subscription, payload.bytes, finished);
+      if (payload.failure !== undefined) throw payload.failure; // a subscriber whose earlier events held this one back
       payload.waiters.push((bytes, error) => {
         if (!bytes) return finished(error);
         try {

@@ -1,12 +1,12 @@
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { closeSync, openSync, readFileSync, rmSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { createConnection } from "mysql2/promise";
 import { findMariaDbBinaries, type MariaDbBinaries } from "./mariadb-binaries.js";
+import { findFreePort, killOnProcessExit, readLog, terminate } from "./throwaway-process.js";
 
 /**
  * A throwaway MariaDB server for one test run: a fresh data directory under the system temp
@@ -122,7 +122,7 @@ async function launch(binaries: MariaDbBinaries, dir: string, port: number): Pro
     await checkTcpLogin(url);
   } catch (error) {
     removeExitHooks();
-    await terminate(child, exited);
+    await terminate(child, exited, STOP_TIMEOUT_MS);
     throw error;
   }
 
@@ -132,7 +132,7 @@ async function launch(binaries: MariaDbBinaries, dir: string, port: number): Pro
     async stop() {
       current.removeExitHooks();
       if (current.child.signalCode === "SIGSTOP" || current.child.exitCode === null) current.child.kill("SIGCONT");
-      await terminate(current.child, current.exited);
+      await terminate(current.child, current.exited, STOP_TIMEOUT_MS);
       await rm(dir, { recursive: true, force: true });
     },
     pause: () => void current.child.kill("SIGSTOP"),
@@ -203,57 +203,4 @@ async function allowRootFromLoopback(socketPath: string): Promise<void> {
 async function checkTcpLogin(url: string): Promise<void> {
   const connection = await createConnection(url);
   await connection.end();
-}
-
-async function terminate(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
-}
-
-/**
- * A run that ends without stop() (a crash, Ctrl-C, process.exit) must not leave a server
- * behind. Vitest turns SIGINT/SIGTERM into process.exit(), so "exit" covers it; the signal
- * hooks are for scripts that have no handler of their own. Returns a function that unhooks.
- */
-function killOnProcessExit(child: ChildProcess, dir: string): () => void {
-  const cleanUp = () => {
-    child.kill("SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-  const onSignal = (signal: NodeJS.Signals) => {
-    cleanUp();
-    // Registered with once(), so zero listeners means nobody else handles it: re-raise to
-    // get the default behaviour (terminate) instead of swallowing the signal.
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-  };
-  process.once("exit", cleanUp);
-  for (const signal of signals) process.once(signal, onSignal);
-  return () => {
-    process.off("exit", cleanUp);
-    for (const signal of signals) process.off(signal, onSignal);
-  };
-}
-
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function readLog(logPath: string): string {
-  try {
-    return readFileSync(logPath, "utf8").trim() || "(empty)";
-  } catch {
-    return "(no log written)";
-  }
 }

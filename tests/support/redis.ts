@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { accessSync, constants, readFileSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { accessSync, constants } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
-import { createConnection, createServer } from "node:net";
+import { createConnection } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import { afterAll, beforeAll } from "vitest";
+import { findFreePort, killOnProcessExit, readLog, terminate } from "./throwaway-process.js";
 
 /**
  * A throwaway Redis for tests: Debian's redis-server on a free loopback port with no
@@ -142,7 +143,7 @@ async function launch(binary: string, dir: string, port: number): Promise<RedisS
     await waitUntilReady(port, exited, logPath);
   } catch (error) {
     removeExitHooks();
-    await terminate(child, exited);
+    await terminate(child, exited, STOP_TIMEOUT_MS);
     throw error;
   }
   let paused = false;
@@ -152,7 +153,7 @@ async function launch(binary: string, dir: string, port: number): Promise<RedisS
     async stop() {
       removeExitHooks();
       if (paused) child.kill("SIGCONT");
-      await terminate(child, exited);
+      await terminate(child, exited, STOP_TIMEOUT_MS);
       await rm(dir, { recursive: true, force: true });
     },
     pause() {
@@ -206,52 +207,4 @@ function ping(port: number): Promise<boolean> {
       if (answer.includes("\r\n")) done(answer.startsWith("+PONG"));
     });
   });
-}
-
-async function terminate(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill("SIGCONT"); // a paused server cannot act on SIGTERM
-  child.kill("SIGTERM");
-  const timer = setTimeout(() => child.kill("SIGKILL"), STOP_TIMEOUT_MS);
-  await exited;
-  clearTimeout(timer);
-}
-
-/** Like mariadb.ts: a run that ends without stop() must not leave a server behind. */
-function killOnProcessExit(child: ChildProcess, dir: string): () => void {
-  const cleanUp = () => {
-    child.kill("SIGKILL");
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
-  const onSignal = (signal: NodeJS.Signals) => {
-    cleanUp();
-    if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-  };
-  process.once("exit", cleanUp);
-  for (const signal of signals) process.once(signal, onSignal);
-  return () => {
-    process.off("exit", cleanUp);
-    for (const signal of signals) process.off(signal, onSignal);
-  };
-}
-
-function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function readLog(logPath: string): string {
-  try {
-    return readFileSync(logPath, "utf8").trim() || "(empty)";
-  } catch {
-    return "(no log written)";
-  }
 }

@@ -2,8 +2,9 @@ import { AsyncResource } from "node:async_hooks";
 
 /**
  * A background worker's heartbeat: `wake()` runs a pass now, or once more right after the one in
- * progress (so a wake during a pass is never lost); after the passes, it sleeps until the delay
- * `nextDelayMs` gives, then passes again. A pass that throws is reported and the loop goes on.
+ * progress (so a wake during a pass is never lost, nor one while the next delay is worked out or
+ * the loop is going to sleep); after the passes, it sleeps until the delay `nextDelayMs` gives,
+ * then passes again. A pass that throws is reported and the loop goes on.
  * Each pass runs in the loop's own async scope, so request-scoped context never leaks into it.
  */
 export class WakeableLoop {
@@ -40,7 +41,11 @@ export class WakeableLoop {
       return;
     }
     clearTimeout(this.timer);
-    this.running = this.scope.runInAsyncScope(() => this.loop()).finally(() => (this.running = undefined));
+    this.running = this.scope.runInAsyncScope(() => this.loop()).finally(() => {
+      this.running = undefined;
+      // Woken between the loop's last look at `again` and now: that wake gets its pass.
+      if (this.again) this.wake();
+    });
   }
 
   async stop(): Promise<void> {
@@ -55,16 +60,24 @@ export class WakeableLoop {
   }
 
   private async loop(): Promise<void> {
-    do {
-      this.again = false;
-      try {
-        await this.pass();
-      } catch (error) {
-        this.onError(error);
-      }
-    } while (this.again && !this.halted);
-    if (this.halted) return;
-    this.timer = setTimeout(() => this.wake(), await this.nextDelayMs());
-    this.timer.unref();
+    for (;;) {
+      do {
+        this.again = false;
+        try {
+          await this.pass();
+        } catch (error) {
+          this.onError(error);
+        }
+      } while (this.again && !this.halted);
+      if (this.halted) return;
+      const delay = await this.nextDelayMs();
+      if (this.halted) return;
+      // Woken while the delay was worked out (a query, for the workers): pass again instead of
+      // sleeping through it (with a long poll interval that wake was lost until the timer).
+      if (this.again) continue;
+      this.timer = setTimeout(() => this.wake(), delay);
+      this.timer.unref();
+      return;
+    }
   }
 }

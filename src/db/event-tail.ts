@@ -143,7 +143,12 @@ export class EventTail {
         if (databaseFailureOf(error)) this.log?.warn({ reason: databaseFailureOf(error) }, "could not read the events table for other replicas' events; retrying at every poll");
         else this.log?.error({ err: error }, "could not read the events table for other replicas' events; retrying at every poll");
       })
-      .finally(() => (this.reading = undefined));
+      .finally(() => {
+        this.reading = undefined;
+        // Woken after the read's last look at `again` (a Redis message as it finished): read once more
+        // now rather than at the next poll. After a failed read the poll retries.
+        if (this.again && !this.failing) void this.wake();
+      });
     return this.reading;
   }
 

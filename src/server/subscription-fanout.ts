@@ -1,6 +1,6 @@
 import type { CommittedEvent } from "../core/events/catalog.js";
 import type { Viewer } from "../core/identity.js";
-import { EventStream } from "../modules/subscriptions/event-stream.js";
+import type { EventStream } from "../modules/subscriptions/event-stream.js";
 
 /** One subscription of one socket, as the fan-out writes to it. */
 export interface SocketSubscription {
@@ -72,9 +72,8 @@ export class SubscriptionFanout {
   executions = 0;
 
   /** The stream graphql-ws runs for `subscription`: takes `source`'s events and writes each to the socket. */
-  deliver(source: AsyncIterable<unknown>, subscription: SocketSubscription): AsyncIterableIterator<never> {
-    const deliverOne = (event: unknown, finished: (error?: unknown) => void) => this.deliverOne(event as CommittedEvent, subscription, finished);
-    return new SocketDelivery(source, deliverOne);
+  deliver(source: EventStream<CommittedEvent>, subscription: SocketSubscription): AsyncIterableIterator<never> {
+    return new SocketDelivery(source, (event, finished) => this.deliverOne(event, subscription, finished));
   }
 
   /** True when done with `event` at once; else false, and `finished` is called once done. */
@@ -84,14 +83,7 @@ export class SubscriptionFanout {
       const payload = this.payloadFor(event, subscription.operationKey, viewerClass(viewer, event), () => subscription.execute(event, viewer));
       if (payload.bytes) return this.write(subscription, payload.bytes, finished);
       if (payload.failure !== undefined) throw payload.failure; // a subscriber whose earlier events held this one back
-      payload.waiters.push((bytes, error) => {
-        if (!bytes) return finished(error);
-        try {
-          if (this.write(subscription, bytes, finished)) finished();
-        } catch (failure) {
-          finished(failure);
-        }
-      });
+      payload.waiters.push((bytes, error) => (bytes ? finishWhenDone(finished, () => this.write(subscription, bytes, finished)) : finished(error)));
       return false;
     });
   }
@@ -130,14 +122,17 @@ function whenAllowed(subscription: SocketSubscription, finished: (error?: unknow
   const allowed = subscription.mayReceive();
   if (allowed === true) return then();
   if (allowed === false) return true;
-  allowed.then((yes) => {
-    try {
-      if (!yes || then()) finished();
-    } catch (error) {
-      finished(error);
-    }
-  }, finished);
+  allowed.then((yes) => (yes ? finishWhenDone(finished, then) : finished()), finished);
   return false;
+}
+
+/** A later step: `finished` once `step` says it is done at once (else `step` calls it), or with what it threw. */
+function finishWhenDone(finished: (error?: unknown) => void, step: () => boolean): void {
+  try {
+    if (step()) finished();
+  } catch (error) {
+    finished(error);
+  }
 }
 
 /** Each viewer's two class keys, made once (a renewed credential brings a new viewer object). */
@@ -167,36 +162,20 @@ export function viewerClass(viewer: Viewer, event: CommittedEvent): string {
  * (the client completed, the socket closed) ends it at once (as event-stream.ts explains).
  */
 class SocketDelivery implements AsyncIterableIterator<never> {
-  private readonly source: AsyncIterator<unknown>;
   private running: Promise<IteratorResult<never>> | undefined;
-  private ended = false;
 
   constructor(
-    source: AsyncIterable<unknown>,
-    private readonly deliverOne: (event: unknown, finished: (error?: unknown) => void) => boolean,
-  ) {
-    this.source = source[Symbol.asyncIterator]();
-  }
+    private readonly source: EventStream<CommittedEvent>,
+    private readonly deliverOne: (event: CommittedEvent, finished: (error?: unknown) => void) => boolean,
+  ) {}
 
   next(): Promise<IteratorResult<never>> {
-    this.running ??= (this.source instanceof EventStream ? this.source.consume(this.deliverOne) : this.iterate()).then(() => DONE);
+    this.running ??= this.source.consume(this.deliverOne).then(() => DONE);
     return this.running;
   }
 
-  /** Another kind of source (none today: the hub's streams are EventStreams), event after event. */
-  private async iterate(): Promise<void> {
-    for (;;) {
-      const result = await this.source.next();
-      if (result.done || this.ended) return;
-      await new Promise<void>((resolve, reject) => {
-        if (this.deliverOne(result.value, (error) => (error === undefined ? resolve() : reject(error instanceof Error ? error : new Error(String(error)))))) resolve();
-      });
-    }
-  }
-
   async return(): Promise<IteratorResult<never>> {
-    this.ended = true;
-    await this.source.return?.();
+    await this.source.return();
     return DONE;
   }
 

@@ -15,6 +15,7 @@ import { createErrorFormatter, describesSchema } from "../graphql/error-formatti
 import { assertTokenLimit, estimateCost, queryLimitRules } from "../graphql/limits.js";
 import { API_TOKEN_PREFIX } from "../modules/api-tokens/api-token.service.js";
 import { primeEventActor } from "../modules/subscriptions/subscription.loaders.js";
+import { EventStream } from "../modules/subscriptions/event-stream.js";
 import { pointsFor, QueryBudgetExceededError } from "../modules/rate-limit/query-budget.js";
 import type { Services } from "../services.js";
 import { newRequestId } from "./request-id.js";
@@ -219,7 +220,9 @@ export async function registerWebsockets(app: FastifyInstance, { services, schem
         if (!subscription) throw new Error("graphql-ws subscribed without onSubscribe's arguments");
         const source = await setups.run(() => createSourceEventStream(args));
         // Refused by a rule or the resolver: graphql-ws answers the errors (onNext formats them).
-        return Symbol.asyncIterator in source ? fanout.deliver(source, subscription) : source;
+        if (!(Symbol.asyncIterator in source)) return source;
+        if (!(source instanceof EventStream)) throw new Error("a subscription resolver returned a stream other than the hub's EventStream");
+        return fanout.deliver(source as EventStream<CommittedEvent>, subscription);
       },
       connectionInitWaitTimeout: 5_000,
       async onConnect(ctx) {

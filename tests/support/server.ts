@@ -130,7 +130,9 @@ export async function startTestServer(options: { env?: Record<string, string>; e
     async close() {
       await server.close();
       await db?.drop();
-      rmSync(dir, { recursive: true, force: true });
+      // The embedded database's files can still be settling as close() returns (a CI run once
+      // saw ENOTEMPTY here after every test had passed): Node retries the removal a few times.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
     },
   };
 }
